@@ -1,0 +1,127 @@
+"""The `batchgen` command: argv, formats, exit codes. The only module that prints.
+
+Exit status: 0 valid (warnings allowed), 1 the spec has errors (or --check found a
+difference), 2 usage or I/O problem.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import __version__
+from .catalog import load_catalog
+from .formatters import FORMATTERS
+from .output import OutputError, differences, write_tree
+from .pipeline import Result, compile_spec
+from .problems import Problem, Severity
+
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+
+DESCRIPTION = """\
+Compile one YAML spec of an AWS Batch setup (compute environments, job queues,
+scheduling policies, job definitions, jobs) into a Terraform root module and
+AWS CLI --cli-input-json request bodies, after checking it against the JSON
+Schema and the documented AWS Batch limits.
+"""
+
+EPILOG = """\
+diagnostics: one per line, FILE:LINE:COL: SEVERITY[CODE]: MESSAGE [SOURCE]
+exit status: 0 valid (warnings allowed), 1 errors in the spec, 2 usage or I/O problem
+examples:
+  batchgen compile specs/render.yaml -o out/render
+  batchgen compile specs/render.yaml -o out/render --check   # in CI: is out/ fresh?
+  batchgen validate specs/render.yaml --format sarif > batchgen.sarif
+"""
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="batchgen", description=DESCRIPTION, epilog=EPILOG,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--version", action="version", version=f"batchgen {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    def diag_options(sp):
+        sp.add_argument("--format", choices=sorted(FORMATTERS), default="text",
+                        help="diagnostic format on standard error (default: text)")
+        sp.add_argument("--strict", action="store_true", help="treat warnings as errors")
+
+    c = sub.add_parser("compile", help="validate SPEC and write OUT/terraform and OUT/cli",
+                       description="Validate SPEC; if it has no errors, write OUT/terraform/*.tf, "
+                                   "OUT/cli/<service>/<command>/<name>.json and OUT/cli/deploy.sh. "
+                                   "A spec with errors writes nothing and leaves OUT untouched.")
+    c.add_argument("spec", metavar="SPEC", help="the YAML spec")
+    c.add_argument("-o", "--out", metavar="OUT", default="out", help="output directory (default: out)")
+    c.add_argument("--check", action="store_true",
+                   help="write nothing; exit 1 if OUT differs from what would be written (for CI)")
+    diag_options(c)
+
+    v = sub.add_parser("validate", help="check SPEC and report every problem; write nothing")
+    v.add_argument("spec", metavar="SPEC", help="the YAML spec")
+    diag_options(v)
+
+    sub.add_parser("schema", help="print the spec's JSON Schema (draft 2020-12)")
+    r = sub.add_parser("rules", help="print the rule reference (docs/rules.md) generated from the catalog")
+    r.add_argument("-o", "--output", metavar="FILE", help="write it to FILE instead of standard output")
+    return p
+
+
+def _report(problems: list[Problem], fmt: str) -> None:
+    if problems or fmt in ("json", "sarif"):
+        sys.stderr.write(FORMATTERS[fmt](problems, load_catalog()))
+
+
+def _strictly(result: Result, strict: bool) -> list[Problem]:
+    if not strict:
+        return result.problems
+    return [Problem(p.code, Severity.ERROR, p.message, p.file, p.span, p.pointer) for p in result.problems]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    if args.command == "schema":
+        from .resources import schema_text
+        sys.stdout.write(schema_text())
+        return EXIT_OK
+    if args.command == "rules":
+        from .docs import rules_markdown
+        text = rules_markdown()
+        if args.output:
+            Path(args.output).write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text)
+        return EXIT_OK
+
+    emit = args.command == "compile"
+    result = compile_spec(args.spec, emit=emit)
+    problems = _strictly(result, args.strict)
+    _report(problems, args.format)
+    if result.io_error:
+        return EXIT_USAGE
+    if any(p.severity is Severity.ERROR for p in problems):
+        return EXIT_ERRORS
+    if not emit:
+        return EXIT_OK
+    out = Path(args.out)
+    if args.check:
+        changed = differences(out, result.files)
+        for rel in changed:
+            sys.stderr.write(f"{out / rel}: out of date\n")
+        if changed:
+            sys.stderr.write(f"batchgen: {out} is stale; run: batchgen compile {args.spec} -o {args.out}\n")
+            return EXIT_ERRORS
+        return EXIT_OK
+    try:
+        write_tree(out, result.files)
+    except OutputError as exc:
+        sys.stderr.write(f"batchgen: {exc}\n")
+        return EXIT_USAGE
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

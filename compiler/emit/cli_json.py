@@ -1,0 +1,148 @@
+"""Model -> request bodies for `aws ... --cli-input-json file://...` and a deploy script.
+
+Each body is the spec entry with references resolved: compute environments and
+scheduling policies by ARN, queues and job definitions by name (the API takes either),
+roles and instance profiles by ARN. Where the spec gives no `account` or `region`, ARNs
+hold @@ACCOUNT_ID@@ / @@REGION@@ and deploy.sh fills them in at run time; a job's
+dependency on another job holds @@JOB_ID:<jobName>@@, filled with the ID submit-job returned.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..resolve import Model, Ref, Resource
+from .templating import render
+
+ACCOUNT_PLACEHOLDER = "@@ACCOUNT_ID@@"
+REGION_PLACEHOLDER = "@@REGION@@"
+TAGGABLE = ("computeEnvironments", "schedulingPolicies", "jobQueues", "jobDefinitions", "jobs")
+
+
+def job_id_placeholder(job_name: str) -> str:
+    return f"@@JOB_ID:{job_name}@@"
+
+
+class _Refs:
+    def __init__(self, model: Model):
+        self.partition = model.partition
+        self.account = model.account or ACCOUNT_PLACEHOLDER
+        self.region = model.region or REGION_PLACEHOLDER
+
+    def arn(self, service: str, resource: str, regional: bool = True) -> str:
+        region = self.region if regional else ""
+        return f"arn:{self.partition}:{service}:{region}:{self.account}:{resource}"
+
+    def string(self, ref: Ref) -> str:
+        if ref.kind == "computeEnvironments":
+            return self.arn("batch", f"compute-environment/{ref.name}")
+        if ref.kind == "schedulingPolicies":
+            return self.arn("batch", f"scheduling-policy/{ref.name}")
+        if ref.kind == "jobQueues":
+            return ref.name
+        if ref.kind == "jobDefinitions":
+            return ref.name if ref.revision is None else f"{ref.name}:{ref.revision}"
+        if ref.kind == "jobs":
+            return job_id_placeholder(ref.name)
+        if ref.kind == "role":
+            return self.arn("iam", f"role/{ref.name}", regional=False)
+        if ref.kind == "instance_profile":
+            return self.arn("iam", f"instance-profile/{ref.name}", regional=False)
+        raise ValueError(f"unknown reference kind {ref.kind}")
+
+    def value(self, v: Any) -> Any:
+        if isinstance(v, Ref):
+            return self.string(v)
+        if isinstance(v, dict):
+            return {k: self.value(x) for k, x in v.items()}
+        if isinstance(v, list):
+            return [self.value(x) for x in v]
+        return v
+
+
+def _dump(body: dict) -> str:
+    return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
+
+
+def _with_tags(model: Model, r: Resource, body: dict) -> dict:
+    tags = {**model.default_tags, **(body.get("tags") or {})}
+    out = {k: v for k, v in body.items() if k != "tags"}
+    if tags:  # NT-007: no `tags` key rather than an empty map
+        out["tags"] = tags
+    return out
+
+
+def _topological(jobs: list[Resource]) -> list[Resource]:
+    """Jobs in spec order, each after the jobs it depends on (validation rejects cycles)."""
+    by_name = {j.name: j for j in jobs}
+    done: list[Resource] = []
+    seen: set[str] = set()
+
+    def visit(job: Resource) -> None:
+        if job.name in seen:
+            return
+        seen.add(job.name)
+        for dep in job.body.get("dependsOn") or []:
+            target = dep.get("jobId")
+            if isinstance(target, Ref) and target.name in by_name:
+                visit(by_name[target.name])
+        done.append(job)
+
+    for job in jobs:
+        visit(job)
+    return done
+
+
+def emit(model: Model, spec_name: str) -> dict[str, str]:
+    refs = _Refs(model)
+    files: dict[str, str] = {}
+    steps: list[dict] = []
+
+    def add(service: str, command: str, name: str, body: dict, **step) -> str:
+        path = f"{service}/{command}/{name}.json"
+        files[path] = _dump(body)
+        steps.append({"service": service, "command": command, "path": path, "name": name, **step})
+        return path
+
+    for role in model.roles:
+        add("iam", "create-role", role.name, {
+            "RoleName": role.name,
+            "Description": f"batchgen: {role.purpose}",
+            "AssumeRolePolicyDocument": json.dumps({
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Principal": {"Service": role.service}, "Action": "sts:AssumeRole"}],
+            }, separators=(",", ":")),
+            **({"Tags": [{"Key": k, "Value": v} for k, v in model.default_tags.items()]} if model.default_tags else {}),
+        })
+        for policy in role.managed_policies:
+            add("iam", "attach-role-policy", f"{role.name}--{policy.path.rsplit('/', 1)[-1]}",
+                {"RoleName": role.name, "PolicyArn": policy.arn(model.partition)})
+        if role.instance_profile:
+            add("iam", "create-instance-profile", role.name, {"InstanceProfileName": role.name})
+            add("iam", "add-role-to-instance-profile", role.name,
+                {"InstanceProfileName": role.name, "RoleName": role.name}, wait_instance_profile=role.name)
+
+    for section, command, items, extra in (
+        ("computeEnvironments", "create-compute-environment", model.compute_environments, {"wait": "compute-environment"}),
+        ("schedulingPolicies", "create-scheduling-policy", model.scheduling_policies, {}),
+        ("jobQueues", "create-job-queue", model.job_queues, {"wait": "job-queue"}),
+        ("jobDefinitions", "register-job-definition", model.job_definitions, {}),
+    ):
+        for r in items:
+            add("batch", command, r.name, _with_tags(model, r, refs.value(r.body)))
+        if items and extra:  # create them all, then wait for all: creation is asynchronous
+            steps.append({"wait": extra["wait"], "names": [r.name for r in items]})
+
+    for job in _topological(model.jobs):
+        add("batch", "submit-job", job.name, _with_tags(model, job, refs.value(job.body)), job=job.name)
+
+    files["deploy.sh"] = render(
+        "cli/deploy.sh.j2",
+        spec_name=spec_name,
+        steps=steps,
+        account=model.account,
+        region=model.region,
+        needs_account=not model.account,
+        job_var=lambda name: "JOB_ID_" + "".join(c if c.isalnum() else "_" for c in name),
+    )
+    return files

@@ -1,0 +1,185 @@
+"""Model -> a Terraform root module for hashicorp/aws >= 6.0, already in `terraform fmt` form.
+
+Templates in templates/terraform/ lay out the files; this module builds each resource's
+block from the field table in compiler/tfmap.py. References become resource references
+(aws_batch_compute_environment.render_spot.arn), never pasted ARNs.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from ..naming import tf_label
+from ..resolve import Model, Ref, Resource, Role
+from ..tfmap import A, B, BY_SECTION, J, Obj
+from . import hcl
+from .templating import render
+
+_TYPE_OF_KIND = {
+    "computeEnvironments": "aws_batch_compute_environment",
+    "schedulingPolicies": "aws_batch_scheduling_policy",
+    "jobQueues": "aws_batch_job_queue",
+    "jobDefinitions": "aws_batch_job_definition",
+    "role": "aws_iam_role",
+    "instance_profile": "aws_iam_instance_profile",
+}
+
+
+class _Refs:
+    def __init__(self, model: Model):
+        self.labels: dict[tuple[str, str], str] = {}
+        for kind, items in (("computeEnvironments", model.compute_environments),
+                            ("schedulingPolicies", model.scheduling_policies),
+                            ("jobQueues", model.job_queues),
+                            ("jobDefinitions", model.job_definitions)):
+            for r in items:
+                self.labels[(kind, r.name)] = r.label
+        for role in model.roles:
+            self.labels[("role", role.name)] = role.label
+            if role.instance_profile:
+                self.labels[("instance_profile", role.name)] = role.label
+
+    def expr(self, ref: Ref) -> hcl.Expr:
+        return hcl.Expr(f"{_TYPE_OF_KIND[ref.kind]}.{self.labels[(ref.kind, ref.name)]}.arn")
+
+    def value(self, v: Any, sort_keys: bool = False) -> Any:
+        if isinstance(v, Ref):
+            return self.expr(v)
+        if isinstance(v, dict):
+            keys = sorted(v) if sort_keys else list(v)
+            return {k: self.value(v[k], sort_keys) for k in keys if v[k] is not None}
+        if isinstance(v, list):
+            return [self.value(x, sort_keys) for x in v]
+        return v
+
+
+def _body(obj: Obj, value: dict, refs: _Refs) -> list:
+    attrs: list = []
+    blocks: list = []
+    tags = None
+    for key, spec in obj.fields.items():
+        if key not in value:
+            continue
+        v = value[key]
+        if isinstance(spec, A):
+            if spec.name == "tags":
+                tags = hcl.Attr("tags", refs.value(v)) if v else None
+            else:
+                attrs.append(hcl.Attr(spec.name, refs.value(v)))
+        elif isinstance(spec, J):
+            attrs.append(hcl.Attr(spec.name, hcl.JsonEncode(refs.value(v, sort_keys=True))))
+        elif isinstance(spec, B):
+            for item in (v if spec.repeated else [v]):
+                blocks.append(hcl.Block(spec.name, (), _body(spec.fields, item, refs)))
+    items: list = list(attrs)
+    for block in blocks:
+        if items:
+            items.append(hcl.Blank())
+        items.append(block)
+    if tags is not None:
+        if blocks:
+            items.append(hcl.Blank())
+        items.append(tags)
+    return items
+
+
+def _attachment_label(role: Role, policy_path: str) -> str:
+    return f"{role.label}_{tf_label(policy_path.rsplit('/', 1)[-1])}"
+
+
+def _resource_block(r: Resource, refs: _Refs, model: Model) -> hcl.Block:
+    rmap = BY_SECTION[r.section]
+    body = _body(rmap.fields, r.body, refs)
+    deps = []
+    for role_name in r.roles if r.section == "computeEnvironments" else []:
+        role = model.role(role_name) if any(x.name == role_name for x in model.roles) else None
+        if role is None:
+            continue
+        deps.extend(hcl.Expr(f"aws_iam_role_policy_attachment.{_attachment_label(role, p.path)}")
+                    for p in role.managed_policies)
+        if role.instance_profile:
+            deps.append(hcl.Expr(f"aws_iam_instance_profile.{role.label}"))
+    if deps:
+        # Destroying a role's policy before the compute environment leaves the CE stuck in DELETING.
+        body += [hcl.Blank(), hcl.Attr("depends_on", deps)]
+    return hcl.Block("resource", (rmap.type, r.label), body)
+
+
+def _assume_role_policy(service: str) -> dict:
+    return {
+        "Statement": [{"Action": "sts:AssumeRole", "Effect": "Allow", "Principal": {"Service": service}}],
+        "Version": "2012-10-17",
+    }
+
+
+def _role_blocks(role: Role, model: Model) -> list:
+    items: list = [hcl.Comment(role.purpose), hcl.Block("resource", ("aws_iam_role", role.label), [
+        hcl.Attr("name", role.name),
+        hcl.Attr("description", f"batchgen: {role.purpose}"),
+        hcl.Attr("assume_role_policy", hcl.JsonEncode(_assume_role_policy(role.service))),
+    ])]
+    for policy in role.managed_policies:
+        items.append(hcl.Block("resource", ("aws_iam_role_policy_attachment", _attachment_label(role, policy.path)), [
+            hcl.Attr("role", hcl.Expr(f"aws_iam_role.{role.label}.name")),
+            hcl.Attr("policy_arn", policy.arn(model.partition)),
+        ]))
+    if role.instance_profile:
+        items.append(hcl.Block("resource", ("aws_iam_instance_profile", role.label), [
+            hcl.Attr("name", role.name),
+            hcl.Attr("role", hcl.Expr(f"aws_iam_role.{role.label}.name")),
+        ]))
+    return items
+
+
+def _output(name: str, description: str, kind: str, items: list[tuple[str, str]]) -> hcl.Block:
+    return hcl.Block("output", (name,), [
+        hcl.Attr("description", description),
+        hcl.Attr("value", {n: hcl.Expr(f"{_TYPE_OF_KIND[kind]}.{label}.arn") for n, label in items}),
+    ])
+
+
+def emit(model: Model, spec_name: str) -> dict[str, str]:
+    refs = _Refs(model)
+    files: dict[str, str] = {}
+
+    def file(name: str, blocks: list) -> None:
+        if blocks:
+            files[name] = render("terraform/resources.tf.j2", spec_name=spec_name, body=hcl.render(blocks))
+
+    files["versions.tf"] = render("terraform/versions.tf.j2", spec_name=spec_name)
+    files["providers.tf"] = render(
+        "terraform/providers.tf.j2", spec_name=spec_name,
+        provider=hcl.render([hcl.Block("provider", ("aws",), _provider_body(model))]),
+    )
+    file("iam.tf", [b for role in model.roles for b in _role_blocks(role, model)])
+    file("compute_environments.tf", [_resource_block(r, refs, model) for r in model.compute_environments])
+    file("job_queues.tf", [_resource_block(r, refs, model) for r in model.scheduling_policies + model.job_queues])
+    file("job_definitions.tf", [_resource_block(r, refs, model) for r in model.job_definitions])
+
+    outputs = []
+    for name, desc, kind, items in (
+        ("compute_environment_arns", "ARNs of the compute environments, by name", "computeEnvironments",
+         model.compute_environments),
+        ("scheduling_policy_arns", "ARNs of the scheduling policies, by name", "schedulingPolicies",
+         model.scheduling_policies),
+        ("job_queue_arns", "ARNs of the job queues, by name", "jobQueues", model.job_queues),
+        ("job_definition_arns", "ARNs of the job definitions (latest revision), by name", "jobDefinitions",
+         model.job_definitions),
+    ):
+        if items:
+            outputs.append(_output(name, desc, kind, [(r.name, r.label) for r in items]))
+    if model.roles:
+        outputs.append(_output("iam_role_arns", "ARNs of the IAM roles batchgen created, by name", "role",
+                               [(r.name, r.label) for r in model.roles]))
+    file("outputs.tf", outputs)
+    return files
+
+
+def _provider_body(model: Model) -> list:
+    body: list = []
+    if model.region:
+        body.append(hcl.Attr("region", model.region))
+    if model.default_tags:
+        if body:
+            body.append(hcl.Blank())
+        body.append(hcl.Block("default_tags", (), [hcl.Attr("tags", dict(model.default_tags))]))
+    return body

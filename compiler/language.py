@@ -1,0 +1,99 @@
+"""Facts of the spec language itself: its sections, their name fields, and which fields
+name other entries. Shared by validate (reference integrity) and resolve (linking).
+Knows no YAML positions and no output format.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# top-level section -> the field that names an entry (SPEC.md's table)
+SECTIONS: dict[str, str] = {
+    "computeEnvironments": "computeEnvironmentName",
+    "schedulingPolicies": "name",
+    "jobQueues": "jobQueueName",
+    "jobDefinitions": "jobDefinitionName",
+    "jobs": "jobName",
+}
+
+# what a section's entry is called in messages
+NOUNS: dict[str, str] = {
+    "computeEnvironments": "compute environment",
+    "schedulingPolicies": "scheduling policy",
+    "jobQueues": "job queue",
+    "jobDefinitions": "job definition",
+    "jobs": "job",
+    "iam.roles": "IAM role",
+}
+
+WILDCARD = "*"
+
+
+@dataclass(frozen=True)
+class RefField:
+    """A field of `section` entries, at `path` ('*' = every list item), naming a `target` entry."""
+
+    section: str
+    path: tuple[str, ...]
+    target: str
+
+    def __str__(self) -> str:
+        return ".".join(self.path).replace(".*", "[]")
+
+
+_CONTAINER_ROLE_PATHS = (
+    ("containerProperties",),
+    ("nodeProperties", "nodeRangeProperties", WILDCARD, "container"),
+    ("ecsProperties", "taskProperties", WILDCARD),
+    ("nodeProperties", "nodeRangeProperties", WILDCARD, "ecsProperties", "taskProperties", WILDCARD),
+)
+
+REFERENCES: tuple[RefField, ...] = (
+    RefField("jobQueues", ("computeEnvironmentOrder", WILDCARD, "computeEnvironment"), "computeEnvironments"),
+    RefField("jobQueues", ("schedulingPolicyArn",), "schedulingPolicies"),
+    RefField("jobs", ("jobQueue",), "jobQueues"),
+    RefField("jobs", ("jobDefinition",), "jobDefinitions"),
+    RefField("jobs", ("dependsOn", WILDCARD, "jobId"), "jobs"),
+    RefField("computeEnvironments", ("serviceRole",), "iam.roles"),
+    RefField("computeEnvironments", ("computeResources", "instanceRole"), "iam.roles"),
+    RefField("computeEnvironments", ("computeResources", "spotIamFleetRole"), "iam.roles"),
+    *(RefField("jobDefinitions", (*base, field), "iam.roles")
+      for base in _CONTAINER_ROLE_PATHS for field in ("jobRoleArn", "executionRoleArn")),
+)
+
+_ARN = re.compile(r"^arn:aws[a-z-]*:")
+
+
+def is_arn(value: object) -> bool:
+    return isinstance(value, str) and _ARN.match(value) is not None
+
+
+def split_revision(job_definition: str) -> tuple[str, int | None]:
+    """'name:3' -> ('name', 3); 'name' -> ('name', None). (SJ-003: name, name:revision or ARN.)"""
+    name, sep, rev = job_definition.rpartition(":")
+    if sep and rev.isdigit():
+        return name, int(rev)
+    return job_definition, None
+
+
+def partition_for(region: str | None) -> str:
+    if region and region.startswith("cn-"):
+        return "aws-cn"
+    if region and region.startswith("us-gov-"):
+        return "aws-us-gov"
+    return "aws"
+
+
+def walk_path(entry: object, path: tuple[str, ...], prefix: tuple = ()):
+    """Yield (relative path, value) for every value at `path` in `entry` ('*' = each list item)."""
+    if not path:
+        yield prefix, entry
+        return
+    head, rest = path[0], path[1:]
+    if head == WILDCARD:
+        if isinstance(entry, list):
+            for i, item in enumerate(entry):
+                yield from walk_path(item, rest, (*prefix, i))
+        return
+    if isinstance(entry, dict) and head in entry:
+        yield from walk_path(entry[head], rest, (*prefix, head))

@@ -1,0 +1,177 @@
+"""Read a YAML spec into plain data plus a position for every key and value. Knows no rules.
+
+Only YAML's safe subset is accepted: mappings, sequences and the plain scalar types
+(string, integer, float, boolean, null). Dates stay strings (a JSON request body has no
+date type), `<<` merge keys work, any other tag is a problem. Duplicate keys are
+problems, reported at the second occurrence.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from .problems import Finding, Pointer, ROOT, Span
+
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _SpecLoader(_BaseLoader):
+    """The safe loader without the YAML 1.1 timestamp resolver."""
+
+
+_SpecLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+_STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+_MERGE = "tag:yaml.org,2002:merge"
+_SCALAR_TAGS = {
+    _STR,
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",  # only when written explicitly as !!timestamp
+}
+
+
+@dataclass
+class SourceMap:
+    """Pointer -> Span for every value, and for every mapping key (the key's own span)."""
+
+    values: dict[Pointer, Span] = field(default_factory=dict)
+    keys: dict[Pointer, Span] = field(default_factory=dict)
+
+    def locate(self, pointer: Pointer, at_key: bool = False) -> Span:
+        """The span of `pointer`, or of its nearest ancestor that exists in the file."""
+        if at_key and pointer in self.keys:
+            return self.keys[pointer]
+        p = pointer
+        while True:
+            if p in self.values:
+                return self.values[p]
+            if not p:
+                return Span(1, 1, 1, 1)
+            p = p.parent
+
+
+@dataclass
+class Document:
+    data: Any
+    source: SourceMap
+    findings: list[Finding]  # BG-001/002/012 with pointers; spans for syntax errors below
+    syntax_error: tuple[str, Span] | None = None
+
+
+def _span(node: yaml.Node) -> Span:
+    s, e = node.start_mark, node.end_mark
+    return Span(s.line + 1, s.column + 1, e.line + 1, e.column + 1)
+
+
+class _Builder:
+    def __init__(self, loader: yaml.Loader):
+        self.loader = loader
+        self.source = SourceMap()
+        self.findings: list[Finding] = []
+
+    def build(self, node: yaml.Node, ptr: Pointer) -> Any:
+        self.source.values.setdefault(ptr, _span(node))
+        if isinstance(node, yaml.MappingNode):
+            if node.tag != _MAP:
+                self._bad_tag(node, ptr)
+            return self._mapping(node, ptr)
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != _SEQ:
+                self._bad_tag(node, ptr)
+            return [self.build(item, ptr / i) for i, item in enumerate(node.value)]
+        if node.tag not in _SCALAR_TAGS:
+            self._bad_tag(node, ptr)
+            return node.value
+        if node.tag == "tag:yaml.org,2002:timestamp":
+            return node.value
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except yaml.YAMLError as exc:  # e.g. !!int "abc"
+            self.findings.append(Finding(ptr, {"detail": f"cannot read value: {exc.problem}"}, code="BG-012"))
+            return node.value
+
+    def _bad_tag(self, node: yaml.Node, ptr: Pointer) -> None:
+        self.findings.append(Finding(
+            ptr,
+            {"detail": f"YAML tag {node.tag} is not allowed; the spec is plain data (write the value without a tag)"},
+            code="BG-012",
+        ))
+
+    def _mapping(self, node: yaml.MappingNode, ptr: Pointer) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        first_seen: dict[str, Span] = {}
+        merged: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE:
+                merged.update(self._merge_sources(value_node, ptr))
+                continue
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.findings.append(Finding(ptr, {"detail": "a mapping key must be a plain string, not a list or mapping"}, code="BG-012"))
+                continue
+            key = key_node.value
+            if key_node.tag != _STR:
+                self.findings.append(Finding(
+                    ptr / key,
+                    {"detail": f"mapping key {key!r} is read as a {key_node.tag.rsplit(':', 1)[-1]}, not a string; quote it: '{key}'"},
+                    code="BG-012",
+                    at_key=True,
+                ))
+            child = ptr / key
+            kspan = _span(key_node)
+            if key in first_seen:
+                self.findings.append(Finding(
+                    child, {"key": key, "first_line": first_seen[key].line},
+                    code="BG-002", at_key=True, span=kspan,
+                ))
+                continue
+            first_seen[key] = kspan
+            self.source.keys[child] = kspan
+            out[key] = self.build(value_node, child)
+        for key, value in merged.items():
+            out.setdefault(key, value)
+        return out
+
+    def _merge_sources(self, node: yaml.Node, ptr: Pointer) -> dict[str, Any]:
+        sources = node.value if isinstance(node, yaml.SequenceNode) else [node]
+        result: dict[str, Any] = {}
+        for src in sources:
+            if not isinstance(src, yaml.MappingNode):
+                self.findings.append(Finding(ptr, {"detail": "a '<<' merge key needs a mapping (or a list of mappings)"}, code="BG-012"))
+                continue
+            # Positions of merged values are those of the anchored original.
+            data = self._mapping(src, ptr)
+            for key, value in data.items():
+                result.setdefault(key, value)
+        return result
+
+
+def load_text(text: str) -> Document:
+    loader = _SpecLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return Document({}, SourceMap(), [])
+        builder = _Builder(loader)
+        data = builder.build(node, ROOT)
+        return Document(data, builder.source, builder.findings)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        span = Span(mark.line + 1, mark.column + 1) if mark else Span(1, 1)
+        detail = exc.problem or str(exc)
+        if exc.context:
+            detail = f"{exc.context}: {detail}" if exc.problem else exc.context
+        return Document(None, SourceMap(), [], syntax_error=(detail, span))
+    except yaml.YAMLError as exc:
+        return Document(None, SourceMap(), [], syntax_error=(str(exc), Span(1, 1)))
+    finally:
+        loader.dispose()

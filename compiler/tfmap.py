@@ -1,0 +1,168 @@
+"""How API request fields map to hashicorp/aws (>= 6.0) resource arguments. Pure data.
+
+The emitter writes what this table names; the BG-011 rule reports spec fields it lacks
+(fields the provider has no argument for, which the Terraform output could not carry).
+Checked against the real provider schema by the downstream tests (terraform validate).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping, Union
+
+
+@dataclass(frozen=True)
+class A:
+    """A plain argument (string, number, bool, list, set or map)."""
+    name: str
+
+
+@dataclass(frozen=True)
+class J:
+    """An argument holding the value as JSON, written as jsonencode({...})."""
+    name: str
+
+
+@dataclass(frozen=True)
+class B:
+    """A nested block; `repeated` for a list of objects written as one block each."""
+    name: str
+    fields: "Obj"
+    repeated: bool = False
+
+
+@dataclass(frozen=True)
+class Obj:
+    fields: Mapping[str, Union[A, J, B]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ResourceMap:
+    type: str
+    fields: Obj
+
+
+COMPUTE_ENVIRONMENT = ResourceMap("aws_batch_compute_environment", Obj({
+    "computeEnvironmentName": A("name"),
+    "type": A("type"),
+    "state": A("state"),
+    "serviceRole": A("service_role"),
+    "computeResources": B("compute_resources", Obj({
+        "type": A("type"),
+        "allocationStrategy": A("allocation_strategy"),
+        "minvCpus": A("min_vcpus"),
+        "maxvCpus": A("max_vcpus"),
+        "desiredvCpus": A("desired_vcpus"),
+        "instanceTypes": A("instance_type"),
+        "imageId": A("image_id"),
+        "subnets": A("subnets"),
+        "securityGroupIds": A("security_group_ids"),
+        "ec2KeyPair": A("ec2_key_pair"),
+        "instanceRole": A("instance_role"),
+        "placementGroup": A("placement_group"),
+        "bidPercentage": A("bid_percentage"),
+        "spotIamFleetRole": A("spot_iam_fleet_role"),
+        "tags": A("tags"),
+        "launchTemplate": B("launch_template", Obj({
+            "launchTemplateId": A("launch_template_id"),
+            "launchTemplateName": A("launch_template_name"),
+            "version": A("version"),
+        })),
+        "ec2Configuration": B("ec2_configuration", Obj({
+            "imageType": A("image_type"),
+            "imageIdOverride": A("image_id_override"),
+            "imageKubernetesVersion": A("image_kubernetes_version"),
+        }), repeated=True),
+    })),
+    "eksConfiguration": B("eks_configuration", Obj({
+        "eksClusterArn": A("eks_cluster_arn"),
+        "kubernetesNamespace": A("kubernetes_namespace"),
+    })),
+    "updatePolicy": B("update_policy", Obj({
+        "terminateJobsOnUpdate": A("terminate_jobs_on_update"),
+        "jobExecutionTimeoutMinutes": A("job_execution_timeout_minutes"),
+    })),
+    "tags": A("tags"),
+}))
+
+SCHEDULING_POLICY = ResourceMap("aws_batch_scheduling_policy", Obj({
+    "name": A("name"),
+    "fairsharePolicy": B("fair_share_policy", Obj({
+        "shareDecaySeconds": A("share_decay_seconds"),
+        "computeReservation": A("compute_reservation"),
+        "shareDistribution": B("share_distribution", Obj({
+            "shareIdentifier": A("share_identifier"),
+            "weightFactor": A("weight_factor"),
+        }), repeated=True),
+    })),
+    "tags": A("tags"),
+}))
+
+JOB_QUEUE = ResourceMap("aws_batch_job_queue", Obj({
+    "jobQueueName": A("name"),
+    "state": A("state"),
+    "priority": A("priority"),
+    "schedulingPolicyArn": A("scheduling_policy_arn"),
+    "computeEnvironmentOrder": B("compute_environment_order", Obj({
+        "order": A("order"),
+        "computeEnvironment": A("compute_environment"),
+    }), repeated=True),
+    "jobStateTimeLimitActions": B("job_state_time_limit_action", Obj({
+        "reason": A("reason"),
+        "state": A("state"),
+        "maxTimeSeconds": A("max_time_seconds"),
+        "action": A("action"),
+    }), repeated=True),
+    "tags": A("tags"),
+}))
+
+JOB_DEFINITION = ResourceMap("aws_batch_job_definition", Obj({
+    "jobDefinitionName": A("name"),
+    "type": A("type"),
+    "platformCapabilities": A("platform_capabilities"),
+    "parameters": A("parameters"),
+    "propagateTags": A("propagate_tags"),
+    "schedulingPriority": A("scheduling_priority"),
+    "containerProperties": J("container_properties"),
+    "nodeProperties": J("node_properties"),
+    "ecsProperties": J("ecs_properties"),
+    "retryStrategy": B("retry_strategy", Obj({
+        "attempts": A("attempts"),
+        "evaluateOnExit": B("evaluate_on_exit", Obj({
+            "action": A("action"),
+            "onExitCode": A("on_exit_code"),
+            "onReason": A("on_reason"),
+            "onStatusReason": A("on_status_reason"),
+        }), repeated=True),
+    })),
+    "timeout": B("timeout", Obj({
+        "attemptDurationSeconds": A("attempt_duration_seconds"),
+    })),
+    "tags": A("tags"),
+}))
+
+BY_SECTION: dict[str, ResourceMap] = {
+    "computeEnvironments": COMPUTE_ENVIRONMENT,
+    "schedulingPolicies": SCHEDULING_POLICY,
+    "jobQueues": JOB_QUEUE,
+    "jobDefinitions": JOB_DEFINITION,
+}
+
+
+def unsupported(section: str, entry: dict):
+    """Yield (relative path, resource type) of every field of `entry` the provider can't carry."""
+    rmap = BY_SECTION.get(section)
+    if rmap is None:
+        return
+
+    def walk(obj: Obj, value: dict, rel: tuple):
+        for key, sub in value.items():
+            spec = obj.fields.get(key)
+            if spec is None:
+                yield (*rel, key), rmap.type
+            elif isinstance(spec, B):
+                items = sub if spec.repeated and isinstance(sub, list) else [sub]
+                for i, item in enumerate(items):
+                    if isinstance(item, dict):
+                        yield from walk(spec.fields, item, (*rel, key, i) if spec.repeated else (*rel, key))
+
+    yield from walk(rmap.fields, entry, ())

@@ -1,0 +1,30 @@
+"""Validation: the schema first, then the rules, on the entries that passed it.
+
+Knows the catalog and the rules; no YAML positions, no HCL. Rules are listed
+explicitly (no discovery by reflection): each module below exports `RULES`.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from ..problems import Finding
+from . import schema
+from .context import Context, Rule
+from . import refs
+
+ALL_RULES: tuple[Rule, ...] = (
+    *refs.RULES,
+)
+
+
+def validate(data: Any, rules: tuple[Rule, ...] = ALL_RULES) -> list[Finding]:
+    """Every finding for `data`: schema findings, then every rule's."""
+    quotas = data.get("quotas") if isinstance(data, dict) and isinstance(data.get("quotas"), dict) else {}
+    quotas = {k: v for k, v in quotas.items() if isinstance(v, int) and not isinstance(v, bool)}
+    findings, broken = schema.check(data, quotas)
+    if not isinstance(data, dict):
+        return findings
+    ctx = Context(data, broken, quotas)
+    for rule in rules:
+        findings.extend(rule.run(ctx))
+    return findings

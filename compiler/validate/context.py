@@ -1,0 +1,88 @@
+"""What a rule sees (Context) and what a rule is (Rule). No positions, no wording.
+
+A rule is a function `check(ctx) -> Iterable[Finding]` registered with `@rule("ID", ...)`.
+It says *where* (a Pointer) and *what* (the values its catalog message needs); the driver
+adds file, span, severity and wording from the catalog.
+"""
+from __future__ import annotations
+
+import traceback
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Iterator, Mapping
+
+from ..language import SECTIONS
+from ..problems import Finding, Pointer, ROOT
+
+
+@dataclass
+class Context:
+    data: dict
+    broken: set[Pointer]
+    quotas: Mapping[str, int] = field(default_factory=dict)
+    _index: dict[str, dict[str, tuple[Pointer, dict]]] = field(default_factory=dict, init=False)
+
+    def entries(self, section: str) -> Iterator[tuple[Pointer, dict]]:
+        """(pointer, entry) for every entry of `section` that passed the schema."""
+        items = self.data.get(section)
+        if not isinstance(items, list):
+            return
+        for i, entry in enumerate(items):
+            ptr = Pointer((section, i))
+            if ptr not in self.broken and isinstance(entry, dict):
+                yield ptr, entry
+
+    def names(self, section: str) -> dict[str, Pointer]:
+        """Every name defined in `section`, valid entry or not (first definition wins)."""
+        out: dict[str, Pointer] = {}
+        items = self.data.get(section)
+        name_field = SECTIONS.get(section)
+        if isinstance(items, list) and name_field:
+            for i, entry in enumerate(items):
+                if isinstance(entry, dict) and isinstance(entry.get(name_field), str):
+                    out.setdefault(entry[name_field], Pointer((section, i)))
+        return out
+
+    def named(self, section: str, name: str) -> tuple[Pointer, dict] | None:
+        """The valid entry of `section` called `name`, if any."""
+        if section not in self._index:
+            name_field = SECTIONS[section]
+            self._index[section] = {}
+            for ptr, entry in self.entries(section):
+                self._index[section].setdefault(entry.get(name_field), (ptr, entry))
+        return self._index[section].get(name)
+
+
+@dataclass(frozen=True)
+class Rule:
+    ids: tuple[str, ...]
+    check: Callable[[Context], Iterable[Finding]]
+
+    @property
+    def name(self) -> str:
+        return self.check.__name__
+
+    @property
+    def doc(self) -> str:
+        return (self.check.__doc__ or "").strip()
+
+    def run(self, ctx: Context) -> list[Finding]:
+        try:
+            out = []
+            for f in self.check(ctx):
+                out.append(f if f.code else Finding(f.pointer, f.values, self.ids[0], f.at_key, f.span))
+            return out
+        except Exception as exc:  # a crashing rule is a finding, not a traceback (cfn-lint does this too)
+            tb = traceback.extract_tb(exc.__traceback__)[-1]
+            return [Finding(ROOT, {"rule": f"{self.ids[0]} ({self.name})",
+                                   "detail": f"{type(exc).__name__}: {exc} at {tb.filename.rsplit('/', 1)[-1]}:{tb.lineno}"},
+                            code="BG-013")]
+
+
+def rule(*ids: str) -> Callable[[Callable[[Context], Iterable[Finding]]], Rule]:
+    def wrap(fn: Callable[[Context], Iterable[Finding]]) -> Rule:
+        return Rule(tuple(ids), fn)
+    return wrap
+
+
+def finding(pointer: Pointer, code: str | None = None, at_key: bool = False, **values: Any) -> Finding:
+    return Finding(pointer, values, code, at_key)

@@ -1,0 +1,78 @@
+"""References by name resolve, names are unique, and names map to distinct Terraform labels.
+
+XR-001 (reference integrity), NT-006 / XR-019 (unique names), BG-007 (label collisions).
+"""
+from __future__ import annotations
+
+from ..language import NOUNS, REFERENCES, SECTIONS, is_arn, split_revision, walk_path
+from ..naming import tf_label
+from .context import Context, finding, rule
+from .schema import did_you_mean
+
+
+def _role_names(ctx: Context) -> dict[str, object]:
+    iam = ctx.data.get("iam")
+    roles = iam.get("roles") if isinstance(iam, dict) else None
+    out = {}
+    if isinstance(roles, list):
+        for r in roles:
+            if isinstance(r, dict) and isinstance(r.get("RoleName"), str):
+                out[r["RoleName"]] = r
+    return out
+
+
+def _defined(ctx: Context, target: str) -> dict:
+    return _role_names(ctx) if target == "iam.roles" else ctx.names(target)
+
+
+@rule("XR-001")
+def reference_names_an_entry(ctx: Context):
+    """Every by-name reference names an entry of the same spec; anything else is given by ARN."""
+    defined = {}
+    for ref in REFERENCES:
+        for ptr, entry in ctx.entries(ref.section):
+            for rel, value in walk_path(entry, ref.path):
+                if not isinstance(value, str) or is_arn(value):
+                    continue
+                name = split_revision(value)[0] if ref.target == "jobDefinitions" else value
+                names = defined.setdefault(ref.target, _defined(ctx, ref.target))
+                if name not in names:
+                    yield finding(ptr.__class__((*ptr, *rel)), name=value, field=rel[-1],
+                                  noun=NOUNS[ref.target], suggestion=did_you_mean(name, names))
+
+
+@rule("NT-006", "XR-019")
+def names_are_unique(ctx: Context):
+    """Two entries of one section never share a name."""
+    for section, name_field in SECTIONS.items():
+        seen: dict[str, int] = {}
+        for ptr, entry in ctx.entries(section):
+            name = entry.get(name_field)
+            if not isinstance(name, str):
+                continue
+            if name in seen:
+                code = "NT-006" if section in ("computeEnvironments", "jobQueues", "schedulingPolicies") else "XR-019"
+                yield finding(ptr / name_field, code=code, name=name, noun=NOUNS[section],
+                              first=f"{section}[{seen[name]}]")
+            else:
+                seen[name] = ptr[1]
+
+
+@rule("BG-007")
+def labels_are_distinct(ctx: Context):
+    """Names that differ only in case or punctuation would give two Terraform resources one label."""
+    for section, name_field in SECTIONS.items():
+        if section == "jobs":  # jobs are not Terraform resources
+            continue
+        by_label: dict[str, str] = {}
+        for ptr, entry in ctx.entries(section):
+            name = entry.get(name_field)
+            if not isinstance(name, str):
+                continue
+            label = tf_label(name)
+            other = by_label.setdefault(label, name)
+            if other != name:
+                yield finding(ptr / name_field, name=name, other=other, label=label)
+
+
+RULES = (reference_names_an_entry, names_are_unique, labels_are_distinct)

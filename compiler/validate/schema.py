@@ -1,0 +1,237 @@
+"""Check the spec's shape against schemas/batchgen.schema.json; turn each schema error into a Finding.
+
+Knows JSON Schema and the schema's `x-constraint` / `x-quota` annotations; no YAML, no HCL.
+A schema node may carry `"x-constraint": {"<keyword>": "<catalog ID>"}`: a failure of that
+keyword is reported under the catalog ID with the catalog's wording; any other failure
+gets a batchgen code (BG-003 unknown key, BG-004 type, BG-005 required, BG-006 enum,
+BG-009 version, BG-010 other limits). `"x-quota": "<name>"` marks a `maxItems` that an
+account's `quotas:` entry of that name may raise.
+"""
+from __future__ import annotations
+
+import copy
+import difflib
+import functools
+import json
+from typing import Any, Iterator, Mapping
+
+import jsonschema
+
+from ..problems import Finding, Pointer
+from ..resources import schema_text
+
+_JSON_TYPE_NAMES = {
+    "object": "a mapping", "array": "a list", "string": "a string", "integer": "an integer",
+    "number": "a number", "boolean": "true or false", "null": "null",
+}
+
+
+def _type_of(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, dict):
+        return "object"
+    return "null"
+
+
+@functools.lru_cache(maxsize=1)
+def load_schema() -> dict:
+    return json.loads(schema_text())
+
+
+@functools.lru_cache(maxsize=8)
+def _validator(quota_items: tuple[tuple[str, int], ...]) -> jsonschema.Draft202012Validator:
+    schema = load_schema()
+    if quota_items:
+        schema = copy.deepcopy(schema)
+        quotas = dict(quota_items)
+        for node in _walk(schema):
+            name = node.get("x-quota")
+            if name in quotas and "maxItems" in node:
+                node["maxItems"] = quotas[name]
+    return jsonschema.Draft202012Validator(schema)
+
+
+def _walk(node: Any) -> Iterator[dict]:
+    if isinstance(node, dict):
+        yield node
+        for v in node.values():
+            yield from _walk(v)
+    elif isinstance(node, list):
+        for v in node:
+            yield from _walk(v)
+
+
+def did_you_mean(word: str, choices) -> str:
+    """' (did you mean 'x'?)' for the closest choice, case-insensitively; '' if none is close."""
+    choices = list(choices)
+    lowered = {c.lower(): c for c in choices}
+    if word.lower() in lowered:
+        return f" (did you mean '{lowered[word.lower()]}'?)"
+    close = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.6)
+    return f" (did you mean '{lowered[close[0]]}'?)" if close else ""
+
+
+def _entry_of(path: Pointer) -> Pointer | None:
+    """The top-level list entry an error sits in (('jobQueues', 2)), if any."""
+    if len(path) >= 2 and isinstance(path[1], int):
+        return Pointer(path[:2])
+    return None
+
+
+def check(data: Any, quotas: Mapping[str, int] | None = None) -> tuple[list[Finding], set[Pointer]]:
+    """All schema findings, and the set of entries (('jobs', 3), ...) that failed the schema."""
+    validator = _validator(tuple(sorted((quotas or {}).items())))
+    findings: list[Finding] = []
+    broken: set[Pointer] = set()
+    for error in validator.iter_errors(data):
+        for f in _findings(error, quotas or {}):
+            findings.append(f)
+            entry = _entry_of(f.pointer)
+            if entry is not None:
+                broken.add(entry)
+    return findings, broken
+
+
+def _constraint_id(error: jsonschema.ValidationError) -> str | None:
+    tags = error.schema.get("x-constraint") if isinstance(error.schema, dict) else None
+    if isinstance(tags, dict):
+        return tags.get(error.validator)
+    return None
+
+
+def _findings(error: jsonschema.ValidationError, quotas: Mapping[str, int]) -> Iterator[Finding]:
+    path = Pointer(error.absolute_path)
+    where = path.dotted() or "the spec"
+    kw, value, instance, schema = error.validator, error.validator_value, error.instance, error.schema
+    cid = _constraint_id(error)
+
+    if kw in ("anyOf", "oneOf") and error.context:
+        best = jsonschema.exceptions.best_match(error.context)
+        yield from _findings(best, quotas)
+        return
+
+    if kw == "additionalProperties" and isinstance(instance, dict):
+        known = set(schema.get("properties", {}))
+        patterns = schema.get("patternProperties", {})
+        for key in instance:
+            if key in known or any(_re_search(p, key) for p in patterns):
+                continue
+            yield Finding(path / key, {"key": key, "where": where, "suggestion": did_you_mean(key, known)},
+                          code="BG-003", at_key=True)
+        return
+
+    if kw == "required":
+        for key in value:
+            if isinstance(instance, dict) and key not in instance:
+                yield Finding(path, {"key": key, "where": where}, code="BG-005", at_key=True)
+        return
+
+    if kw == "type":
+        expected = value if isinstance(value, list) else [value]
+        found = _type_of(instance)
+        hint = ""
+        if "string" in expected and found in ("integer", "number", "boolean"):
+            hint = f"; quote it: \"{_yaml_scalar(instance)}\""
+        elif "array" in expected and found != "array":
+            hint = "; write it as a list, e.g. [" + (json.dumps(instance) if found != "object" else "...") + "]"
+        yield Finding(path, {"where": where, "expected": " or ".join(_JSON_TYPE_NAMES[t] for t in expected),
+                             "found": _JSON_TYPE_NAMES.get(found, found), "hint": hint}, code="BG-004")
+        return
+
+    if kw == "enum":
+        allowed = ", ".join(str(v) for v in value)
+        suggestion = did_you_mean(str(instance), [str(v) for v in value]) if isinstance(instance, str) else ""
+        yield Finding(path, {"where": where, "found": instance, "allowed": allowed, "suggestion": suggestion},
+                      code=cid or "BG-006")
+        return
+
+    if kw == "const" and path == Pointer(("batchgen",)):
+        yield Finding(path, {"found": instance}, code="BG-009")
+        return
+
+    if kw == "propertyNames":
+        # `instance` is the offending key; report it at the key.
+        key = instance
+        sub = list(error.context) or [error]
+        inner = sub[0]
+        inner_cid = _constraint_id(inner) or cid
+        detail = f"key '{key}' {_describe(inner.validator, inner.validator_value, key)}"
+        parent = Pointer(path)
+        yield Finding(parent / key, {"where": where, "found": key, "detail": detail, **_limit_values(inner)},
+                      code=inner_cid or "BG-010", at_key=True)
+        return
+
+    if kw == "maxItems" and isinstance(instance, list):
+        limit = value
+        yield Finding(path / limit, {"where": where, "found": len(instance), "max": limit,
+                                     "detail": f"has {len(instance)} entries; at most {limit} allowed"},
+                      code=cid or "BG-010")
+        return
+
+    values = {"where": where, "found": _found(kw, instance), "detail": _describe(kw, value, instance)}
+    values.update(_limit_values(error))
+    yield Finding(path, values, code=cid or "BG-010")
+
+
+def _limit_values(error: jsonschema.ValidationError) -> dict[str, Any]:
+    names = {"minimum": "min", "maximum": "max", "minLength": "min", "maxLength": "max",
+             "minItems": "min", "maxItems": "max", "minProperties": "min", "maxProperties": "max",
+             "exclusiveMinimum": "min", "exclusiveMaximum": "max", "pattern": "pattern"}
+    name = names.get(error.validator)
+    return {name: error.validator_value} if name else {}
+
+
+def _found(kw: str, instance: Any) -> Any:
+    if kw in ("minItems", "maxItems", "minProperties", "maxProperties"):
+        return len(instance)
+    if kw in ("minLength", "maxLength"):
+        return len(instance)
+    return instance
+
+
+def _describe(kw: str, value: Any, instance: Any) -> str:
+    if kw == "minimum":
+        return f"is {instance}; the minimum is {value}"
+    if kw == "maximum":
+        return f"is {instance}; the maximum is {value}"
+    if kw == "exclusiveMinimum":
+        return f"is {instance}; it must be greater than {value}"
+    if kw == "exclusiveMaximum":
+        return f"is {instance}; it must be less than {value}"
+    if kw == "minLength":
+        return f"is {len(instance)} characters long; the minimum is {value}"
+    if kw == "maxLength":
+        return f"is {len(instance)} characters long; the maximum is {value}"
+    if kw == "pattern":
+        return f"'{instance}' does not match {value}"
+    if kw == "minItems":
+        return f"has {len(instance)} entries; at least {value} needed"
+    if kw == "minProperties":
+        return f"has {len(instance)} entries; at least {value} needed"
+    if kw == "maxProperties":
+        return f"has {len(instance)} entries; at most {value} allowed"
+    if kw == "const":
+        return f"must be {value!r}"
+    if kw == "uniqueItems":
+        return "has repeated entries"
+    return f"fails the schema keyword {kw}"
+
+
+def _re_search(pattern: str, text: str) -> bool:
+    import re
+    return re.search(pattern, text) is not None
+
+
+def _yaml_scalar(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
