@@ -1,0 +1,557 @@
+"""Generate schemas/batchgen.schema.json from botocore's batch model and the catalog. Not used at runtime.
+
+    .venv/bin/python tools/gen_schema.py            # rewrite the schema
+    .venv/bin/python tools/gen_schema.py --check    # exit 1 if the committed schema is stale
+
+The schema is the spec language's shape (SPEC.md): the top-level keys declared in
+`SECTIONS` and `OWN_KEYS` below, and for each resource section the request shape of the
+AWS call that creates it, walked from botocore's `batch` model (names, nesting, types, enums, required
+members, a one-sentence description per property). On top of that, `OVERLAY` places the
+catalog's limits: for each catalog ID, where it applies and which JSON Schema keywords
+carry it. The numbers (and patterns, and documented value lists) are read from the
+catalog entries' `limits` (compiler/data/catalog/*.yaml), never written here.
+
+Output is deterministic: sorted keys, two-space indent, a trailing newline.
+"""
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Mapping, Union
+
+import botocore
+import botocore.session
+from botocore.model import Shape
+
+ROOT = Path(__file__).resolve().parents[1]
+SCHEMA_PATH = ROOT / "schemas" / "batchgen.schema.json"
+
+if str(ROOT) not in sys.path:  # `python tools/gen_schema.py` puts tools/, not the repo, on the path
+    sys.path.insert(0, str(ROOT))
+
+from compiler.catalog import Catalog, load_catalog  # noqa: E402
+
+DRAFT = "https://json-schema.org/draft/2020-12/schema"
+SERVICE = "batch"
+
+# ---------------------------------------------------------------------------------------
+# Top level. One place declares every top-level key; a new section (iam, schedules,
+# notifications) is one more entry here.
+# ---------------------------------------------------------------------------------------
+
+# Resource sections: key -> (botocore request shape, description). Each item of the
+# array is that request body (SPEC.md "speak the APIs' own vocabulary").
+SECTIONS: dict[str, tuple[str, str]] = {
+    "computeEnvironments": (
+        "CreateComputeEnvironmentRequest",
+        "Compute environments: each entry is the request body of `batch create-compute-environment`.",
+    ),
+    "jobQueues": (
+        "CreateJobQueueRequest",
+        "Job queues: each entry is the request body of `batch create-job-queue`.",
+    ),
+    "schedulingPolicies": (
+        "CreateSchedulingPolicyRequest",
+        "Scheduling policies: each entry is the request body of `batch create-scheduling-policy`.",
+    ),
+    "jobDefinitions": (
+        "RegisterJobDefinitionRequest",
+        "Job definitions: each entry is the request body of `batch register-job-definition`.",
+    ),
+    "jobs": (
+        "SubmitJobRequest",
+        "Job templates: each entry is the request body of `batch submit-job`.",
+    ),
+}
+
+# Keys the API requires but batchgen fills in when omitted (SPEC.md "Defaults batchgen
+# fills in"): dropped from the request shape's `required`.
+SPEC_DEFAULTS: dict[str, tuple[str, ...]] = {
+    "RegisterJobDefinitionRequest": ("type",),  # `type` omitted on a job definition: container
+}
+
+# Quotas an account may have had raised (SPEC.md `quotas:`); a catalog entry's `quota`
+# names one of these.
+QUOTAS: dict[str, str] = {
+    "computeEnvironmentsPerAccount": "Compute environments per Region in this account (AWS default 50).",
+    "jobQueuesPerAccount": "Job queues per Region in this account (AWS default 50).",
+    "computeEnvironmentsPerJobQueue": "Compute environments per job queue (AWS default 3).",
+}
+
+# batchgen's own scalar keys. `project` becomes the prefix of generated names such as
+# `<project>-batch-service-role`: IAM role names take at most 64 characters, so a project
+# name of at most 32 leaves 32 for the suffix; its alphabet is the one Batch names use
+# (NT-001..NT-004) with an alphanumeric first character (NT-005), so `<project>-...` is a
+# valid name for every Batch resource, IAM role and tag value alike.
+PROJECT_MAX = 32
+OWN_KEYS: dict[str, dict[str, Any]] = {
+    "batchgen": {
+        "const": 1,
+        "description": "The spec format version; this batchgen reads version 1.",
+        "x-constraint": {"const": "BG-009"},
+    },
+    "project": {
+        "type": "string",
+        "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]*$",
+        "minLength": 1,
+        "maxLength": PROJECT_MAX,
+        "description": "A project name: used in default tags and as the prefix of generated role names.",
+    },
+    "region": {
+        "type": "string",
+        # us-east-1, us-gov-west-1, us-iso-east-1, cn-north-1, eusc-de-east-1, ...
+        "pattern": "^[a-z]{2,4}(-[a-z]+){1,3}-[0-9]{1,2}$",
+        "description": "The AWS Region, such as us-east-1.",
+    },
+    "account": {
+        "type": "string",
+        "pattern": "^[0-9]{12}$",
+        "description": "The 12-digit AWS account ID (quote it in YAML); lets the CLI files carry full ARNs.",
+    },
+    "tags": {
+        "$ref": "#/$defs/TagrisTagsMap",
+        "description": "Tags applied to every taggable resource, merged under each entry's own tags.",
+    },
+    "quotas": {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {k: {"type": "integer", "minimum": 1, "description": d} for k, d in QUOTAS.items()},
+        "description": "Service quotas AWS raised for this account above the documented defaults.",
+    },
+}
+TOP_REQUIRED = ("batchgen",)
+
+# ---------------------------------------------------------------------------------------
+# Overlay: the catalog's limits, placed. Each entry: where (a botocore shape, `Shape`, or
+# one of its members, `Shape.member`, optionally followed by `/items`), the catalog ID,
+# and keyword -> value. A value is the name of a limit in the catalog entry, a function of
+# the entry's limits, or MODEL (the keyword already comes from botocore; only tag it).
+# ---------------------------------------------------------------------------------------
+
+MODEL = "<model>"
+LimitValue = Union[str, Callable[[Mapping[str, Any]], Any]]
+
+
+@dataclass(frozen=True)
+class Place:
+    at: str
+    cid: str
+    keywords: Mapping[str, LimitValue] = field(default_factory=dict)
+
+
+def literal(text: str) -> str:
+    """`text` as a regex that means the same in ECMA-262 (JSON Schema) and Python."""
+    return "".join(c if c.isalnum() or c in "_-:/ " else "\\" + c for c in text)
+
+
+def not_prefix(name: str) -> Callable[[Mapping[str, Any]], str]:
+    """A pattern that rejects strings starting with the limit `name` (a literal prefix)."""
+    return lambda lim: "^(?!" + literal(lim[name]) + ")"
+
+
+def zero_or_range(lim: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """CE-030: `disabled` (no scale-down delay) or min..max."""
+    return [{"const": lim["disabled"]}, {"minimum": lim["min"], "maximum": lim["max"]}]
+
+
+def case_insensitive(values: list[str]) -> str:
+    """A pattern accepting each value in any letter case, portable (no inline flags)."""
+    alts = ("".join(f"[{c.upper()}{c.lower()}]" if c.isalpha() else literal(c) for c in v) for v in values)
+    return "^(?:" + "|".join(alts) + ")$"
+
+
+# Enums AWS documents as case-insensitive: the `enum` becomes a pattern plus `examples`
+# (which editors offer as completions). JDY-003: "The values aren't case sensitive."
+CASE_INSENSITIVE_ENUMS = ("RetryAction",)
+
+NAME = {"pattern": "pattern", "minLength": "min", "maxLength": "max"}
+RANGE = {"minimum": "min", "maximum": "max"}
+COUNT = {"minItems": "min", "maxItems": "max"}
+ENUM = {"enum": MODEL}
+
+OVERLAY: tuple[Place, ...] = (
+    # 1. Names and tags
+    Place("CreateComputeEnvironmentRequest.computeEnvironmentName", "NT-001", NAME),
+    Place("CreateJobQueueRequest.jobQueueName", "NT-002", NAME),
+    Place("RegisterJobDefinitionRequest.jobDefinitionName", "NT-003", NAME),
+    Place("CreateSchedulingPolicyRequest.name", "NT-004", NAME),
+    Place("SubmitJobRequest.jobName", "NT-005", NAME),
+    # The model's TagrisTagsMap is 1-50 entries; NT-007's review allows `tags: {}`.
+    Place("TagrisTagsMap", "NT-007", {"maxProperties": "max"}),
+    Place("TagKey", "NT-008", {"minLength": "key_min", "maxLength": "key_max"}),
+    Place("TagValue", "NT-008", {"maxLength": "value_max"}),
+    # 2. Compute environments
+    Place("CEType", "CE-001", ENUM),
+    Place("CEState", "CE-002", ENUM),
+    Place("ContainerInsights", "CE-010", ENUM),
+    Place("CRType", "CE-011", ENUM),
+    Place("ComputeResource.minvCpus", "CE-012", {"minimum": "min"}),
+    Place("ComputeResource.maxvCpus", "CE-012", {"minimum": "min"}),
+    Place("ComputeResource.desiredvCpus", "CE-012", {"minimum": "min"}),
+    Place("CRAllocationStrategy", "CE-021", ENUM),
+    Place("ComputeResource.bidPercentage", "CE-026", RANGE),
+    Place("ComputeScalingPolicy.minScaleDownDelayMinutes", "CE-030", {"anyOf": zero_or_range}),
+    Place("LaunchTemplateSpecification.version", "CE-040", {"pattern": "pattern"}),
+    Place("LaunchTemplateSpecificationOverride.version", "CE-040", {"pattern": "pattern"}),
+    Place("LaunchTemplateSpecification.overrides", "CE-041", {"maxItems": "max"}),
+    Place("ComputeResource.ec2Configuration", "CE-047", {"minItems": "entries_min", "maxItems": "entries_max"}),
+    Place("ImageType", "CE-047", {"minLength": "length_min", "maxLength": "length_max"}),
+    Place("ImageIdOverride", "CE-047", {"minLength": "length_min", "maxLength": "length_max"}),
+    Place("KubernetesVersion", "CE-047", {"minLength": "length_min", "maxLength": "length_max"}),
+    Place("UserdataType", "CE-050", ENUM),
+    Place("EksConfiguration.kubernetesNamespace", "CE-054", NAME),
+    Place("EksAccessEntryDesiredState", "CE-056", ENUM),
+    # 3. Job queues
+    Place("CreateJobQueueRequest.priority", "JQ-001", RANGE),
+    Place("JQState", "JQ-002", ENUM),
+    Place("CreateJobQueueRequest.computeEnvironmentOrder", "JQ-004", COUNT),
+    Place("CreateJobQueueRequest.serviceEnvironmentOrder", "JQ-013", {"maxItems": "max"}),
+    Place("JobStateTimeLimitActionsState", "JQ-016", ENUM),
+    Place("JobStateTimeLimitActionsAction", "JQ-016", ENUM),
+    Place("JobStateTimeLimitAction.maxTimeSeconds", "JQ-016", RANGE),
+    # 4. Scheduling policies
+    Place("FairsharePolicy.shareDecaySeconds", "SP-003", RANGE),
+    Place("FairsharePolicy.computeReservation", "SP-004", RANGE),
+    Place("ShareAttributes.weightFactor", "SP-007", RANGE),
+    Place("QuotaShareIdleResourceAssignmentStrategy", "SP-008", ENUM),
+    # 5. Job definitions
+    Place("JobDefinitionType", "JD-001", ENUM),
+    Place("PlatformCapability", "JD-003", ENUM),
+    Place("RegisterJobDefinitionRequest.schedulingPriority", "JD-006", RANGE),
+    Place("KeyValuePair", "JDC-004", {"required": lambda lim: ["name", "value"]}),
+    Place("KeyValuePair.name", "JDC-003", {"pattern": not_prefix("prefix")}),
+    Place("ResourceType", "JDR-001", ENUM),
+    Place("NodeProperties.nodeRangeProperties", "JDM-004", {"maxItems": "max"}),
+    Place("NodeRangeProperty.targetNodes", "JDM-005", {"pattern": "pattern"}),
+    Place("NodePropertyOverride.targetNodes", "JDM-005", {"pattern": "pattern"}),  # SJO-008: same syntax
+    Place("NodeRangeProperty.instanceTypes", "JDM-008", {"maxItems": "max"}),
+    Place("RetryStrategy.attempts", "JDY-001", RANGE),
+    Place("RetryStrategy.evaluateOnExit", "JDY-002", {"maxItems": "max"}),
+    Place("RetryAction", "JDY-003", {"pattern": MODEL}),
+    Place("EvaluateOnExit.onStatusReason", "JDY-004", {"pattern": "pattern", "maxLength": "max"}),
+    Place("EvaluateOnExit.onReason", "JDY-004", {"pattern": "pattern", "maxLength": "max"}),
+    Place("EvaluateOnExit.onExitCode", "JDY-005", {"pattern": "pattern", "maxLength": "max"}),
+    Place("JobTimeout.attemptDurationSeconds", "JDT-001", {"minimum": "min"}),
+    Place("Volume.name", "JDV-001", {"pattern": "pattern", "maxLength": "max"}),
+    Place("EFSVolumeConfiguration.rootDirectory", "JDV-004", {"maxLength": "root_max"}),
+    Place("EFSVolumeConfiguration.transitEncryptionPort", "JDV-004", {"minimum": "port_min", "maximum": "port_max"}),
+    Place("Ulimit.name", "JDV-008", {"enum": "names"}),
+    Place("DeviceCgroupPermission", "JDV-009", ENUM),
+    Place("LogDriver", "JDV-013", ENUM),
+    Place("EcsProperties.taskProperties", "JDE-001", {"minItems": "tasks", "maxItems": "tasks"}),
+    Place("EcsTaskProperties.containers", "JDE-001", {"minItems": "containers_min", "maxItems": "containers_max"}),
+    Place("TaskContainerProperties.startTimeout", "JDE-005", {"minimum": "min"}),
+    Place("TaskContainerProperties.stopTimeout", "JDE-005", {"minimum": "min"}),
+    Place("FirelensConfigurationType", "JDE-007", ENUM),
+    Place("EksPodProperties.containers", "JDK-002", {"maxItems": "max"}),
+    Place("EksPodProperties.initContainers", "JDK-002", {"maxItems": "max"}),
+    Place("Quantity", "JDK-003", {"minLength": "quantity_min", "maxLength": "quantity_max"}),
+    Place("EksContainerEnvironmentVariable.name", "JDK-004", {"pattern": not_prefix("prefix")}),
+    Place("EksMetadata.namespace", "JDK-005", NAME),
+    Place("EksPodProperties.dnsPolicy", "JDK-008", {"enum": "dns_policies"}),
+    Place("EksContainer.imagePullPolicy", "JDK-008", {"enum": "image_pull_policies"}),
+    Place("EksContainerSecurityContext.runAsUser", "JDK-009", {"minimum": "id_min", "maximum": "id_max"}),
+    Place("EksContainerSecurityContext.runAsGroup", "JDK-009", {"minimum": "id_min", "maximum": "id_max"}),
+    Place("EksPodSecurityContext.runAsUser", "JDK-009", {"minimum": "id_min", "maximum": "id_max"}),
+    Place("EksPodSecurityContext.runAsGroup", "JDK-009", {"minimum": "id_min", "maximum": "id_max"}),
+    Place("EksPodSecurityContext.fsGroup", "JDK-009", {"minimum": "id_min", "maximum": "id_max"}),
+    Place("EksContainerLinuxCapabilityList", "JDK-009", {"maxItems": "capabilities_max"}),
+    Place(
+        "EksContainerLinuxCapability",
+        "JDK-009",
+        {"minLength": "capability_min", "maxLength": "capability_max", "pattern": not_prefix("capability_prefix")},
+    ),
+    Place("EksSeccompLocalhostProfile", "JDK-009", {"minLength": "profile_min", "maxLength": "profile_max"}),
+    # 6. Submit-job templates
+    Place("SubmitJobRequest.schedulingPriorityOverride", "SJ-005", RANGE),
+    Place("ArrayProperties.size", "SJA-001", RANGE),
+    Place("SubmitJobRequest.dependsOn", "SJD-001", {"maxItems": "max"}),
+    Place("ArrayJobDependency", "SJD-002", ENUM),
+    Place("ContainerOverrides.command/items", "SJO-003", {"minLength": "min"}),
+    Place("TaskContainerOverrides.command/items", "SJO-003", {"minLength": "min"}),
+)
+
+# Limits the botocore model itself states (shape `min`/`max`) that the schema deliberately
+# does not carry, with the reason. Every other model limit must be placed by OVERLAY.
+MODEL_LIMIT_WAIVERS: dict[str, str] = {
+    "TagrisTagsMap.min": "NT-007 (reviewed 2026-11-21): an empty `tags: {}` is fine; batchgen omits the key",
+}
+
+LIMIT_KEYWORDS = {
+    "string": ("minLength", "maxLength"),
+    "list": ("minItems", "maxItems"),
+    "map": ("minProperties", "maxProperties"),
+    "integer": ("minimum", "maximum"),
+    "long": ("minimum", "maximum"),
+}
+
+COMMENT = (
+    "Generated by tools/gen_schema.py from botocore {botocore} (service model `batch`) and "
+    "compiler/data/catalog/*.yaml; do not edit, run `python tools/gen_schema.py`. "
+    "Vendor keywords: `x-constraint` is always an object mapping a JSON Schema keyword of the same "
+    "node to the catalog ID whose limit it carries, e.g. {{\"maxItems\": \"JQ-004\", \"minItems\": \"JQ-004\"}}; "
+    "the number is the catalog entry's `limits`. `x-quota` names the `quotas:` key that, when a spec sets "
+    "it, replaces the same node's maxItems (an adjustable AWS quota), e.g. \"computeEnvironmentsPerJobQueue\". "
+    "A failing keyword without an `x-constraint` entry is batchgen's own: additionalProperties BG-003, "
+    "type BG-004, required BG-005, enum BG-006, any other BG-010."
+)
+
+
+# ---------------------------------------------------------------------------------------
+# botocore documentation -> one sentence
+# ---------------------------------------------------------------------------------------
+
+_BLOCK_TAGS = re.compile(r"</?(p|li|ul|ol|note|important|br|dl|dt|dd|div)\b[^>]*>", re.I)
+_TAGS = re.compile(r"<[^>]+>")
+_ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "vs.", "approx.")
+
+
+def first_sentence(doc: str) -> str:
+    """The first sentence of a botocore documentation string, HTML stripped.
+
+    Very short openings ("Required.") take the next sentence along.
+    """
+    text = _BLOCK_TAGS.sub(" ", doc or "")
+    text = html.unescape(_TAGS.sub("", text))
+    text = re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r"\s+([.,;:)])", r"\1", text).replace("( ", "(")
+    out = ""
+    for m in re.finditer(r"[.!?](?=\s+[A-Z0-9(\"'`]|$)", text):
+        candidate = text[: m.end()]
+        if candidate.rsplit(" ", 1)[-1].lower() in _ABBREVIATIONS:
+            continue
+        out = candidate
+        if len(out) >= 20:
+            break
+    return out or text
+
+
+# ---------------------------------------------------------------------------------------
+# botocore shapes -> JSON Schema
+# ---------------------------------------------------------------------------------------
+
+PRIMITIVES = {
+    "string": "string",
+    "integer": "integer",
+    "long": "integer",
+    "float": "number",
+    "double": "number",
+    "boolean": "boolean",
+}
+
+
+def is_plain(shape: Shape) -> bool:
+    """A primitive with nothing of its own to say (no enum, no min/max): inlined, not a $def."""
+    return (
+        shape.type_name in PRIMITIVES
+        and not shape.metadata.get("enum")
+        and "min" not in shape.metadata
+        and "max" not in shape.metadata
+    )
+
+
+class SchemaBuilder:
+    """Walks request shapes into `$defs` named after botocore shapes."""
+
+    def __init__(self, model):
+        self.model = model
+        self.defs: dict[str, dict[str, Any]] = {}
+
+    def ref(self, shape: Shape) -> dict[str, Any]:
+        """The schema of a value of `shape`: inline for a plain primitive, else a $ref."""
+        if is_plain(shape):
+            return {"type": PRIMITIVES[shape.type_name]}
+        if shape.name not in self.defs:
+            self.defs[shape.name] = {}  # placeholder: recursive shapes end here
+            self.defs[shape.name] = self.define(shape)
+        return {"$ref": f"#/$defs/{shape.name}"}
+
+    def define(self, shape: Shape) -> dict[str, Any]:
+        node: dict[str, Any] = {}
+        kind = shape.type_name
+        if kind == "structure":
+            node["type"] = "object"
+            node["additionalProperties"] = False
+            node["properties"] = {name: self.member(m) for name, m in shape.members.items()}
+            required = [r for r in shape.required_members if r not in SPEC_DEFAULTS.get(shape.name, ())]
+            if required:
+                node["required"] = required
+        elif kind == "list":
+            node["type"] = "array"
+            node["items"] = self.ref(shape.member)
+        elif kind == "map":
+            node["type"] = "object"
+            node["additionalProperties"] = self.ref(shape.value)
+            if not is_plain(shape.key):
+                node["propertyNames"] = self.ref(shape.key)
+        elif kind in PRIMITIVES:
+            node["type"] = PRIMITIVES[kind]
+            if shape.metadata.get("enum"):
+                node["enum"] = list(shape.metadata["enum"])
+        else:
+            raise SystemExit(f"gen_schema: botocore shape {shape.name} has type {kind}, which the schema can't map")
+        doc = first_sentence(shape.documentation)
+        if doc:
+            node["description"] = doc
+        return node
+
+    def member(self, shape: Shape) -> dict[str, Any]:
+        node = self.ref(shape)
+        doc = first_sentence(shape.documentation)  # the member's documentation
+        if doc:
+            node["description"] = doc
+        return node
+
+
+def locate(defs: dict[str, Any], at: str) -> dict[str, Any]:
+    path, _, sub = at.partition("/")
+    shape, _, member = path.partition(".")
+    try:
+        node = defs[shape]
+        if member:
+            node = node["properties"][member]
+    except KeyError:
+        raise SystemExit(f"gen_schema: OVERLAY names {at}, which the botocore model doesn't have") from None
+    for part in filter(None, sub.split("/")):
+        node = node.setdefault(part, {})
+    return node
+
+
+def apply_overlay(defs: dict[str, Any], catalog: Catalog) -> None:
+    for place in OVERLAY:
+        if place.cid not in catalog:
+            raise SystemExit(f"gen_schema: OVERLAY uses {place.cid}, which no catalog file defines")
+        entry = catalog[place.cid]
+        node = locate(defs, place.at)
+        tags = node.setdefault("x-constraint", {})
+        for keyword, value in place.keywords.items():
+            if tags.get(keyword, place.cid) != place.cid:
+                raise SystemExit(f"gen_schema: {place.at} `{keyword}` is placed by both {tags[keyword]} and {place.cid}")
+            if value != MODEL and keyword in node and keyword not in tags:
+                raise SystemExit(f"gen_schema: {place.cid} would overwrite the model's `{keyword}` at {place.at}")
+            if value == MODEL:
+                if keyword not in node:
+                    raise SystemExit(f"gen_schema: {place.at} has no `{keyword}` in the model to tag with {place.cid}")
+            elif callable(value):
+                node[keyword] = value(entry.limits)
+                if keyword in ("anyOf", "oneOf"):  # the validator reports the best branch: tag those too
+                    for branch in node[keyword]:
+                        branch["x-constraint"] = {k: place.cid for k in branch}
+            else:
+                if value not in entry.limits:
+                    raise SystemExit(f"gen_schema: catalog entry {place.cid} has no limit `{value}` ({place.at})")
+                node[keyword] = entry.limits[value]
+                if value == "max" and entry.quota:
+                    if keyword != "maxItems":
+                        raise SystemExit(f"gen_schema: {place.cid} has a quota, which only a maxItems can carry")
+                    node["x-quota"] = entry.quota
+            tags[keyword] = place.cid
+
+
+def apply_case_insensitive(defs: dict[str, Any]) -> None:
+    for name in CASE_INSENSITIVE_ENUMS:
+        node = defs[name]
+        values = node.pop("enum")
+        node["pattern"] = case_insensitive(values)
+        node["examples"] = values
+
+
+def check_model_limits(defs: dict[str, Any], shapes: dict[str, Shape]) -> None:
+    """Every min/max botocore states is in the schema with the same number, or waived."""
+    for name, shape in shapes.items():
+        keywords = LIMIT_KEYWORDS.get(shape.type_name)
+        for bound, keyword in zip(("min", "max"), keywords or ()):
+            if bound not in shape.metadata or f"{name}.{bound}" in MODEL_LIMIT_WAIVERS:
+                continue
+            want = shape.metadata[bound]
+            got = defs.get(name, {}).get(keyword, 0 if bound == "min" else None)
+            if got != want:
+                raise SystemExit(
+                    f"gen_schema: botocore says {name} {bound} {want}, the schema has {keyword} {got}: "
+                    "place it with its catalog ID in OVERLAY, or waive it in MODEL_LIMIT_WAIVERS"
+                )
+
+
+def reachable_shapes(roots: list[Shape]) -> dict[str, Shape]:
+    seen: dict[str, Shape] = {}
+    stack = list(roots)
+    while stack:
+        s = stack.pop()
+        if s.name in seen:
+            continue
+        seen[s.name] = s
+        if s.type_name == "structure":
+            stack.extend(s.members.values())
+        elif s.type_name == "list":
+            stack.append(s.member)
+        elif s.type_name == "map":
+            stack.extend((s.key, s.value))
+    return seen
+
+
+def load_model():
+    return botocore.session.get_session().get_service_model(SERVICE)
+
+
+def build_schema(model=None, catalog: Catalog | None = None) -> dict[str, Any]:
+    model = model or load_model()
+    catalog = catalog if catalog is not None else load_catalog()
+    builder = SchemaBuilder(model)
+    roots = [model.shape_for(shape) for shape, _ in SECTIONS.values()]
+
+    properties: dict[str, Any] = {k: dict(v) for k, v in OWN_KEYS.items()}
+    builder.ref(model.shape_for("TagrisTagsMap"))  # the top-level `tags` refers to it
+    for key, (shape_name, description) in SECTIONS.items():
+        properties[key] = {
+            "type": "array",
+            "items": builder.ref(model.shape_for(shape_name)),
+            "description": description,
+        }
+
+    defs = builder.defs
+    apply_case_insensitive(defs)
+    apply_overlay(defs, catalog)
+    check_model_limits(defs, reachable_shapes(roots))
+
+    return {
+        "$schema": DRAFT,
+        "$comment": COMMENT.format(botocore=botocore.__version__),
+        "title": "batchgen spec, format version 1",
+        "description": "One YAML file describing an AWS Batch setup (SPEC.md).",
+        "type": "object",
+        "additionalProperties": False,
+        "required": list(TOP_REQUIRED),
+        "properties": properties,
+        "$defs": defs,
+    }
+
+
+def render(schema: Mapping[str, Any]) -> str:
+    return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="exit 1 if the committed schema is stale")
+    args = parser.parse_args(argv)
+    text = render(build_schema())
+    current = SCHEMA_PATH.read_text(encoding="utf-8") if SCHEMA_PATH.exists() else None
+    if args.check:
+        if current != text:
+            print(f"{SCHEMA_PATH.relative_to(ROOT)} is stale: run python tools/gen_schema.py", file=sys.stderr)
+            return 1
+        return 0
+    if current != text:
+        SCHEMA_PATH.parent.mkdir(parents=True, exist_ok=True)
+        SCHEMA_PATH.write_text(text, encoding="utf-8")
+        print(f"wrote {SCHEMA_PATH.relative_to(ROOT)} ({len(text.encode())} bytes)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
