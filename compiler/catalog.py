@@ -14,6 +14,11 @@ codes. An entry:
       limits: {min: 1, max: 3}                               # optional numbers, used by schema and rules
       quota: computeEnvironmentsPerJobQueue                  # optional: key under `quotas:` that raises `max`
       notes: "..."                                           # optional: seed vs current AWS
+      variants:                                              # optional: parts of one constraint
+        values: {severity: warning, message: "..."}          #   with their own severity/wording
+
+A rule picks a variant with `Finding(..., values={"variant": "values", ...})`; the code
+stays the catalog ID (the catalog gives some constraints as "E for keys / W for values").
 """
 from __future__ import annotations
 
@@ -43,6 +48,16 @@ class Constraint:
     limits: Mapping[str, Any] = field(default_factory=dict)
     quota: str | None = None
     notes: str | None = None
+    variants: Mapping[str, "Constraint"] = field(default_factory=dict)
+
+    def variant(self, name: str | None) -> "Constraint":
+        """This constraint as one of its named parts (severity and wording), or itself."""
+        if not name:
+            return self
+        try:
+            return self.variants[name]
+        except KeyError:
+            raise KeyError(f"{self.id} has no variant {name!r}") from None
 
     def limit(self, name: str, quotas: Mapping[str, Any] | None = None) -> Any:
         """A numeric limit; `max` is raised by the account's `quotas:` entry when this is a quota."""
@@ -81,7 +96,7 @@ class Catalog(Mapping[CatalogId, Constraint]):
 
 def _parse(raw: Mapping[str, Any], origin: str) -> Constraint:
     try:
-        return Constraint(
+        base = Constraint(
             id=raw["id"],
             rule=raw["rule"],
             severity=Severity(raw["severity"]),
@@ -93,6 +108,16 @@ def _parse(raw: Mapping[str, Any], origin: str) -> Constraint:
             quota=raw.get("quota"),
             notes=raw.get("notes"),
         )
+        variants = {
+            name: Constraint(
+                id=base.id, rule=v.get("rule", base.rule), severity=Severity(v.get("severity", raw["severity"])),
+                chk=base.chk, source=v.get("source", base.source), message=v.get("message", base.message),
+                fix=v.get("fix", base.fix), limits={**base.limits, **(v.get("limits") or {})},
+                quota=base.quota, notes=base.notes,
+            )
+            for name, v in (raw.get("variants") or {}).items()
+        }
+        return Constraint(**{**base.__dict__, "variants": variants})
     except (KeyError, ValueError) as exc:  # a broken data file is our bug, say where
         raise RuntimeError(f"{origin}: bad catalog entry {raw.get('id')!r}: {exc}") from exc
 

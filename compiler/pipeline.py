@@ -26,7 +26,7 @@ class Result:
 
 
 def to_problem(f: Finding, doc: Document, file: str, catalog: Catalog) -> Problem:
-    c = catalog[f.code]
+    c = catalog[f.code].variant(f.values.get("variant"))
     message, fix = c.render(f.values)
     if fix:
         message = f"{message}; {fix}"

@@ -31,6 +31,15 @@ class Context:
             if ptr not in self.broken and isinstance(entry, dict):
                 yield ptr, entry
 
+    def all_entries(self, section: str) -> Iterator[tuple[Pointer, dict]]:
+        """Every mapping entry of `section`, schema-valid or not: for rules that check one
+        field defensively (such as reference integrity) and so can report in the same run."""
+        items = self.data.get(section)
+        if isinstance(items, list):
+            for i, entry in enumerate(items):
+                if isinstance(entry, dict):
+                    yield Pointer((section, i)), entry
+
     def names(self, section: str) -> dict[str, Pointer]:
         """Every name defined in `section`, valid entry or not (first definition wins)."""
         out: dict[str, Pointer] = {}

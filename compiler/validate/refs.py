@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from ..language import NOUNS, REFERENCES, SECTIONS, is_arn, split_revision, walk_path
 from ..naming import tf_label
+from ..problems import Pointer
 from .context import Context, finding, rule
 from .schema import did_you_mean
 
@@ -30,14 +31,14 @@ def reference_names_an_entry(ctx: Context):
     """Every by-name reference names an entry of the same spec; anything else is given by ARN."""
     defined = {}
     for ref in REFERENCES:
-        for ptr, entry in ctx.entries(ref.section):
+        for ptr, entry in ctx.all_entries(ref.section):
             for rel, value in walk_path(entry, ref.path):
                 if not isinstance(value, str) or is_arn(value):
                     continue
                 name = split_revision(value)[0] if ref.target == "jobDefinitions" else value
                 names = defined.setdefault(ref.target, _defined(ctx, ref.target))
                 if name not in names:
-                    yield finding(ptr.__class__((*ptr, *rel)), name=value, field=rel[-1],
+                    yield finding(Pointer((*ptr, *rel)), name=value, field=rel[-1],
                                   noun=NOUNS[ref.target], suggestion=did_you_mean(name, names))
 
 

@@ -132,7 +132,7 @@ def _findings(error: jsonschema.ValidationError, quotas: Mapping[str, int]) -> I
     if kw == "required":
         for key in value:
             if isinstance(instance, dict) and key not in instance:
-                yield Finding(path, {"key": key, "where": where}, code="BG-005", at_key=True)
+                yield Finding(path, {"key": key, "where": where}, code=cid or "BG-005", at_key=True)
         return
 
     if kw == "type":
@@ -175,6 +175,13 @@ def _findings(error: jsonschema.ValidationError, quotas: Mapping[str, int]) -> I
         yield Finding(path / limit, {"where": where, "found": len(instance), "max": limit,
                                      "detail": f"has {len(instance)} entries; at most {limit} allowed"},
                       code=cid or "BG-010")
+        return
+
+    if kw == "maxProperties" and isinstance(instance, dict):
+        key = list(instance)[value]
+        yield Finding(path / key, {"where": where, "found": len(instance), "max": value,
+                                   "detail": f"has {len(instance)} entries; at most {value} allowed"},
+                      code=cid or "BG-010", at_key=True)
         return
 
     values = {"where": where, "found": _found(kw, instance), "detail": _describe(kw, value, instance)}
