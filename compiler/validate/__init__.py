@@ -10,10 +10,17 @@ from typing import Any
 from ..problems import Finding
 from . import schema
 from .context import Context, Rule
-from . import refs
+from . import ac, ce, jd, jdv, jq, refs, sj, xr
 
 ALL_RULES: tuple[Rule, ...] = (
     *refs.RULES,
+    *ce.RULES,
+    *jq.RULES,
+    *jd.RULES,
+    *jdv.RULES,
+    *sj.RULES,
+    *xr.RULES,
+    *ac.RULES,
 )
 
 

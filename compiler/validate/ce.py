@@ -1,0 +1,4 @@
+"""Rules for compute environments (CE-*)."""
+from __future__ import annotations
+
+RULES = ()
