@@ -1,0 +1,162 @@
+"""The provider schema: load the JSON dump, convert it to tfplugin6 messages,
+and walk values along it.
+
+The dump (``terraform providers schema -json`` shape) describes each block as
+``attributes`` (with a cty ``type`` such as ``"string"``, ``["list","string"]``
+or ``["object",{...}]``, and flags required/optional/computed/...) and
+``block_types`` (with ``nesting_mode`` and ``min_items``/``max_items``).
+Terraform wants the same data as ``Schema`` messages whose attribute types are
+the cty type's JSON encoding as bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Callable
+
+from .cty import Unknown
+
+PROVIDER_SOURCE = "registry.terraform.io/hashicorp/aws"
+
+# Default location of the schema dump, relative to this file: tests/fixtures/.
+DEFAULT_SCHEMA_PATH = Path(__file__).resolve().parents[2] / "fixtures" / "aws-provider-schema.json"
+
+
+class ProviderSchema:
+    """Resource and data source schemas of one provider, from a JSON dump."""
+
+    def __init__(self, dump: dict, provider_block: dict):
+        schemas = dump["provider_schemas"][PROVIDER_SOURCE]
+        self.resources: dict[str, dict] = schemas.get("resource_schemas", {})
+        self.data_sources: dict[str, dict] = schemas.get("data_source_schemas", {})
+        dumped_provider = schemas.get("provider") or {}
+        # The dump's provider entry is an empty placeholder: use ours instead.
+        self.provider = dumped_provider if dumped_provider.get("block") else provider_block
+
+    @classmethod
+    def load(cls, path: str | Path = DEFAULT_SCHEMA_PATH) -> "ProviderSchema":
+        from .provider_config import PROVIDER_BLOCK
+
+        with open(path, encoding="utf-8") as f:
+            return cls(json.load(f), PROVIDER_BLOCK)
+
+    def to_proto(self, pb) -> Any:
+        """Build a ``GetProviderSchema.Response`` (``pb`` is tfplugin6_pb2)."""
+        resp = pb.GetProviderSchema.Response()
+        resp.provider.CopyFrom(_schema_msg(pb, self.provider))
+        for name, schema in self.resources.items():
+            resp.resource_schemas[name].CopyFrom(_schema_msg(pb, schema))
+        for name, schema in self.data_sources.items():
+            resp.data_source_schemas[name].CopyFrom(_schema_msg(pb, schema))
+        return resp
+
+
+_NESTING = {"single": 1, "list": 2, "set": 3, "map": 4, "group": 5}
+_KIND = {"plain": 0, "markdown": 1}
+
+
+def _schema_msg(pb, schema: dict):
+    msg = pb.Schema(version=schema.get("version", 0))
+    _fill_block(pb, msg.block, schema.get("block", {}))
+    return msg
+
+
+def _fill_block(pb, msg, block: dict) -> None:
+    msg.description = block.get("description", "")
+    msg.description_kind = _KIND[block.get("description_kind", "plain")]
+    msg.deprecated = bool(block.get("deprecated"))
+    for name, attr in block.get("attributes", {}).items():
+        if "type" not in attr:
+            raise ValueError(f"attribute {name!r}: nested_type attributes are not supported")
+        msg.attributes.add(
+            name=name,
+            type=json.dumps(attr["type"], separators=(",", ":")).encode(),
+            description=attr.get("description", ""),
+            description_kind=_KIND[attr.get("description_kind", "plain")],
+            required=bool(attr.get("required")),
+            optional=bool(attr.get("optional")),
+            computed=bool(attr.get("computed")),
+            sensitive=bool(attr.get("sensitive")),
+            deprecated=bool(attr.get("deprecated")),
+            write_only=bool(attr.get("write_only")),
+        )
+    for name, nested in block.get("block_types", {}).items():
+        nb = msg.block_types.add(
+            type_name=name,
+            nesting=_NESTING[nested["nesting_mode"]],
+            min_items=nested.get("min_items", 0),
+            max_items=nested.get("max_items", 0),
+        )
+        _fill_block(pb, nb.block, nested.get("block", {}))
+
+
+AttrFn = Callable[[str, dict, Any], Any]
+
+
+def map_attributes(block: dict, value: Any, fn: AttrFn) -> Any:
+    """Return ``value`` (an object of ``block``) with every attribute, at
+    every nesting depth, replaced by ``fn(name, attribute_schema, old)``.
+    Null or unknown objects and collections are returned unchanged."""
+    if not isinstance(value, dict):
+        return value
+    out = dict(value)
+    for name, attr in block.get("attributes", {}).items():
+        out[name] = fn(name, attr, value.get(name))
+    for name, nested in block.get("block_types", {}).items():
+        inner = nested.get("block", {})
+        current = value.get(name)
+        if isinstance(current, list):
+            out[name] = [map_attributes(inner, item, fn) for item in current]
+        elif isinstance(current, dict) and nested["nesting_mode"] == "map":
+            out[name] = {k: map_attributes(inner, v, fn) for k, v in current.items()}
+        else:
+            out[name] = map_attributes(inner, current, fn)
+    return out
+
+
+def is_known(value: Any) -> bool:
+    """True when ``value`` holds no unknown anywhere."""
+    if isinstance(value, Unknown):
+        return False
+    if isinstance(value, dict):
+        return all(is_known(v) for v in value.values())
+    if isinstance(value, list):
+        return all(is_known(v) for v in value)
+    return True
+
+
+def placeholder_for_type(type_: Any, string: str = "placeholder") -> Any:
+    """A known value of cty type ``type_`` (empty collections, zero, false)."""
+    if type_ == "string":
+        return string
+    if type_ == "number":
+        return 0
+    if type_ == "bool":
+        return False
+    kind = type_[0]
+    if kind in ("list", "set", "tuple"):
+        return []
+    if kind == "map":
+        return {}
+    if kind == "object":
+        return {k: None for k in type_[1]}
+    return None  # "dynamic"
+
+
+def resolve_unknowns(type_: Any, value: Any, string: str = "placeholder") -> Any:
+    """Replace every unknown inside ``value`` (of cty type ``type_``)."""
+    if isinstance(value, Unknown):
+        return placeholder_for_type(type_, string)
+    if value is None or isinstance(type_, str):
+        return value
+    kind, inner = type_[0], type_[1]
+    if kind in ("list", "set"):
+        return [resolve_unknowns(inner, v, string) for v in value]
+    if kind == "map":
+        return {k: resolve_unknowns(inner, v, string) for k, v in value.items()}
+    if kind == "object":
+        return {k: resolve_unknowns(t, value.get(k), string) for k, t in inner.items()}
+    if kind == "tuple":
+        return [resolve_unknowns(t, v, string) for t, v in zip(inner, value)]
+    return value
