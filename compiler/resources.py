@@ -12,19 +12,21 @@ _HERE = Path(__file__).resolve().parent
 SCHEMA_NAME = "batchgen.schema.json"
 
 
-def _dir(checkout_name: str, installed_name: str) -> Path:
+def _dir(checkout_name: str, installed_name: str, marker: str) -> Path:
+    # A checkout is recognised by a file only batchgen has, not just by a folder name
+    # (an installed package's parent is site-packages, where a "templates" folder may exist).
     checkout = _HERE.parent / checkout_name
-    if checkout.is_dir():
+    if (checkout / marker).exists():
         return checkout
     return _HERE / installed_name
 
 
 def schemas_dir() -> Path:
-    return _dir("schemas", "_schemas")
+    return _dir("schemas", "_schemas", SCHEMA_NAME)
 
 
 def templates_dir() -> Path:
-    return _dir("templates", "_templates")
+    return _dir("templates", "_templates", "terraform/versions.tf.j2")
 
 
 def schema_text() -> str:

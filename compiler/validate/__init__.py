@@ -10,10 +10,11 @@ from typing import Any
 from ..problems import Finding
 from . import schema
 from .context import Context, Rule
-from . import ac, ce, jd, jdv, jq, refs, sj, xr
+from . import ac, ce, jd, jdv, jq, output, refs, sj, xr
 
 ALL_RULES: tuple[Rule, ...] = (
     *refs.RULES,
+    *output.RULES,
     *ce.RULES,
     *jq.RULES,
     *jd.RULES,
