@@ -171,6 +171,13 @@ def load_text(text: str) -> Document:
         if exc.context:
             detail = f"{exc.context}: {detail}" if exc.problem else exc.context
         return Document(None, SourceMap(), [], syntax_error=(detail, span))
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow in a file
+        before = text[: exc.position]
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        span = Span(before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1)
+        return Document(None, SourceMap(), [], syntax_error=(
+            f"character #x{code:04x} is not allowed in YAML; "
+            "write it as an escape inside double quotes", span))
     except yaml.YAMLError as exc:
         return Document(None, SourceMap(), [], syntax_error=(str(exc), Span(1, 1)))
     finally:

@@ -1,0 +1,50 @@
+"""The loader: positions for every key and value (numbers too), duplicates, safe YAML only."""
+from __future__ import annotations
+
+from compiler.load import load_text
+from compiler.problems import Pointer, Span
+
+
+def _at(span: Span) -> tuple[int, int]:
+    return span.line, span.column
+
+
+def test_every_value_and_key_has_a_position():
+    doc = load_text("a:\n  - {n: 12, s: x}\n  - 3.5\nb: true\n")
+    assert doc.data == {"a": [{"n": 12, "s": "x"}, 3.5], "b": True}
+    assert doc.source.values[Pointer(("a", 0, "n"))] == Span(2, 9, 2, 11)
+    assert _at(doc.source.values[Pointer(("a", 1))]) == (3, 5)
+    assert _at(doc.source.keys[Pointer(("b",))]) == (4, 1)
+
+
+def test_locate_falls_back_to_the_nearest_ancestor():
+    doc = load_text("a:\n  b: 1\n")
+    assert _at(doc.source.locate(Pointer(("a", "missing")))) == (2, 3)
+
+
+def test_duplicate_key_is_reported_at_the_second():
+    doc = load_text("a: 1\nb: 2\na: 3\n")
+    (f,) = doc.findings
+    assert f.code == "BG-002" and _at(f.span) == (3, 1) and f.values["first_line"] == 1
+
+
+def test_dates_stay_strings_and_merge_keys_work():
+    doc = load_text("base: &b {x: 1, y: 2}\nd: 2018-11-19\nc:\n  <<: *b\n  y: 3\n")
+    assert doc.data["d"] == "2018-11-19"
+    assert doc.data["c"] == {"x": 1, "y": 3}
+
+
+def test_non_string_keys_and_tags_are_problems():
+    doc = load_text("1: a\nb: !custom x\n")
+    assert [f.code for f in doc.findings] == ["BG-012", "BG-012"]
+
+
+def test_syntax_error_has_a_position():
+    doc = load_text("a: [1, 2\nb: 3\n")
+    detail, span = doc.syntax_error
+    assert span.line >= 2 and "flow sequence" in detail
+
+
+def test_control_character_is_located():
+    detail, span = load_text("a: 1\nb: x\x7fy\n").syntax_error
+    assert _at(span) == (2, 5) and "#x007f" in detail

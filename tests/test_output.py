@@ -1,0 +1,51 @@
+"""The writer: all or nothing, Terraform's working files survive, foreign folders are refused."""
+from __future__ import annotations
+
+from .helpers import run, tree, write_spec
+from .test_diagnostics import BASE
+
+
+def test_recompile_keeps_terraform_working_files_and_drops_stale_output(tmp_path):
+    spec = write_spec(tmp_path, BASE)
+    out = tmp_path / "out"
+    assert run("compile", spec, "-o", out).code == 0
+    (out / "terraform" / ".terraform.lock.hcl").write_text("# lock\n")
+    (out / "terraform" / ".terraform").mkdir()
+    (out / "terraform" / "terraform.tfstate").write_text("{}")
+    (out / "cli" / "batch" / "submit-job" / "gone.json").write_text("{}")  # no longer in the spec
+
+    assert run("compile", spec, "-o", out).code == 0
+
+    files = tree(out)
+    assert "terraform/.terraform.lock.hcl" in files and "terraform/terraform.tfstate" in files
+    assert (out / "terraform" / ".terraform").is_dir()
+    assert "cli/batch/submit-job/gone.json" not in files
+    assert run("compile", spec, "-o", out, "--check").code == 0  # working files don't count as stale
+
+
+def test_check_reports_a_changed_file(tmp_path):
+    spec = write_spec(tmp_path, BASE)
+    out = tmp_path / "out"
+    run("compile", spec, "-o", out)
+    (out / "terraform" / "job_queues.tf").write_text("# edited by hand\n")
+    result = run("compile", spec, "-o", out, "--check")
+    assert result.code == 1
+    assert "job_queues.tf: out of date" in result.stderr
+    assert (out / "terraform" / "job_queues.tf").read_text() == "# edited by hand\n"
+
+
+def test_foreign_output_directory_is_refused(tmp_path):
+    spec = write_spec(tmp_path, BASE)
+    out = tmp_path / "project"
+    out.mkdir()
+    (out / "main.py").write_text("print('mine')\n")
+    result = run("compile", spec, "-o", out)
+    assert result.code == 2
+    assert "did not write" in result.stderr
+    assert tree(out) == {"main.py": b"print('mine')\n"}
+
+
+def test_deploy_script_is_executable(tmp_path):
+    spec = write_spec(tmp_path, BASE)
+    run("compile", spec, "-o", tmp_path / "out")
+    assert (tmp_path / "out" / "cli" / "deploy.sh").stat().st_mode & 0o111
