@@ -1,4 +1,73 @@
-"""Account-level counts (AC-*), with the quotas: block for raised quotas."""
+"""Account-level counts (AC-*), counted across the spec, with the quotas: block for raised quotas.
+
+Knows no YAML positions and no wording (compiler/data/catalog/ac.yaml). Resources that
+already exist in the account are unknown here, so these counts are lower bounds.
+"""
 from __future__ import annotations
 
-RULES = ()
+from ..catalog import load_catalog
+from ..problems import Pointer
+from .context import Context, finding, rule
+
+
+def _too_many(ctx: Context, section: str, cid: str):
+    items = ctx.data.get(section)
+    limit = load_catalog()[cid].limit("max", ctx.quotas)
+    if isinstance(items, list) and len(items) > limit:
+        yield finding(Pointer((section, limit)), found=len(items))
+
+
+@rule("AC-001")
+def job_queues_per_account(ctx: Context):
+    """The spec defines no more job queues than an account may hold (50, or quotas.jobQueuesPerAccount)."""
+    yield from _too_many(ctx, "jobQueues", "AC-001")
+
+
+@rule("AC-002")
+def compute_environments_per_account(ctx: Context):
+    """The spec defines no more compute environments than an account may hold (50, or quotas.computeEnvironmentsPerAccount)."""
+    yield from _too_many(ctx, "computeEnvironments", "AC-002")
+
+
+@rule("AC-010")
+def compute_environments_per_eks_cluster(ctx: Context):
+    """At most 5 compute environments of the spec use one EKS cluster."""
+    limit = load_catalog()["AC-010"].limit("max")
+    seen: dict[str, int] = {}
+    for ptr, ce in ctx.entries("computeEnvironments"):
+        eks = ce.get("eksConfiguration")
+        cluster = eks.get("eksClusterArn") if isinstance(eks, dict) else None
+        if not isinstance(cluster, str):
+            continue
+        seen[cluster] = seen.get(cluster, 0) + 1
+        if seen[cluster] > limit:
+            where = ptr / "eksConfiguration" / "eksClusterArn"
+            yield finding(where, where=where.dotted(), found=seen[cluster], cluster=cluster)
+
+
+@rule("AC-013")
+def share_identifiers_per_fair_share_queue(ctx: Context):
+    """The spec's jobs use at most 500 distinct share identifiers per fair-share job queue (advice)."""
+    limit = load_catalog()["AC-013"].limit("max")
+    fair_share = {q.get("jobQueueName") for _, q in ctx.entries("jobQueues")
+                  if "schedulingPolicyArn" in q and isinstance(q.get("jobQueueName"), str)}
+    identifiers: dict[str, set[str]] = {}
+    for ptr, job in ctx.entries("jobs"):
+        queue, share = job.get("jobQueue"), job.get("shareIdentifier")
+        if not isinstance(queue, str) or queue not in fair_share or not isinstance(share, str):
+            continue
+        ids = identifiers.setdefault(queue, set())
+        if share in ids or len(ids) > limit:
+            continue
+        ids.add(share)
+        if len(ids) > limit:
+            where = ptr / "shareIdentifier"
+            yield finding(where, where=where.dotted(), found=share, count=len(ids), queue=queue)
+
+
+RULES = (
+    job_queues_per_account,
+    compute_environments_per_account,
+    compute_environments_per_eks_cluster,
+    share_identifiers_per_fair_share_queue,
+)

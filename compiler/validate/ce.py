@@ -1,4 +1,660 @@
-"""Rules for compute environments (CE-*)."""
+"""Rules for compute environments (CE-*): one entry of `computeEnvironments` at a time,
+checked against the API's documented rules and batchgen's defaults (resolve.py).
+
+Knows no YAML positions and no wording (the catalog, compiler/data/catalog/ce.yaml, has
+it and every number). Instance facts come from compiler/instances.py. What the schema
+already enforces (enums, ranges, required members) is not re-checked here.
+"""
 from __future__ import annotations
 
-RULES = ()
+import datetime
+import re
+from typing import Iterator
+
+from .. import instances
+from ..catalog import load_catalog
+from ..language import is_arn, split_revision
+from ..problems import Pointer
+from .context import Context, finding, rule
+
+FARGATE = ("FARGATE", "FARGATE_SPOT")
+EC2_FAMILY = ("EC2", "SPOT")
+MANAGED_INSTANCES = "ECS_MANAGED_INSTANCES"
+
+
+def _limits(cid: str):
+    return load_catalog()[cid].limits
+
+
+def _compute_envs(ctx: Context) -> Iterator[tuple[Pointer, dict, dict | None, str | None]]:
+    """(pointer, entry, computeResources or None, computeResources.type or None) of each valid CE."""
+    for ptr, ce in ctx.entries("computeEnvironments"):
+        cr = ce.get("computeResources")
+        if not isinstance(cr, dict):
+            cr = None
+        yield ptr, ce, cr, (cr.get("type") if cr else None)
+
+
+def _blank(value) -> bool:
+    return isinstance(value, str) and not value.strip()
+
+
+def _where(ptr: Pointer) -> str:
+    return ptr.dotted()
+
+
+def _is_eks(ce: dict) -> bool:
+    return isinstance(ce.get("eksConfiguration"), dict)
+
+
+def _string_items(value) -> list[tuple[int, str]]:
+    return [(i, v) for i, v in enumerate(value) if isinstance(v, str)] if isinstance(value, list) else []
+
+
+# --- 2.1 top level ---------------------------------------------------------------------
+
+
+@rule("CE-002")
+def created_enabled(ctx: Context):
+    """A compute environment is created ENABLED (state DISABLED is rejected at creation)."""
+    for ptr, ce, _, _ in _compute_envs(ctx):
+        if ce.get("state") == "DISABLED":
+            yield finding(ptr / "state", where=_where(ptr / "state"), variant="disabled")
+
+
+@rule("CE-003")
+def managed_has_compute_resources(ctx: Context):
+    """A MANAGED compute environment has computeResources."""
+    for ptr, ce, _, _ in _compute_envs(ctx):
+        if ce.get("type") == "MANAGED" and "computeResources" not in ce:
+            yield finding(ptr / "type", where=_where(ptr / "type"))
+
+
+@rule("CE-004")
+def unmanaged_has_no_compute_resources(ctx: Context):
+    """An UNMANAGED compute environment has no Batch-managed capacity, so no computeResources."""
+    for ptr, ce, _, crtype in _compute_envs(ctx):
+        # A Fargate type on an UNMANAGED CE is CE-033's error; don't add a warning to it.
+        if ce.get("type") == "UNMANAGED" and "computeResources" in ce and crtype not in FARGATE:
+            yield finding(ptr / "computeResources", at_key=True, where=_where(ptr / "computeResources"))
+
+
+@rule("CE-005")
+def unmanaged_has_service_role(ctx: Context):
+    """An UNMANAGED compute environment has a service role (batchgen generates one when it is left out)."""
+    # resolve.py fills in a generated role when serviceRole is absent; only an explicit
+    # empty value leaves the CE without one.
+    for ptr, ce, _, _ in _compute_envs(ctx):
+        if ce.get("type") == "UNMANAGED" and _blank(ce.get("serviceRole")):
+            yield finding(ptr / "serviceRole", where=_where(ptr / "serviceRole"))
+
+
+@rule("CE-006")
+def unmanaged_vcpus_only_on_unmanaged(ctx: Context):
+    """unmanagedvCpus is set only on UNMANAGED compute environments."""
+    for ptr, ce, _, _ in _compute_envs(ctx):
+        if "unmanagedvCpus" in ce and ce.get("type") != "UNMANAGED":
+            yield finding(ptr / "unmanagedvCpus", at_key=True, where=_where(ptr / "unmanagedvCpus"),
+                          type=ce.get("type"))
+
+
+# --- 2.2 computeResources: common and EC2/SPOT -----------------------------------------------
+
+
+@rule("CE-012")
+def vcpu_counts_in_order(ctx: Context):
+    """minvCpus <= desiredvCpus <= maxvCpus."""
+    for ptr, _, cr, _ in _compute_envs(ctx):
+        if not cr:
+            continue
+        lo, want, hi = cr.get("minvCpus"), cr.get("desiredvCpus"), cr.get("maxvCpus")
+        base = ptr / "computeResources"
+        if isinstance(lo, int) and isinstance(hi, int) and lo > hi:
+            yield finding(base / "minvCpus", variant="order", where=_where(base / "minvCpus"), found=lo,
+                          relation="more than", other="maxvCpus", other_value=hi)
+        if isinstance(want, int):
+            if isinstance(lo, int) and want < lo:
+                yield finding(base / "desiredvCpus", variant="order", where=_where(base / "desiredvCpus"),
+                              found=want, relation="less than", other="minvCpus", other_value=lo)
+            elif isinstance(hi, int) and want > hi:
+                yield finding(base / "desiredvCpus", variant="order", where=_where(base / "desiredvCpus"),
+                              found=want, relation="more than", other="maxvCpus", other_value=hi)
+
+
+def _missing_or_empty(cr: dict, key: str) -> bool:
+    value = cr.get(key)
+    return value is None or (isinstance(value, list) and not value)
+
+
+def _missing_place(base: Pointer, cr: dict, key: str) -> tuple[Pointer, bool, str]:
+    """Where to report a missing or empty list (the empty list, or the key of the mapping
+    that lacks it) and how to say it."""
+    if key in cr:
+        return base / key, False, "is empty"
+    return base, True, f"has no {key}"
+
+
+@rule("CE-015")
+def subnets_given(ctx: Context):
+    """EC2, SPOT, FARGATE and FARGATE_SPOT compute environments list at least one subnet."""
+    for ptr, _, cr, crtype in _compute_envs(ctx):
+        if crtype in EC2_FAMILY + FARGATE and _missing_or_empty(cr, "subnets"):
+            where, at_key, detail = _missing_place(ptr / "computeResources", cr, "subnets")
+            yield finding(where, at_key=at_key, where=_where(where), detail=detail, type=crtype)
+
+
+@rule("CE-016")
+def security_groups_given(ctx: Context):
+    """EC2/SPOT environments have a security group (or a launch template); Fargate ones one in securityGroupIds."""
+    for ptr, _, cr, crtype in _compute_envs(ctx):
+        if crtype not in EC2_FAMILY + FARGATE or not _missing_or_empty(cr, "securityGroupIds"):
+            continue
+        if crtype in EC2_FAMILY and "launchTemplate" in cr:
+            continue  # the template may carry the security groups (an account fact)
+        where, at_key, detail = _missing_place(ptr / "computeResources", cr, "securityGroupIds")
+        yield finding(where, at_key=at_key, where=_where(where), detail=detail, type=crtype,
+                      variant="fargate" if crtype in FARGATE else None)
+
+
+@rule("CE-017")
+def instance_role_is_instance_profile(ctx: Context):
+    """instanceRole of an EC2/SPOT environment is an instance profile (name or instance-profile ARN), never empty."""
+    pattern = re.compile(_limits("CE-017")["pattern"])
+    for ptr, _, cr, crtype in _compute_envs(ctx):
+        if crtype not in EC2_FAMILY or "instanceRole" not in cr:
+            continue
+        where = ptr / "computeResources" / "instanceRole"
+        value = cr["instanceRole"]
+        if _blank(value):
+            yield finding(where, variant="missing", where=_where(where), type=crtype)
+        elif is_arn(value) and not pattern.match(value):
+            yield finding(where, where=_where(where), found=value)
+
+
+@rule("CE-018")
+def instance_types_well_formed(ctx: Context):
+    """instanceTypes items are a family, a size or a Batch keyword; EC2/SPOT environments list some."""
+    for ptr, _, cr, crtype in _compute_envs(ctx):
+        if not cr or crtype in FARGATE:  # Fargate: CE-034 says not to set it at all
+            continue
+        base = ptr / "computeResources"
+        if crtype in EC2_FAMILY and _missing_or_empty(cr, "instanceTypes"):
+            where, at_key, detail = _missing_place(base, cr, "instanceTypes")
+            yield finding(where, at_key=at_key, variant="omitted", where=_where(where), detail=detail, type=crtype)
+            continue
+        for i, item in _string_items(cr.get("instanceTypes")):
+            if not instances.is_keyword(item) and instances.parse(item) is None:
+                where = base / "instanceTypes" / i
+                yield finding(where, where=_where(where), found=item)
+
+
+@rule("CE-019")
+def one_architecture_per_environment(ctx: Context):
+    """The instance types of one compute environment are all x86_64 or all arm64 (where recognised)."""
+    for ptr, _, cr, crtype in _compute_envs(ctx):
+        if not cr or crtype in FARGATE:
+            continue
+        first: tuple[str, str] | None = None
+        for i, item in _string_items(cr.get("instanceTypes")):
+            arch = instances.architecture(item)
+            if arch is None:
+                continue  # unknown family: never reject on it
+            if first is None:
+                first = (item, arch)
+            elif arch != first[1]:
+                where = ptr / "computeResources" / "instanceTypes" / i
+                yield finding(where, where=_where(where), found=item, arch=arch,
+                              first=first[0], first_arch=first[1])
+                break
+
+
+@rule("CE-022")
+def allocation_strategy_fits_type(ctx: Context):
+    """SPOT_* allocation strategies only on SPOT, BEST_FIT_PROGRESSIVE_ORDERED only on EC2."""
+    limits = _limits("CE-022")
+    for ptr, _, cr, crtype in _compute_envs(ctx):
+        if not cr or crtype in FARGATE or not isinstance(crtype, str):  # Fargate: CE-034
+            continue
+        strategy = cr.get("allocationStrategy")
+        needed = ("SPOT" if strategy in limits["spot_only"] else
+                  "EC2" if strategy in limits["ec2_only"] else None)
+        if needed and crtype != needed:
+            where = ptr / "computeResources" / "allocationStrategy"
+            yield finding(where, where=_where(where), found=strategy, needed=needed, type=crtype)
+
+
+@rule("CE-024")
+def spot_best_fit_has_fleet_role(ctx: Context):
+    """A SPOT BEST_FIT environment has a Spot Fleet role (batchgen generates one when it is left out)."""
+    for ptr, _, cr, crtype in _compute_envs(ctx):
+        if crtype != "SPOT" or cr.get("allocationStrategy", "BEST_FIT") != "BEST_FIT":
+            continue
+        if _blank(cr.get("spotIamFleetRole")):
+            where = ptr / "computeResources" / "spotIamFleetRole"
+            yield finding(where, where=_where(where), strategy=cr.get("allocationStrategy", "BEST_FIT (the default)"))
+
+
+@rule("CE-026")
+def bid_percentage_only_on_spot(ctx: Context):
+    """bidPercentage is set only on SPOT compute resources."""
+    for ptr, _, cr, crtype in _compute_envs(ctx):
+        if cr and "bidPercentage" in cr and crtype != "SPOT" and crtype not in FARGATE:  # Fargate: CE-034
+            where = ptr / "computeResources" / "bidPercentage"
+            yield finding(where, at_key=True, variant="spot_only", where=_where(where), type=crtype)
+
+
+@rule("CE-027")
+def multi_node_environments_have_placement_group(ctx: Context):
+    """EC2 environments that receive multi-node jobs have a cluster placement group (advice)."""
+    multinode = {jd.get("jobDefinitionName") for _, jd in ctx.entries("jobDefinitions")
+                 if jd.get("type") == "multinode" and isinstance(jd.get("jobDefinitionName"), str)}
+    reported: set[Pointer] = set()
+    for _, job in ctx.entries("jobs"):
+        jd_name, queue_name = job.get("jobDefinition"), job.get("jobQueue")
+        if not isinstance(jd_name, str) or is_arn(jd_name) or split_revision(jd_name)[0] not in multinode:
+            continue
+        queue = ctx.named("jobQueues", queue_name) if isinstance(queue_name, str) else None
+        if not queue:
+            continue
+        order = queue[1].get("computeEnvironmentOrder")
+        for item in order if isinstance(order, list) else []:
+            ce_name = item.get("computeEnvironment") if isinstance(item, dict) else None
+            found = ctx.named("computeEnvironments", ce_name) if isinstance(ce_name, str) else None
+            if not found:
+                continue
+            ptr, ce = found
+            cr = ce.get("computeResources")
+            if isinstance(cr, dict) and cr.get("type") == "EC2" and "placementGroup" not in cr \
+                    and ptr not in reported:
+                reported.add(ptr)
+                yield finding(ptr / "computeResources", at_key=True, where=_where(ptr / "computeResources"),
+                              job=job.get("jobName"), queue=queue_name)
+
+
+# --- 2.3 Fargate ---------------------------------------------------------------------------
+
+
+@rule("CE-033")
+def fargate_is_managed(ctx: Context):
+    """A Fargate compute environment is MANAGED."""
+    for ptr, ce, _, crtype in _compute_envs(ctx):
+        if crtype in FARGATE and ce.get("type") == "UNMANAGED":
+            yield finding(ptr / "type", where=_where(ptr / "type"), crtype=crtype)
+
+
+@rule("CE-034")
+def fargate_sets_no_ec2_members(ctx: Context):
+    """A Fargate compute environment sets none of the EC2-only computeResources members."""
+    forbidden = _limits("CE-034")["keys"]
+    for ptr, _, cr, crtype in _compute_envs(ctx):
+        if crtype not in FARGATE:
+            continue
+        for key in cr:
+            if key in forbidden:
+                where = ptr / "computeResources" / key
+                yield finding(where, at_key=True, where=_where(where), type=crtype, key=key)
+
+
+@rule("CE-035")
+def fargate_subnet_count(ctx: Context):
+    """A Fargate compute environment lists at most 16 subnets."""
+    limit = _limits("CE-035")["max"]
+    for ptr, _, cr, crtype in _compute_envs(ctx):
+        subnets = cr.get("subnets") if crtype in FARGATE else None
+        if isinstance(subnets, list) and len(subnets) > limit:
+            where = ptr / "computeResources" / "subnets"
+            yield finding(where / limit, where=_where(where), found=len(subnets), type=crtype)
+
+
+# --- 2.4 launch templates, AMIs, EC2 configuration ----------------------------------------------
+
+
+def _one_of_id_or_name(spec: dict) -> tuple[str, str] | None:
+    """(key to point at, detail) when `spec` doesn't name exactly one of id/name; None when fine."""
+    has_id, has_name = "launchTemplateId" in spec, "launchTemplateName" in spec
+    if has_id and has_name:
+        return "launchTemplateName", "has both launchTemplateId and launchTemplateName"
+    if not has_id and not has_name:
+        return "", "has neither launchTemplateId nor launchTemplateName"
+    return None
+
+
+@rule("CE-039")
+def launch_template_named_once(ctx: Context):
+    """launchTemplate gives exactly one of launchTemplateId and launchTemplateName."""
+    for ptr, _, cr, _ in _compute_envs(ctx):
+        lt = cr.get("launchTemplate") if cr else None
+        if isinstance(lt, dict) and (bad := _one_of_id_or_name(lt)):
+            base = ptr / "computeResources" / "launchTemplate"
+            where = base / bad[0] if bad[0] else base
+            yield finding(where, at_key=True, where=_where(base), detail=bad[1])
+
+
+def _covers(a: str, b: str) -> bool:
+    """True when instance type/family `a` includes `b` (same name, or a family and one of its sizes)."""
+    if a == b:
+        return True
+    pa, pb = instances.parse(a), instances.parse(b)
+    return bool(pa and pb and pa[1] is None and pb[0] == pa[0])
+
+
+@rule("CE-041")
+def launch_template_overrides_valid(ctx: Context):
+    """Each launch template override names one template and targets listed, non-overlapping instance types."""
+    for ptr, _, cr, _ in _compute_envs(ctx):
+        lt = cr.get("launchTemplate") if cr else None
+        overrides = lt.get("overrides") if isinstance(lt, dict) else None
+        if not isinstance(overrides, list):
+            continue
+        base = ptr / "computeResources" / "launchTemplate" / "overrides"
+        listed = [t for _, t in _string_items(cr.get("instanceTypes"))]
+        # Subset check only when instanceTypes is explicit (no keyword bundle to expand).
+        check_listed = bool(listed) and not any(instances.is_keyword(t) for t in listed)
+        seen: list[tuple[str, Pointer]] = []
+        for n, ov in enumerate(overrides):
+            if not isinstance(ov, dict):
+                continue
+            here = base / n
+            if bad := _one_of_id_or_name(ov):
+                where = here / bad[0] if bad[0] else here
+                yield finding(where, at_key=bool(bad[0]), variant="template", where=_where(here), detail=bad[1])
+            if _missing_or_empty(ov, "targetInstanceTypes"):
+                where, at_key, detail = _missing_place(here, ov, "targetInstanceTypes")
+                yield finding(where, at_key=at_key, variant="targets", where=_where(where), detail=detail)
+                continue
+            for i, target in _string_items(ov.get("targetInstanceTypes")):
+                where = here / "targetInstanceTypes" / i
+                if instances.is_keyword(target):
+                    yield finding(where, variant="keyword", where=_where(where), found=target)
+                    continue
+                if check_listed and not any(_covers(t, target) for t in listed):
+                    yield finding(where, variant="not_listed", where=_where(where), found=target,
+                                  listed=", ".join(listed))
+                    continue
+                clash = next(((t, w) for t, w in seen if _covers(t, target) or _covers(target, t)), None)
+                if clash:
+                    yield finding(where, variant="overlap", where=_where(where), found=target,
+                                  other=clash[0], other_where=_where(clash[1]))
+                seen.append((target, where))
+
+
+@rule("CE-042")
+def fargate_has_no_launch_template(ctx: Context):
+    """A Fargate compute environment has no launch template."""
+    for ptr, _, cr, crtype in _compute_envs(ctx):
+        if crtype in FARGATE and "launchTemplate" in cr:
+            where = ptr / "computeResources" / "launchTemplate"
+            yield finding(where, at_key=True, where=_where(where), type=crtype)
+
+
+def _ec2_configuration(cr: dict) -> list[tuple[int, dict]]:
+    items = cr.get("ec2Configuration")
+    if not isinstance(items, list):
+        return []
+    return [(i, c) for i, c in enumerate(items) if isinstance(c, dict) and isinstance(c.get("imageType"), str)]
+
+
+@rule("CE-047")
+def image_type_fits_environment(ctx: Context):
+    """ec2Configuration imageType is a documented type of the environment's kind (ECS_* for ECS, EKS_* for EKS)."""
+    limits = _limits("CE-047")
+    kinds = {"ECS": limits["ecs_image_types"], "EKS": limits["eks_image_types"]}
+    for ptr, ce, cr, crtype in _compute_envs(ctx):
+        if not cr or crtype in FARGATE:  # Fargate: CE-034
+            continue
+        kind = "EKS" if _is_eks(ce) else "ECS"
+        for i, conf in _ec2_configuration(cr):
+            image_type = conf["imageType"]
+            if image_type in kinds[kind]:
+                continue
+            where = ptr / "computeResources" / "ec2Configuration" / i / "imageType"
+            other = "ECS" if kind == "EKS" else "EKS"
+            if image_type in kinds[other]:
+                yield finding(where, variant="kind", where=_where(where), found=image_type, found_kind=other,
+                              kind=kind, allowed=", ".join(kinds[kind]))
+            else:
+                yield finding(where, variant="unknown", where=_where(where), found=image_type, kind=kind,
+                              allowed=", ".join(kinds[kind]))
+
+
+def _unsupported_reason(image_type: str, item: str) -> str | None:
+    """Why Batch's AMI for `image_type` can't run instance type/family `item`; None if it can or unknown."""
+    limits = _limits("CE-048")
+    fam = instances.family(item)
+    arch = instances.architecture(item)
+    if fam is None:
+        return None
+    if image_type.endswith("_NVIDIA"):
+        if arch == "arm64":
+            return limits["reason_graviton"]
+        if image_type == "ECS_AL2023_NVIDIA" and fam in limits["al2023_nvidia_unsupported"]:
+            return limits["reason_p3_g3"]
+        return None
+    if "AL2023" in image_type and fam in limits["al2023_unsupported"]:
+        return limits["reason_a1"]
+    return None
+
+
+def _batch_provided_images(cr: dict) -> list[tuple[int, str]] | None:
+    """(index, imageType) of ec2Configuration entries that use an AMI AWS Batch picks; None when the
+    AMIs are not all Batch's (computeResources.imageId, a launch template, or an imageIdOverride) or
+    when ec2Configuration is not given."""
+    confs = _ec2_configuration(cr)
+    if not confs or "imageId" in cr or "launchTemplate" in cr:
+        return None
+    if any("imageIdOverride" in c for _, c in confs):
+        return None
+    return [(i, c["imageType"]) for i, c in confs]
+
+
+@rule("CE-048")
+def image_types_support_instance_types(ctx: Context):
+    """The instance types can run on an AMI of the ec2Configuration image types (AL2023: no A1; NVIDIA: no Graviton, AL2023 NVIDIA: no p3/g3)."""
+    for ptr, _, cr, crtype in _compute_envs(ctx):
+        if not cr or crtype in FARGATE:
+            continue
+        images = _batch_provided_images(cr)
+        items = [(i, t) for i, t in _string_items(cr.get("instanceTypes")) if not instances.is_keyword(t)]
+        if not images or not items:
+            continue
+        unusable = []
+        for i, item in items:
+            reasons = [_unsupported_reason(t, item) for _, t in images]
+            if all(reasons):
+                unusable.append((i, item, "; ".join(dict.fromkeys(reasons))))
+        if not unusable:
+            continue
+        all_known = all(instances.known_family(t) for _, t in items)
+        image_types = ", ".join(t for _, t in images)
+        none_usable = all_known and len(unusable) == len(items)
+        for i, item, reason in unusable[:1] if none_usable else unusable:
+            where = ptr / "computeResources" / "instanceTypes" / i
+            yield finding(where, variant=None if none_usable else "some", where=_where(where), found=item,
+                          image_types=image_types, reason=reason)
+
+
+@rule("CE-049")
+def amazon_linux_2_images(ctx: Context):
+    """ECS compute environments don't use Batch's Amazon Linux 2 AMIs (blocked from 2026-06-30); EKS AL2 is out of support."""
+    limits = _limits("CE-049")
+    today = datetime.date.today()
+    blocked_from = datetime.date.fromisoformat(str(limits["ecs_blocked_from"]))
+    for ptr, ce, cr, crtype in _compute_envs(ctx):
+        if not cr or crtype in FARGATE:
+            continue
+        confs = _ec2_configuration(cr)
+        eks = _is_eks(ce)
+        al2 = [(i, c) for i, c in confs if c["imageType"] in limits["eks_al2" if eks else "ecs_al2"]]
+        if not al2:
+            continue
+        only_al2 = len(al2) == len(confs)
+        for i, conf in al2:
+            where = ptr / "computeResources" / "ec2Configuration" / i / "imageType"
+            values = dict(where=_where(where), found=conf["imageType"])
+            if eks:
+                yield finding(where, variant="eks", **values)
+                continue
+            custom = "imageIdOverride" in conf or "imageId" in cr or "launchTemplate" in cr
+            if custom or not only_al2:
+                yield finding(where, variant="ecs_custom", **values)
+            elif today < blocked_from:
+                yield finding(where, variant="ecs_before", **values)
+            else:
+                yield finding(where, **values)
+
+
+@rule("CE-050")
+def eks_al2023_custom_ami_uses_nodeadm(ctx: Context):
+    """An EKS compute environment with a custom Amazon Linux 2023 AMI and a launch template sets userdataType EKS_NODEADM."""
+    limits = _limits("CE-050")
+    for ptr, ce, cr, crtype in _compute_envs(ctx):
+        if not cr or not _is_eks(ce) or crtype in FARGATE:
+            continue
+        lt = cr.get("launchTemplate")
+        if not isinstance(lt, dict):
+            continue  # userdataType lives on the launch template; without one nothing to check
+        custom_al2023 = [c["imageType"] for _, c in _ec2_configuration(cr)
+                         if c["imageType"] in limits["nodeadm_image_types"]
+                         and ("imageIdOverride" in c or "imageId" in cr)]
+        if not custom_al2023:
+            continue
+        base = ptr / "computeResources" / "launchTemplate"
+        value = lt.get("userdataType")
+        if value == limits["nodeadm"]:
+            continue
+        if value is None:
+            yield finding(base, at_key=True, variant="nodeadm", where=_where(base / "userdataType"),
+                          found=f"{limits['default']} (the default)", image_type=custom_al2023[0])
+        else:
+            yield finding(base / "userdataType", variant="nodeadm", where=_where(base / "userdataType"),
+                          found=value, image_type=custom_al2023[0])
+
+
+@rule("CE-052")
+def gpu_types_have_gpu_ami(ctx: Context):
+    """NVIDIA GPU instance types are not left with only a non-NVIDIA image type or a custom AMI (advice)."""
+    for ptr, _, cr, crtype in _compute_envs(ctx):
+        if not cr or crtype in FARGATE:
+            continue
+        gpu_items = [(i, t) for i, t in _string_items(cr.get("instanceTypes"))
+                     if instances.gpu_vendor(t) == "nvidia"]
+        if not gpu_items:
+            continue
+        confs = _ec2_configuration(cr)
+        if confs:
+            nvidia = [c for _, c in confs if c["imageType"].endswith("_NVIDIA")
+                      and "imageIdOverride" not in c and "imageId" not in cr]
+            if nvidia:
+                continue
+            ami = "ec2Configuration offers only " + ", ".join(
+                f"{c['imageType']} with the custom AMI {c.get('imageIdOverride') or cr.get('imageId')}"
+                if ("imageIdOverride" in c or "imageId" in cr) else c["imageType"] for _, c in confs)
+        elif isinstance(cr.get("imageId"), str):
+            ami = f"every instance boots the custom AMI {cr['imageId']} (imageId)"
+        else:
+            continue  # Batch's default picks its GPU AMI for GPU families
+        i, item = gpu_items[0]
+        where = ptr / "computeResources" / "instanceTypes" / i
+        yield finding(where, where=_where(where), found=item, ami=ami)
+
+
+# --- 2.5 EKS and ECS Managed Instances -------------------------------------------------------
+
+
+@rule("CE-055")
+def eks_allocation_strategy(ctx: Context):
+    """An EKS compute environment sets allocationStrategy, and not BEST_FIT."""
+    for ptr, ce, cr, crtype in _compute_envs(ctx):
+        if not cr or not _is_eks(ce) or crtype in FARGATE:
+            continue
+        strategy = cr.get("allocationStrategy")
+        if strategy is None:
+            yield finding(ptr / "computeResources", at_key=True, where=_where(ptr / "computeResources"))
+        elif strategy == "BEST_FIT":
+            where = ptr / "computeResources" / "allocationStrategy"
+            yield finding(where, variant="best_fit", where=_where(where))
+
+
+@rule("CE-058")
+def managed_instances_provider_matches_type(ctx: Context):
+    """managedInstancesProvider is given for ECS_MANAGED_INSTANCES and for no other type."""
+    for ptr, _, cr, crtype in _compute_envs(ctx):
+        if not cr:
+            continue
+        base = ptr / "computeResources"
+        if crtype == MANAGED_INSTANCES and "managedInstancesProvider" not in cr:
+            yield finding(base / "type", where=_where(base / "type"))
+        elif crtype != MANAGED_INSTANCES and "managedInstancesProvider" in cr:
+            yield finding(base / "managedInstancesProvider", at_key=True, variant="forbidden",
+                          where=_where(base / "managedInstancesProvider"), type=crtype)
+
+
+@rule("CE-059")
+def managed_instances_values(ctx: Context):
+    """Managed Instances enums and scaleInAfter range; capacityTags only on ECS_MANAGED_INSTANCES."""
+    limits = _limits("CE-059")
+    for ptr, _, cr, crtype in _compute_envs(ctx):
+        if not cr:
+            continue
+        base = ptr / "computeResources"
+        if "capacityTags" in cr and crtype != MANAGED_INSTANCES:
+            yield finding(base / "capacityTags", at_key=True, variant="capacity_tags",
+                          where=_where(base / "capacityTags"), type=crtype)
+        provider = cr.get("managedInstancesProvider")
+        if not isinstance(provider, dict):
+            continue
+        pbase = base / "managedInstancesProvider"
+        template = provider.get("instanceLaunchTemplate")
+        template = template if isinstance(template, dict) else {}
+        reservations = template.get("capacityReservations")
+        reservations = reservations if isinstance(reservations, dict) else {}
+        enums = (
+            (pbase / "propagateTags", provider, "propagateTags"),
+            (pbase / "instanceLaunchTemplate" / "capacityOptionType", template, "capacityOptionType"),
+            (pbase / "instanceLaunchTemplate" / "monitoring", template, "monitoring"),
+            (pbase / "instanceLaunchTemplate" / "capacityReservations" / "reservationPreference",
+             reservations, "reservationPreference"),
+        )
+        for where, holder, key in enums:
+            value = holder.get(key)
+            if isinstance(value, str) and value not in limits[key]:
+                yield finding(where, where=_where(where), found=value, field=key, allowed=", ".join(limits[key]))
+        optimization = provider.get("infrastructureOptimization")
+        scale_in = optimization.get("scaleInAfter") if isinstance(optimization, dict) else None
+        if isinstance(scale_in, int) and scale_in != limits["disabled"] \
+                and not limits["min"] <= scale_in <= limits["max"]:
+            where = pbase / "infrastructureOptimization" / "scaleInAfter"
+            yield finding(where, variant="range", where=_where(where), found=scale_in)
+
+
+RULES = (
+    created_enabled,
+    managed_has_compute_resources,
+    unmanaged_has_no_compute_resources,
+    unmanaged_has_service_role,
+    unmanaged_vcpus_only_on_unmanaged,
+    vcpu_counts_in_order,
+    subnets_given,
+    security_groups_given,
+    instance_role_is_instance_profile,
+    instance_types_well_formed,
+    one_architecture_per_environment,
+    allocation_strategy_fits_type,
+    spot_best_fit_has_fleet_role,
+    bid_percentage_only_on_spot,
+    multi_node_environments_have_placement_group,
+    fargate_is_managed,
+    fargate_sets_no_ec2_members,
+    fargate_subnet_count,
+    launch_template_named_once,
+    launch_template_overrides_valid,
+    fargate_has_no_launch_template,
+    image_type_fits_environment,
+    image_types_support_instance_types,
+    amazon_linux_2_images,
+    eks_al2023_custom_ami_uses_nodeadm,
+    gpu_types_have_gpu_ami,
+    eks_allocation_strategy,
+    managed_instances_provider_matches_type,
+    managed_instances_values,
+)

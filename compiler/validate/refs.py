@@ -33,12 +33,13 @@ def reference_names_an_entry(ctx: Context):
     for ref in REFERENCES:
         for ptr, entry in ctx.all_entries(ref.section):
             for rel, value in walk_path(entry, ref.path):
-                if not isinstance(value, str) or is_arn(value):
-                    continue
+                if not isinstance(value, str) or not value or is_arn(value):
+                    continue  # an empty value is the field's own rule's (CE-005, CE-017, ...)
                 name = split_revision(value)[0] if ref.target == "jobDefinitions" else value
                 names = defined.setdefault(ref.target, _defined(ctx, ref.target))
                 if name not in names:
-                    yield finding(Pointer((*ptr, *rel)), name=value, field=rel[-1],
+                    field = next(p for p in reversed(rel) if isinstance(p, str))  # jobQueues[2] -> jobQueues
+                    yield finding(Pointer((*ptr, *rel)), name=value, field=field,
                                   noun=NOUNS[ref.target], suggestion=did_you_mean(name, names))
 
 
