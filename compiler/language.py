@@ -16,6 +16,17 @@ SECTIONS: dict[str, str] = {
     "jobs": "jobName",
 }
 
+# Sections outside AWS Batch (SPEC.md's table): IAM entries are CloudFormation properties,
+# schedules and notifications are batchgen's own. A dotted key is nested ("iam.roles" is
+# the `roles` list under `iam`). ALL_SECTIONS is every section whose entries have names.
+OTHER_SECTIONS: dict[str, str] = {
+    "iam.roles": "RoleName",
+    "iam.policies": "ManagedPolicyName",
+    "schedules": "name",
+    "notifications": "name",
+}
+ALL_SECTIONS: dict[str, str] = {**SECTIONS, **OTHER_SECTIONS}
+
 # what a section's entry is called in messages
 NOUNS: dict[str, str] = {
     "computeEnvironments": "compute environment",
@@ -24,6 +35,9 @@ NOUNS: dict[str, str] = {
     "jobDefinitions": "job definition",
     "jobs": "job",
     "iam.roles": "IAM role",
+    "iam.policies": "IAM managed policy",
+    "schedules": "schedule",
+    "notifications": "notification",
 }
 
 WILDCARD = "*"
@@ -59,9 +73,21 @@ REFERENCES: tuple[RefField, ...] = (
     RefField("computeEnvironments", ("computeResources", "spotIamFleetRole"), "iam.roles"),
     *(RefField("jobDefinitions", (*base, field), "iam.roles")
       for base in _CONTAINER_ROLE_PATHS for field in ("jobRoleArn", "executionRoleArn")),
+    # IAM, schedules and notifications (SPEC.md "References by name"; compiler/access.py)
+    RefField("iam.roles", ("ManagedPolicyArns", WILDCARD), "iam.policies"),
+    RefField("iam.roles", ("PermissionsBoundary",), "iam.policies"),
+    *(RefField(section, (*base, "Access", WILDCARD, intent, field, WILDCARD), target)
+      for section, base in (("iam.policies", ()), ("iam.roles", ("Policies", WILDCARD)))
+      for intent, field, target in (("submit", "jobQueues", "jobQueues"),
+                                    ("submit", "jobDefinitions", "jobDefinitions"),
+                                    ("submit", "jobs", "jobs"),
+                                    ("register", "passRoles", "iam.roles"))),
+    RefField("schedules", ("job",), "jobs"),
+    RefField("schedules", ("roleArn",), "iam.roles"),
+    RefField("notifications", ("jobQueues", WILDCARD), "jobQueues"),
 )
 
-_ARN = re.compile(r"^arn:aws[a-z-]*:")
+_ARN = re.compile(r"^arn:")  # NT-014: anything starting with arn: is an ARN, a name otherwise
 
 
 def is_arn(value: object) -> bool:
@@ -82,6 +108,19 @@ def partition_for(region: str | None) -> str:
     if region and region.startswith("us-gov-"):
         return "aws-us-gov"
     return "aws"
+
+
+def section_items(data: object, section: str) -> list | None:
+    """The entries of `section` in the spec `data` ("iam.roles" is data["iam"]["roles"])."""
+    node = data
+    for part in section.split("."):
+        node = node.get(part) if isinstance(node, dict) else None
+    return node if isinstance(node, list) else None
+
+
+def section_path(section: str) -> tuple[str, ...]:
+    """The pointer prefix of a section's list: ("iam", "roles") for "iam.roles"."""
+    return tuple(section.split("."))
 
 
 def walk_path(entry: object, path: tuple[str, ...], prefix: tuple = ()):

@@ -1,4 +1,721 @@
-"""Rules for job queues, scheduling policies, names and tags (JQ-*, SP-*, NT-*)."""
+"""Rules for job queues, scheduling policies, names and tags (JQ-*, SP-*, NT-*).
+
+Knows the spec's entries and the catalog's limits; no positions, no wording, no HCL.
+What the schema already checks (name patterns, tag map sizes and lengths, the queue's
+priority, state and environment count, policy ranges) is not checked again here.
+"""
 from __future__ import annotations
 
-RULES = ()
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Iterator
+
+from ..catalog import load_catalog
+from ..language import NOUNS, REFERENCES, split_revision, walk_path
+from ..problems import Pointer
+from .context import Context, finding, rule
+
+# Sections whose entries are AWS Batch resources that carry `tags` (NT-012's taggable list).
+TAGGED_SECTIONS = ("computeEnvironments", "schedulingPolicies", "jobQueues", "jobDefinitions", "jobs")
+ROOT_TAGS = Pointer(("tags",))
+
+
+def _limits(cid: str):
+    return load_catalog()[cid].limits
+
+
+def _where(ptr: Pointer) -> str:
+    return ptr.dotted() or "the spec"
+
+
+def _a(word: str) -> str:
+    """'an EC2 …' / 'a FARGATE …': the article for a word read out letter by letter or as written."""
+    return "an" if word[:1].upper() in "AEIOU" else "a"
+
+
+# --- Tags (NT-007, NT-009, NT-010, NT-011) --------------------------------------------------
+
+def _string_map(value: object) -> dict[str, str] | None:
+    """A tag map as the schema accepts it (str -> str), else None."""
+    if isinstance(value, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        return value
+    return None
+
+
+def _default_tags(ctx: Context) -> tuple[dict[str, str], Pointer | None]:
+    """The tags batchgen puts on every resource (compiler/resolve.py default_tags): the top-level
+    `tags`, plus `Project: <project>` unless the top-level tags name a Project themselves.
+    Returns them and the pointer of `project` when it added the Project tag."""
+    top = _string_map(ctx.data.get("tags")) or {}
+    tags = dict(top)
+    project = ctx.data.get("project")
+    if isinstance(project, str) and project and "Project" not in tags:
+        tags["Project"] = project
+        return tags, Pointer(("project",))
+    return tags, None
+
+
+def _resource_tag_maps(ctx: Context) -> Iterator[tuple[Pointer, dict[str, str]]]:
+    """(pointer of the map, map) for the top-level tags and every valid entry's own tags."""
+    top = _string_map(ctx.data.get("tags"))
+    if top:
+        yield ROOT_TAGS, top
+    for section in TAGGED_SECTIONS:
+        for ptr, entry in ctx.entries(section):
+            own = _string_map(entry.get("tags"))
+            if own:
+                yield ptr / "tags", own
+
+
+@rule("NT-007")
+def tags_with_defaults_fit_the_limit(ctx: Context):
+    """A resource's own tags plus the top-level tags and the Project tag stay within 50."""
+    limit = _limits("NT-007")["max"]
+    defaults, project_ptr = _default_tags(ctx)
+    top = _string_map(ctx.data.get("tags")) or {}
+    if len(defaults) > limit:
+        # Only the Project tag can push a schema-valid top-level map past the limit.
+        if len(top) <= limit and project_ptr is not None:
+            yield finding(project_ptr, variant="defaults", found=len(defaults), top=len(top))
+        return
+    for section in TAGGED_SECTIONS:
+        for ptr, entry in ctx.entries(section):
+            own = _string_map(entry.get("tags"))
+            if not own:
+                continue
+            count, first_past = len(defaults), None
+            for key in own:
+                if key in defaults:
+                    continue
+                count += 1
+                if count == limit + 1:
+                    first_past = key
+            if first_past is not None:
+                inherited = len([k for k in defaults if k not in own])
+                yield finding(ptr / "tags" / first_past, at_key=True, variant="merged", where=_where(ptr),
+                              found=count, own=len(own), inherited=inherited, excess=count - limit)
+
+
+@rule("NT-009")
+def tag_keys_differ_in_more_than_case(ctx: Context):
+    """Tag keys that differ only in letter case (after merging the top-level tags) become two tags."""
+    defaults, project_ptr = _default_tags(ctx)
+    top = _string_map(ctx.data.get("tags")) or {}
+
+    def default_where(key: str) -> str:
+        return "the Project tag from `project`" if key not in top else f"top-level tags.{key}"
+
+    # Within the defaults themselves: the top-level map, and the Project tag added after it.
+    seen: dict[str, str] = {}
+    for key in top:
+        other = seen.setdefault(key.casefold(), key)
+        if other == key and project_ptr is not None and key.casefold() == "project":
+            other = "Project"
+        if other != key:
+            yield finding(ROOT_TAGS / key, at_key=True, variant="case", where=_where(ROOT_TAGS),
+                          key=key, other=other, other_where=default_where(other))
+    default_folded: dict[str, str] = {}
+    for key in defaults:
+        default_folded.setdefault(key.casefold(), key)
+    for section in TAGGED_SECTIONS:
+        for ptr, entry in ctx.entries(section):
+            own = _string_map(entry.get("tags"))
+            if not own:
+                continue
+            mine: dict[str, str] = {}
+            for key in own:
+                folded = key.casefold()
+                other = mine.setdefault(folded, key)
+                if other != key:
+                    yield finding(ptr / "tags" / key, at_key=True, variant="case", where=_where(ptr / "tags"),
+                                  key=key, other=other, other_where="the same map")
+                    continue
+                base = default_folded.get(folded)
+                if base is not None and base != key and base not in own:
+                    yield finding(ptr / "tags" / key, at_key=True, variant="case", where=_where(ptr / "tags"),
+                                  key=key, other=base, other_where=default_where(base))
+
+
+@rule("NT-010")
+def tags_avoid_the_aws_prefix(ctx: Context):
+    """Tag keys (error) and values (warning) don't start with the reserved aws: prefix."""
+    prefix = _limits("NT-010")["prefix"]
+    for map_ptr, tags in _resource_tag_maps(ctx):
+        for key, value in tags.items():
+            if key.casefold().startswith(prefix):
+                yield finding(map_ptr / key, at_key=True, where=_where(map_ptr), found=key,
+                              found_prefix=key[:len(prefix)])
+            if value.casefold().startswith(prefix):
+                yield finding(map_ptr / key, variant="values", where=_where(map_ptr / key), found=value,
+                              found_prefix=value[:len(prefix)])
+
+
+def _unportable(text: str, allowed: str) -> list[str]:
+    """Characters outside Unicode letters, numbers, separators (spaces) and `allowed`."""
+    bad: list[str] = []
+    for ch in text:
+        if ch in allowed or unicodedata.category(ch)[0] in "LNZ":
+            continue
+        if ch not in bad:
+            bad.append(ch)
+    return bad
+
+
+def _describe_chars(chars: list[str]) -> str:
+    shown = ", ".join(repr(c) if c.isprintable() else f"U+{ord(c):04X}" for c in chars)
+    return ("the character " if len(chars) == 1 else "the characters ") + shown
+
+
+@rule("NT-011")
+def tags_use_portable_characters(ctx: Context):
+    """Tag keys and values use the character set every AWS service accepts."""
+    allowed = _limits("NT-011")["allowed"].replace(" ", "")
+    for map_ptr, tags in _resource_tag_maps(ctx):
+        for key, value in tags.items():
+            bad = _unportable(key, allowed)
+            if bad:
+                yield finding(map_ptr / key, at_key=True, where=_where(map_ptr), part="key", found=key,
+                              chars=_describe_chars(bad))
+            bad = _unportable(value, allowed)
+            if bad:
+                yield finding(map_ptr / key, where=_where(map_ptr / key), part="value", found=value,
+                              chars=_describe_chars(bad))
+
+
+# --- ARN shapes (NT-014) ----------------------------------------------------------------------
+
+_PARTITION = re.compile(r"^aws(-[a-z]+)*$")
+_REGION = re.compile(r"^[a-z]{2,4}(-[a-z]+){1,3}-[0-9]{1,2}$")
+_BATCH_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
+_JOB_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_:-]*$")
+_IAM_NAME = re.compile(r"^[\w+=,.@-]+$", re.ASCII)
+_IAM_PATH = re.compile(r"^(/[\x21-\x7e]*?)?/?$")
+
+
+def _arn_kind(target: str, field: str) -> tuple[str, str, str] | None:
+    """(service, resource type, noun) the ARN in `field` pointing at `target` must have,
+    or None for a target NT-014 doesn't cover."""
+    limits = _limits("NT-014")
+    if target == "iam.roles":
+        if field == "instanceRole":
+            return "iam", limits["iam_types"]["instance_profile"], "instance profile"
+        return "iam", limits["iam_types"]["role"], "IAM role"
+    if target in limits["batch_types"]:
+        return "batch", limits["batch_types"][target], NOUNS[target]
+    return None
+
+
+def _arn_shape(service: str, rtype: str, target: str) -> str:
+    if service == "iam":
+        return f"arn:<partition>:iam::<account>:{rtype}/<path/>name"
+    tail = {"jobDefinitions": "<name>[:<revision>]", "jobs": "<jobId>"}.get(target, "<name>")
+    return f"arn:<partition>:batch:<region>:<account>:{rtype}/{tail}"
+
+
+def _arn_problem(value: str, service: str, rtype: str, target: str) -> str | None:
+    """What is wrong with `value` as an ARN of `service`/`rtype`, or None."""
+    limits = _limits("NT-014")
+    digits = limits["account_digits"]
+    parts = value.split(":", 5)
+    if len(parts) < 6:
+        return f"it has {len(parts)} of the 6 ':'-separated parts"
+    _, partition, svc, region, account, resource = parts
+    if not _PARTITION.match(partition):
+        return f"the partition '{partition}' is not aws, aws-cn or aws-us-gov"
+    if svc != service:
+        return f"the service is '{svc}', not {service}"
+    if service == "iam" and region:
+        return f"IAM ARNs have no Region, but this one has '{region}'"
+    if service == "batch" and not _REGION.match(region):
+        return f"'{region}' is not a Region" if region else "the Region is missing"
+    if not (len(account) == digits and account.isdigit()):
+        return f"the account '{account}' is not {digits} digits"
+    rt, slash, rest = resource.partition("/")
+    if not slash:
+        return f"the resource part '{resource}' has no '/'"
+    if rt != rtype:
+        return f"the resource type is '{rt}', not '{rtype}'"
+    if service == "iam":
+        path, _, name = rest.rpartition("/")
+        if not name or not _IAM_NAME.match(name) or (path and not _IAM_PATH.match("/" + path + "/")):
+            return f"'{rest}' is not a valid {rtype} name (with an optional path)"
+        return None
+    if target == "jobs":
+        return None if _JOB_ID.match(rest) else f"'{rest}' is not a job ID"
+    name = rest
+    if target == "jobDefinitions":
+        base, revision = split_revision(rest)
+        if revision is not None:
+            if revision < 1:
+                return f"the revision {revision} is not 1 or more"
+            name = base
+    if not name or len(name) > limits["name_max"] or not _BATCH_NAME.match(name):
+        return (f"'{name}' is not a valid name (1–{limits['name_max']} letters, digits, '-' and '_'"
+                + (", then an optional ':revision')" if target == "jobDefinitions" else ")"))
+    return None
+
+
+# Reference fields whose ARN form has a rule of its own: SJ-002 (jobs[].jobQueue), SJ-003
+# (jobs[].jobDefinition), CE-017 (computeResources.instanceRole is an instance profile),
+# JDC-007 (a job definition's jobRoleArn / executionRoleArn).
+_ARN_CHECKED_ELSEWHERE = {("jobs", ("jobQueue",)), ("jobs", ("jobDefinition",)),
+                          ("computeEnvironments", ("computeResources", "instanceRole"))}
+
+
+def _checked_elsewhere(ref) -> bool:
+    return ((ref.section, ref.path) in _ARN_CHECKED_ELSEWHERE or ref.section.startswith("iam.")
+            or (ref.section == "jobDefinitions" and ref.target == "iam.roles"))
+
+
+@rule("NT-014")
+def arn_references_have_the_right_shape(ctx: Context):
+    """A reference given as an ARN is an ARN of the kind of resource the field takes."""
+    for ref in REFERENCES:
+        if _checked_elsewhere(ref):
+            continue  # and IAM policy documents may use wildcard ARNs: the IAM rules' business
+        for ptr, entry in ctx.entries(ref.section):
+            for rel, value in walk_path(entry, ref.path):
+                if not isinstance(value, str) or not value.startswith("arn:"):
+                    continue
+                kind = _arn_kind(ref.target, rel[-1])
+                if kind is None:
+                    continue
+                service, rtype, noun = kind
+                problem = _arn_problem(value, service, rtype, ref.target)
+                if problem:
+                    vptr = Pointer((*ptr, *rel))
+                    yield finding(vptr, where=_where(vptr), found=value, noun_a=f"{_a(noun)} {noun}",
+                                  detail=problem, shape=_arn_shape(service, rtype, ref.target))
+
+
+# --- What a queue's compute environments are (JQ-007…JQ-012, JQ-018) -------------------------
+
+@dataclass(frozen=True)
+class EnvKind:
+    """What a compute environment of the spec is, as far as the queue rules care."""
+
+    orchestration: str  # "ECS" or "EKS"
+    platform: str  # "EC2" (EC2, SPOT, UNMANAGED), "FARGATE" or "MANAGED_INSTANCES"
+    label: str  # how it is called in messages: EC2, SPOT, FARGATE_SPOT, UNMANAGED, ...
+    spot: bool | None  # None when unknown (UNMANAGED)
+
+    @property
+    def queue_type(self) -> str:
+        if self.orchestration == "EKS":
+            return "EKS"
+        return {"EC2": "ECS", "FARGATE": "ECS_FARGATE", "MANAGED_INSTANCES": "ECS_MANAGED_INSTANCES"}[self.platform]
+
+    def describe(self) -> str:
+        """'a FARGATE_SPOT compute environment', 'an EKS (SPOT) compute environment'."""
+        words = f"EKS ({self.label})" if self.orchestration == "EKS" else self.label
+        return f"{_a(words)} {words} compute environment"
+
+
+def env_kind(ce: dict) -> EnvKind | None:
+    """The kind of a schema-valid compute environment entry, or None when it can't be told."""
+    orchestration = "EKS" if isinstance(ce.get("eksConfiguration"), dict) else "ECS"
+    if ce.get("type") == "UNMANAGED":  # runs on EC2 instances the user manages (JQ-007)
+        return EnvKind(orchestration, "EC2", "UNMANAGED", None)
+    cr = ce.get("computeResources")
+    if ce.get("type") != "MANAGED" or not isinstance(cr, dict):
+        return None
+    crtype = cr.get("type")
+    if crtype in ("EC2", "SPOT"):
+        return EnvKind(orchestration, "EC2", crtype, crtype == "SPOT")
+    if crtype in ("FARGATE", "FARGATE_SPOT"):
+        return EnvKind(orchestration, "FARGATE", crtype, crtype == "FARGATE_SPOT")
+    if crtype == "ECS_MANAGED_INSTANCES":
+        provider = cr.get("managedInstancesProvider")
+        template = provider.get("instanceLaunchTemplate") if isinstance(provider, dict) else None
+        option = template.get("capacityOptionType", "ON_DEMAND") if isinstance(template, dict) else "ON_DEMAND"
+        spot = option == "SPOT"
+        return EnvKind(orchestration, "MANAGED_INSTANCES", "ECS_MANAGED_INSTANCES" + (" Spot" if spot else ""), spot)
+    return None
+
+
+@dataclass(frozen=True)
+class QueueEnv:
+    index: int  # position in computeEnvironmentOrder
+    name: str
+    order: object
+    entry: dict  # the compute environment entry
+    kind: EnvKind
+
+
+def queue_envs(ctx: Context, queue: dict) -> list[QueueEnv]:
+    """The queue's compute environments that are entries of this spec and whose kind is known,
+    in computeEnvironmentOrder's order. Environments given by ARN are outside the spec: skipped."""
+    out = []
+    orders = queue.get("computeEnvironmentOrder")
+    if not isinstance(orders, list):
+        return out
+    for i, item in enumerate(orders):
+        if not isinstance(item, dict) or not isinstance(item.get("computeEnvironment"), str):
+            continue
+        name = item["computeEnvironment"]
+        found = ctx.named("computeEnvironments", name)
+        if found is None:
+            continue
+        kind = env_kind(found[1])
+        if kind is not None:
+            out.append(QueueEnv(i, name, item.get("order"), found[1], kind))
+    return out
+
+
+def _mixing(ctx: Context, conflict) -> Iterator:
+    """For every queue, each environment whose kind conflicts (per `conflict(first, other)`)
+    with the queue's first known environment, reported at its computeEnvironment value."""
+    for ptr, queue in ctx.entries("jobQueues"):
+        envs = queue_envs(ctx, queue)
+        if not envs:
+            continue
+        first = envs[0]
+        for env in envs[1:]:
+            if conflict(first.kind, env.kind):
+                vptr = ptr / "computeEnvironmentOrder" / env.index / "computeEnvironment"
+                yield vptr, first, env
+
+
+def _family(kind: EnvKind) -> str:
+    return {"EC2": "EC2-family", "FARGATE": "Fargate-family", "MANAGED_INSTANCES": "ECS Managed Instances"}[kind.platform]
+
+
+def _mix_values(vptr: Pointer, first: QueueEnv, env: QueueEnv) -> dict:
+    return dict(where=_where(vptr), found=env.name, what=env.kind.describe(), first=first.name,
+                first_index=first.index, first_what=first.kind.describe(), family=_family(env.kind))
+
+
+@rule("JQ-006")
+def queue_orders_and_environments_are_distinct(ctx: Context):
+    """No two compute environments of a queue share an order, and none appears twice."""
+    for ptr, queue in ctx.entries("jobQueues"):
+        orders = queue.get("computeEnvironmentOrder")
+        if not isinstance(orders, list):
+            continue
+        by_order: dict[object, int] = {}
+        by_env: dict[str, int] = {}
+        for i, item in enumerate(orders):
+            if not isinstance(item, dict):
+                continue
+            env, order = item.get("computeEnvironment"), item.get("order")
+            iptr = ptr / "computeEnvironmentOrder" / i
+            if isinstance(env, str):
+                if env in by_env:
+                    yield finding(iptr / "computeEnvironment", variant="environment",
+                                  where=_where(iptr / "computeEnvironment"), found=env, first=by_env[env])
+                    continue  # the repeated entry's order is part of the same mistake
+                by_env[env] = i
+            if isinstance(order, int) and not isinstance(order, bool):
+                if order in by_order:
+                    first = by_order[order]
+                    yield finding(iptr / "order", where=_where(iptr / "order"), found=order, first=first,
+                                  other=orders[first].get("computeEnvironment"))
+                else:
+                    by_order[order] = i
+
+
+@rule("JQ-007")
+def queue_does_not_mix_ec2_and_fargate(ctx: Context):
+    """A queue's ECS environments are all EC2-family (EC2, SPOT, UNMANAGED) or all Fargate-family."""
+    def conflict(a: EnvKind, b: EnvKind) -> bool:
+        return a.orchestration == b.orchestration and {a.platform, b.platform} == {"EC2", "FARGATE"}
+    for vptr, first, env in _mixing(ctx, conflict):
+        yield finding(vptr, **_mix_values(vptr, first, env))
+
+
+@rule("JQ-008")
+def managed_instances_queue_is_pure_and_on_demand_first(ctx: Context):
+    """ECS Managed Instances environments share a queue with no other kind, On-Demand ones first."""
+    def conflict(a: EnvKind, b: EnvKind) -> bool:
+        return (a.orchestration == b.orchestration and a.platform != b.platform
+                and "MANAGED_INSTANCES" in (a.platform, b.platform))
+    for vptr, first, env in _mixing(ctx, conflict):
+        yield finding(vptr, **_mix_values(vptr, first, env))
+    for ptr, queue in ctx.entries("jobQueues"):
+        managed = [e for e in queue_envs(ctx, queue) if e.kind.platform == "MANAGED_INSTANCES"
+                   and isinstance(e.order, int) and not isinstance(e.order, bool)]
+        on_demand = [e for e in managed if not e.kind.spot]
+        for spot in (e for e in managed if e.kind.spot):
+            later = [e for e in on_demand if e.order > spot.order]
+            if later:
+                od = min(later, key=lambda e: e.order)
+                optr = ptr / "computeEnvironmentOrder" / spot.index / "order"
+                yield finding(optr, variant="order", where=_where(optr), found=spot.order, spot=spot.name,
+                              on_demand=od.name, on_demand_order=od.order)
+
+
+@rule("JQ-009")
+def queue_does_not_mix_eks_and_ecs(ctx: Context):
+    """A queue's compute environments are all EKS or all ECS."""
+    def conflict(a: EnvKind, b: EnvKind) -> bool:
+        return a.orchestration != b.orchestration
+
+    def orchestration(kind: EnvKind) -> str:
+        return f"{_a(kind.orchestration)} {kind.orchestration} compute environment ({kind.label})"
+    for vptr, first, env in _mixing(ctx, conflict):
+        values = _mix_values(vptr, first, env)
+        values.update(what=orchestration(env.kind), first_what=orchestration(first.kind))
+        yield finding(vptr, **values)
+
+
+def _architecture_of(ce: dict) -> tuple[str, list[str]] | None:
+    """The one CPU architecture of a managed EC2/SPOT environment's instanceTypes, and the
+    types that show it; None when unknown, or mixed (CE-019 reports that)."""
+    from ..instances import architecture  # a shared table (compiler/instances.py)
+
+    cr = ce.get("computeResources")
+    types = cr.get("instanceTypes") if isinstance(cr, dict) else None
+    if ce.get("type") != "MANAGED" or not isinstance(types, list):
+        return None
+    archs: dict[str, list[str]] = {}
+    for t in types:
+        arch = architecture(t) if isinstance(t, str) else None
+        if arch:
+            archs.setdefault(arch, []).append(t)
+    if len(archs) != 1:
+        return None
+    (arch, shown), = archs.items()
+    return arch, shown
+
+
+@rule("JQ-010")
+def queue_has_one_architecture(ctx: Context):
+    """The compute environments of a queue whose architecture is known share one architecture."""
+    for ptr, queue in ctx.entries("jobQueues"):
+        known = [(env, a) for env in queue_envs(ctx, queue)
+                 if env.kind.platform == "EC2" and (a := _architecture_of(env.entry)) is not None]
+        if not known:
+            continue
+        (first, (first_arch, first_types)), rest = known[0], known[1:]
+        for env, (arch, types) in rest:
+            if arch != first_arch:
+                vptr = ptr / "computeEnvironmentOrder" / env.index / "computeEnvironment"
+                yield finding(vptr, where=_where(vptr), found=env.name, arch=arch, types=", ".join(types),
+                              first=first.name, first_index=first.index, first_arch=first_arch,
+                              first_types=", ".join(first_types))
+
+
+# --- Queue shape and settings (JQ-003, JQ-012, JQ-016…JQ-018) --------------------------------
+
+def _is_service_queue(queue: dict) -> bool:
+    return "serviceEnvironmentOrder" in queue or queue.get("jobQueueType") == "SAGEMAKER_TRAINING"
+
+
+@rule("JQ-003")
+def queue_has_one_kind_of_environment_order(ctx: Context):
+    """A queue has computeEnvironmentOrder or serviceEnvironmentOrder, not both, not neither."""
+    for ptr, queue in ctx.entries("jobQueues"):
+        has_ce, has_se = "computeEnvironmentOrder" in queue, "serviceEnvironmentOrder" in queue
+        if has_ce and has_se:
+            keys = [k for k in queue if k in ("computeEnvironmentOrder", "serviceEnvironmentOrder")]
+            yield finding(ptr / keys[1], at_key=True, variant="both", where=_where(ptr))
+        elif not has_ce and not has_se:
+            name_ptr = ptr / "jobQueueName"
+            yield finding(name_ptr, where=f"{_where(ptr)} ('{queue.get('jobQueueName')}')")
+
+
+@rule("JQ-012")
+def queue_type_matches_environments(ctx: Context):
+    """A jobQueueType, when set, is the type the queue's environments give it."""
+    for ptr, queue in ctx.entries("jobQueues"):
+        given = queue.get("jobQueueType")
+        if not isinstance(given, str):
+            continue
+        vptr = ptr / "jobQueueType"
+        if "serviceEnvironmentOrder" in queue and "computeEnvironmentOrder" not in queue:
+            if given != "SAGEMAKER_TRAINING":
+                yield finding(vptr, where=_where(vptr), found=given, expected="SAGEMAKER_TRAINING",
+                              detail="the queue has serviceEnvironmentOrder (SageMaker training)")
+            continue
+        if "computeEnvironmentOrder" not in queue:
+            continue
+        envs = queue_envs(ctx, queue)
+        types = {e.kind.queue_type for e in envs}
+        if given == "SAGEMAKER_TRAINING":
+            expected = types.pop() if len(types) == 1 else "ECS, ECS_FARGATE, ECS_MANAGED_INSTANCES or EKS"
+            yield finding(vptr, where=_where(vptr), found=given, expected=expected,
+                          detail="the queue has computeEnvironmentOrder (compute environments, not SageMaker)")
+        elif len(types) == 1 and given not in types:
+            expected = next(iter(types))
+            names = ", ".join(f"'{e.name}'" for e in envs)
+            yield finding(vptr, where=_where(vptr), found=given, expected=expected,
+                          detail=f"its compute environments ({names}) are {_kind_words(envs[0].kind)}")
+
+
+def _kind_words(kind: EnvKind) -> str:
+    if kind.orchestration == "EKS":
+        return "EKS environments"
+    return {"EC2": "EC2-family ECS environments", "FARGATE": "Fargate environments",
+            "MANAGED_INSTANCES": "ECS Managed Instances environments"}[kind.platform]
+
+
+def _time_limit_actions(ctx: Context) -> Iterator[tuple[Pointer, dict, dict, bool]]:
+    """(pointer of the action, the action, its queue, whether it is a SageMaker queue)."""
+    for ptr, queue in ctx.entries("jobQueues"):
+        if "computeEnvironmentOrder" in queue and "serviceEnvironmentOrder" in queue:
+            continue  # JQ-003's error; the queue's kind is undecided
+        actions = queue.get("jobStateTimeLimitActions")
+        if not isinstance(actions, list):
+            continue
+        service = _is_service_queue(queue)
+        for i, action in enumerate(actions):
+            if isinstance(action, dict):
+                yield ptr / "jobStateTimeLimitActions" / i, action, queue, service
+
+
+@rule("JQ-016")
+def time_limit_action_fits_the_queue(ctx: Context):
+    """jobStateTimeLimitActions use CANCEL on compute-environment queues, TERMINATE on SageMaker ones."""
+    for aptr, action, queue, service in _time_limit_actions(ctx):
+        expected = "TERMINATE" if service else "CANCEL"
+        if action.get("action") not in (None, expected):
+            kind = "a SageMaker training job queue" if service else "a job queue of ECS, EKS or Fargate compute environments"
+            yield finding(aptr / "action", variant="action", where=_where(aptr / "action"), found=action["action"],
+                          queue=queue.get("jobQueueName"), kind=kind, expected=expected)
+
+
+@rule("JQ-017")
+def time_limit_reason_is_one_that_acts(ctx: Context):
+    """A jobStateTimeLimitActions reason is one of the status reasons the action applies to."""
+    limits = _limits("JQ-017")
+    for aptr, action, queue, service in _time_limit_actions(ctx):
+        reason = action.get("reason")
+        allowed = limits["service_reasons" if service else "compute_reasons"]
+        if isinstance(reason, str) and reason not in allowed:
+            kind = "SageMaker training queues" if service else "ECS, EKS and Fargate queues"
+            yield finding(aptr / "reason", where=_where(aptr / "reason"), found=reason, kind=kind,
+                          allowed=", ".join(allowed))
+
+
+def _operating_system(jd: dict) -> str | None:
+    """The job definition's runtimePlatform.operatingSystemFamily, if it sets one."""
+    places = [jd.get("containerProperties")]
+    ecs = jd.get("ecsProperties")
+    if isinstance(ecs, dict) and isinstance(ecs.get("taskProperties"), list):
+        places.extend(ecs["taskProperties"])
+    for place in places:
+        platform = place.get("runtimePlatform") if isinstance(place, dict) else None
+        family = platform.get("operatingSystemFamily") if isinstance(platform, dict) else None
+        if isinstance(family, str):
+            return family
+    return None
+
+
+@rule("JQ-018")
+def windows_jobs_avoid_fargate_spot_only_queues(ctx: Context):
+    """A Windows job is not sent to a queue whose only compute environments are FARGATE_SPOT."""
+    for ptr, job in ctx.entries("jobs"):
+        queue_name, jd_ref = job.get("jobQueue"), job.get("jobDefinition")
+        if not isinstance(queue_name, str) or not isinstance(jd_ref, str):
+            continue
+        queue = ctx.named("jobQueues", queue_name)
+        jd = ctx.named("jobDefinitions", split_revision(jd_ref)[0])
+        if queue is None or jd is None:
+            continue
+        orders = queue[1].get("computeEnvironmentOrder")
+        envs = queue_envs(ctx, queue[1])
+        if not envs or not isinstance(orders, list) or len(envs) != len(orders):
+            continue  # an environment outside the spec might run Windows
+        if not all(e.kind.label == "FARGATE_SPOT" for e in envs):
+            continue
+        family = _operating_system(jd[1])
+        if family and family.upper().startswith("WINDOWS"):
+            vptr = ptr / "jobQueue"
+            yield finding(vptr, where=_where(vptr), found=queue_name, jd=jd_ref, os=family)
+
+
+# --- Scheduling policies (SP-002, SP-005, SP-006) ---------------------------------------------
+
+@rule("SP-002")
+def policy_has_one_policy_type(ctx: Context):
+    """A scheduling policy sets fairsharePolicy or quotaSharePolicy, not both."""
+    for ptr, policy in ctx.entries("schedulingPolicies"):
+        keys = [k for k in policy if k in ("fairsharePolicy", "quotaSharePolicy")]
+        if len(keys) == 2:
+            yield finding(ptr / keys[1], at_key=True, where=_where(ptr))
+
+
+def _share_identifiers(ctx: Context) -> Iterator[tuple[Pointer, list[tuple[int, str]]]]:
+    """(pointer of shareDistribution, [(index, shareIdentifier)]) for every valid policy."""
+    for ptr, policy in ctx.entries("schedulingPolicies"):
+        fair = policy.get("fairsharePolicy")
+        dist = fair.get("shareDistribution") if isinstance(fair, dict) else None
+        if not isinstance(dist, list):
+            continue
+        ids = [(i, d["shareIdentifier"]) for i, d in enumerate(dist)
+               if isinstance(d, dict) and isinstance(d.get("shareIdentifier"), str)]
+        yield ptr / "fairsharePolicy" / "shareDistribution", ids
+
+
+def _split_share(identifier: str) -> tuple[str, bool]:
+    """'UserA*' -> ('UserA', True); 'UserA1' -> ('UserA1', False)."""
+    return (identifier[:-1], True) if identifier.endswith("*") else (identifier, False)
+
+
+@rule("SP-005")
+def share_identifier_has_a_valid_shape(ctx: Context):
+    """A shareIdentifier is 1–255 characters with '*' only at the end; letters and digits advised."""
+    limits = _limits("SP-005")
+    for dptr, ids in _share_identifiers(ctx):
+        for i, identifier in ids:
+            vptr = dptr / i / "shareIdentifier"
+            body, _ = _split_share(identifier)
+            if "*" in body:
+                yield finding(vptr, variant="star", where=_where(vptr), found=identifier)
+            elif not limits["min"] <= len(body) <= limits["max"]:
+                yield finding(vptr, where=_where(vptr), found=identifier, length=len(body))
+            else:
+                bad = [c for c in dict.fromkeys(body) if not (c.isascii() and c.isalnum())]
+                if bad:
+                    yield finding(vptr, variant="chars", where=_where(vptr), found=identifier,
+                                  chars=_describe_chars(bad))
+
+
+@rule("SP-006")
+def share_identifiers_do_not_overlap(ctx: Context):
+    """No share identifier of a policy is repeated or covered by another entry's prefix."""
+    limits = _limits("SP-005")
+    for dptr, ids in _share_identifiers(ctx):
+        earlier: list[tuple[int, str, str, bool]] = []
+        for i, identifier in ids:
+            body, prefix = _split_share(identifier)
+            if "*" in body or not limits["min"] <= len(body) <= limits["max"]:
+                continue  # SP-005's error
+            for j, other, obody, oprefix in earlier:
+                detail = None
+                if identifier == other:
+                    detail = "the same identifier twice"
+                elif oprefix and body.startswith(obody):
+                    detail = f"'{other}' already covers every identifier that starts with '{obody}'"
+                elif prefix and obody.startswith(body):
+                    detail = (f"'{identifier}' also covers every identifier '{other}' covers" if oprefix
+                              else f"'{identifier}' also covers '{other}'")
+                if detail:
+                    vptr = dptr / i / "shareIdentifier"
+                    yield finding(vptr, where=_where(vptr), found=identifier, other=other, other_index=j,
+                                  detail=detail)
+                    break
+            earlier.append((i, identifier, body, prefix))
+
+
+RULES = (
+    tags_with_defaults_fit_the_limit,
+    tag_keys_differ_in_more_than_case,
+    tags_avoid_the_aws_prefix,
+    tags_use_portable_characters,
+    arn_references_have_the_right_shape,
+    queue_has_one_kind_of_environment_order,
+    queue_orders_and_environments_are_distinct,
+    queue_does_not_mix_ec2_and_fargate,
+    managed_instances_queue_is_pure_and_on_demand_first,
+    queue_does_not_mix_eks_and_ecs,
+    queue_has_one_architecture,
+    queue_type_matches_environments,
+    time_limit_action_fits_the_queue,
+    time_limit_reason_is_one_that_acts,
+    windows_jobs_avoid_fargate_spot_only_queues,
+    policy_has_one_policy_type,
+    share_identifier_has_a_valid_shape,
+    share_identifiers_do_not_overlap,
+)
