@@ -1,4 +1,971 @@
-"""Rules for job definitions: general, container, resources, Fargate, multi-node, retry, timeout (JD-, JDC-, JDR-, JDF-, JDM-, JDY-, JDT-)."""
+"""Rules for job definitions: general, container, resources, Fargate, multi-node, retry, timeout (JD-, JDC-, JDR-, JDF-, JDM-, JDY-, JDT-).
+
+Each rule looks at one job definition entry alone (retry rules also at one `jobs` entry's
+retryStrategy, SJ-007); the one exception is JDR-003/JDR-004, whose error is on a `jobs`
+entry that submits a job definition without vCPUs or memory and doesn't override them.
+Every number, word list and table comes from the catalog (compiler/data/catalog/jd.yaml).
+"""
 from __future__ import annotations
 
-RULES = ()
+import re
+from decimal import Decimal
+from typing import Any, Iterator
+
+from .. import instances
+from ..catalog import load_catalog
+from ..language import is_arn, split_revision, walk_path
+from ..problems import Pointer
+from .context import Context, finding, rule
+from .schema import did_you_mean
+from .targets import Target, platforms, requirement, targets
+
+_CONTAINER_KINDS = ("containerProperties", "ecsProperties", "eksProperties")
+_CONDITIONS = ("onStatusReason", "onReason", "onExitCode")
+_NUMBER = re.compile(r"[0-9]+(\.[0-9]+)?")
+_WHOLE = re.compile(r"[0-9]+")
+_NUMERIC_USER = re.compile(r"[0-9]+(:[0-9]+)?")
+_VERSION = re.compile(r"([0-9]+)\.([0-9]+)\.([0-9]+)")
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def _limits(cid: str):
+    return load_catalog()[cid].limits
+
+
+def _platforms(jd: dict) -> list[str]:
+    pc = jd.get("platformCapabilities")
+    values = [p for p in pc if isinstance(p, str)] if isinstance(pc, list) else []
+    return values or ["EC2"]
+
+
+def _is_fargate(jd: dict) -> bool:
+    return "FARGATE" in _platforms(jd)
+
+
+def _jd_type(jd: dict) -> str:
+    t = jd.get("type", "container")
+    return t if isinstance(t, str) else "container"
+
+
+def _single(ptr: Pointer, jd: dict) -> tuple[Pointer, dict] | None:
+    """The single-node containerProperties of a `type: container` job definition."""
+    cp = jd.get("containerProperties")
+    if _jd_type(jd) == "container" and isinstance(cp, dict):
+        return ptr / "containerProperties", cp
+    return None
+
+
+def _fargate_single(ptr: Pointer, jd: dict) -> tuple[Pointer, dict] | None:
+    return _single(ptr, jd) if _is_fargate(jd) else None
+
+
+def _ranges(ptr: Pointer, jd: dict) -> Iterator[tuple[Pointer, dict]]:
+    nodes = jd.get("nodeProperties")
+    ranges = nodes.get("nodeRangeProperties") if isinstance(nodes, dict) else None
+    if isinstance(ranges, list):
+        for i, r in enumerate(ranges):
+            if isinstance(r, dict):
+                yield ptr / "nodeProperties" / "nodeRangeProperties" / i, r
+
+
+def _containers(ptr: Pointer, jd: dict) -> Iterator[tuple[Pointer, dict, bool]]:
+    """(pointer, ContainerProperties, is single-node) for containerProperties and node-range containers."""
+    cp = jd.get("containerProperties")
+    if isinstance(cp, dict):
+        yield ptr / "containerProperties", cp, _jd_type(jd) == "container"
+    for rptr, r in _ranges(ptr, jd):
+        c = r.get("container")
+        if isinstance(c, dict):
+            yield rptr / "container", c, False
+
+
+def _task_properties(ptr: Pointer, jd: dict) -> Iterator[tuple[Pointer, dict]]:
+    """Every ecsProperties.taskProperties[] entry, top level and in node ranges."""
+    holders = [(ptr, jd)] + list(_ranges(ptr, jd))
+    for hptr, holder in holders:
+        ecs = holder.get("ecsProperties")
+        tasks = ecs.get("taskProperties") if isinstance(ecs, dict) else None
+        if isinstance(tasks, list):
+            for i, t in enumerate(tasks):
+                if isinstance(t, dict):
+                    yield hptr / "ecsProperties" / "taskProperties" / i, t
+
+
+def _task_containers(ptr: Pointer, jd: dict) -> Iterator[tuple[Pointer, dict]]:
+    for tptr, task in _task_properties(ptr, jd):
+        containers = task.get("containers")
+        if isinstance(containers, list):
+            for i, c in enumerate(containers):
+                if isinstance(c, dict):
+                    yield tptr / "containers" / i, c
+
+
+def _all_containers(ptr: Pointer, jd: dict) -> Iterator[tuple[Pointer, dict]]:
+    for cptr, c, _ in _containers(ptr, jd):
+        yield cptr, c
+    yield from _task_containers(ptr, jd)
+
+
+def _requirements(c: Any) -> dict[str, tuple[int, Any]]:
+    """resourceRequirements by type: (index, value) of the first entry of each type."""
+    out: dict[str, tuple[int, Any]] = {}
+    rr = c.get("resourceRequirements") if isinstance(c, dict) else None
+    if isinstance(rr, list):
+        for i, r in enumerate(rr):
+            if isinstance(r, dict) and isinstance(r.get("type"), str):
+                out.setdefault(r["type"], (i, r.get("value")))
+    return out
+
+
+def _eks_ranges(jd: dict) -> bool:
+    """A multi-node job definition whose node ranges run on Amazon EKS. (A top-level
+    eksProperties next to other kinds, platformCapabilities or propagateTags is JDK-001's.)"""
+    return "eksProperties" not in jd and any("eksProperties" in r for _, r in _ranges(Pointer(), jd))
+
+
+def _number(value: Any) -> Decimal | None:
+    if isinstance(value, str) and _NUMBER.fullmatch(value):
+        return Decimal(value)
+    return None
+
+
+def _plain(d: Decimal) -> str:
+    """Decimal('16.0') -> '16', Decimal('0.250') -> '0.25'."""
+    return format(d.normalize(), "f")
+
+
+def _words(items: list) -> str:
+    items = [str(i) for i in items]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
+
+
+def _nodes_text(segments: list[tuple[int, int]]) -> tuple[str, bool]:
+    """'4–7, 9' and whether that is more than one node."""
+    parts = [f"{a}" if a == b else f"{a}–{b}" for a, b in segments]
+    many = len(segments) > 1 or segments[0][0] != segments[0][1]
+    return ", ".join(parts), many
+
+
+def _fields(container: dict, fields: list[str]) -> Iterator[tuple[tuple, str]]:
+    """(path inside the container, field as written in messages) for each listed field present."""
+    for field in fields:
+        for rel, _ in walk_path(container, tuple(field.split("."))):
+            yield rel, field.replace(".*", "[]")
+
+
+def _mentions(node: Any, needle: str) -> bool:
+    if isinstance(node, str):
+        return needle in node.lower()
+    if isinstance(node, dict):
+        return any(_mentions(k, needle) or _mentions(v, needle) for k, v in node.items())
+    if isinstance(node, list):
+        return any(_mentions(v, needle) for v in node)
+    return False
+
+
+# --- 5.1 General --------------------------------------------------------------------------
+
+
+@rule("JD-002")
+def job_definition_kind_matches_its_properties(ctx: Context):
+    """A container job definition has exactly one of containerProperties/ecsProperties/eksProperties; a multinode one has nodeProperties only."""
+    for ptr, jd in ctx.entries("jobDefinitions"):
+        t = _jd_type(jd)
+        present = [k for k in _CONTAINER_KINDS if k in jd]
+        if t == "multinode":
+            if "nodeProperties" not in jd:
+                yield finding(ptr / "type", variant="no_nodes", where=ptr.dotted())
+            for k in present:
+                yield finding(ptr / k, at_key=True, variant="top_level_on_multinode", where=(ptr / k).dotted())
+            continue
+        if "eksProperties" in jd:
+            continue  # JDK-001 reports every key a top-level eksProperties excludes
+        if "nodeProperties" in jd:
+            yield finding(ptr / "nodeProperties", at_key=True, variant="nodes_on_container",
+                          where=(ptr / "nodeProperties").dotted(), type=t)
+        elif not present:
+            yield finding(ptr / "type" if "type" in jd else ptr, variant="none", where=ptr.dotted(), type=t)
+        for k in present[1:]:
+            yield finding(ptr / k, at_key=True, where=ptr.dotted(), first=present[0], found=k)
+
+
+@rule("JD-003")
+def platform_capabilities_fit(ctx: Context):
+    """platformCapabilities is left out on EKS multi-node job definitions and lists one platform."""
+    for ptr, jd in ctx.entries("jobDefinitions"):
+        if "platformCapabilities" not in jd:
+            continue
+        pc = jd["platformCapabilities"]
+        where = (ptr / "platformCapabilities").dotted()
+        if _eks_ranges(jd):
+            yield finding(ptr / "platformCapabilities", at_key=True, variant="eks", where=where)
+        elif isinstance(pc, list) and len(pc) > 1:
+            yield finding(ptr / "platformCapabilities" / 1, variant="several", where=f"{where}[1]",
+                          found=pc[1], first=pc[0])
+
+
+@rule("JD-004")
+def managed_instances_use_ecs_properties(ctx: Context):
+    """MANAGED_INSTANCES job definitions use ecsProperties and are not multi-node."""
+    for ptr, jd in ctx.entries("jobDefinitions"):
+        if "MANAGED_INSTANCES" not in _platforms(jd):
+            continue
+        if "containerProperties" in jd:
+            yield finding(ptr / "containerProperties", at_key=True, where=(ptr / "containerProperties").dotted())
+        if _jd_type(jd) == "multinode":
+            yield finding(ptr / "type", variant="multinode", where=(ptr / "type").dotted())
+
+
+@rule("JD-005")
+def no_propagate_tags_on_eks(ctx: Context):
+    """propagateTags is left out on EKS multi-node job definitions."""
+    for ptr, jd in ctx.entries("jobDefinitions"):
+        if "propagateTags" in jd and _eks_ranges(jd):
+            yield finding(ptr / "propagateTags", at_key=True, where=(ptr / "propagateTags").dotted())
+
+
+@rule("JD-008")
+def consumable_resources_are_complete(ctx: Context):
+    """Each consumable resource requirement names the resource and a quantity."""
+    for ptr, jd in ctx.entries("jobDefinitions"):
+        for hptr, holder in [(ptr, jd)] + list(_ranges(ptr, jd)):
+            props = holder.get("consumableResourceProperties")
+            items = props.get("consumableResourceList") if isinstance(props, dict) else None
+            if not isinstance(items, list):
+                continue
+            for i, item in enumerate(items):
+                if not isinstance(item, dict):
+                    continue
+                iptr = hptr / "consumableResourceProperties" / "consumableResourceList" / i
+                for key in ("consumableResource", "quantity"):
+                    if key not in item:
+                        yield finding(iptr, where=iptr.dotted(), key=key)
+
+
+# --- 5.2 Container properties -------------------------------------------------------------
+
+
+@rule("JDC-001")
+def container_image_is_valid(ctx: Context):
+    """containerProperties has an image of at most 255 documented characters ('@' warns)."""
+    lim = _limits("JDC-001")
+    allowed = re.compile(lim["pattern"])
+    for ptr, jd in ctx.entries("jobDefinitions"):
+        single = _single(ptr, jd)
+        if single and "image" not in single[1]:
+            yield finding(single[0], at_key=True, where=single[0].dotted())
+        for cptr, c, _ in _containers(ptr, jd):
+            image = c.get("image")
+            if not isinstance(image, str):
+                continue
+            iptr = cptr / "image"
+            if image == "":
+                yield finding(iptr, where=cptr.dotted())
+            elif len(image) > lim["max"]:
+                yield finding(iptr, variant="length", where=iptr.dotted(), found=len(image))
+            elif not allowed.fullmatch(image.replace(lim["digest"], "")):
+                bad = sorted({ch for ch in image if ch != lim["digest"] and not allowed.fullmatch(ch)})
+                yield finding(iptr, variant="characters", where=iptr.dotted(), found=image,
+                              bad=", ".join(f"'{ch}'" for ch in bad))
+            elif lim["digest"] in image:
+                yield finding(iptr, variant="digest", where=iptr.dotted(), found=image)
+
+
+@rule("JDC-005")
+def no_plaintext_credentials(ctx: Context):
+    """Environment variables whose names look like credentials hold no plaintext value."""
+    lim = _limits("JDC-005")
+    words = [re.compile(r"(^|_)" + re.escape(w) + r"(_|$)") for w in lim["words"]]
+    for ptr, jd in ctx.entries("jobDefinitions"):
+        for cptr, c in _all_containers(ptr, jd):
+            env = c.get("environment")
+            if not isinstance(env, list):
+                continue
+            for i, kv in enumerate(env):
+                if not isinstance(kv, dict):
+                    continue
+                name, value = kv.get("name"), kv.get("value")
+                if not isinstance(name, str) or not isinstance(value, str) or not value or is_arn(value):
+                    continue
+                normal = re.sub(r"[^A-Z0-9]+", "_", name.upper())
+                if any(normal.endswith(s) for s in lim["ignore_suffixes"]):
+                    continue
+                if any(w.search(normal) for w in words):
+                    yield finding(cptr / "environment" / i / "value", where=(cptr / "environment" / i).dotted(),
+                                  name=name)
+
+
+@rule("JDC-007")
+def role_arns_are_iam_roles(ctx: Context):
+    """jobRoleArn and executionRoleArn given as ARNs are IAM role ARNs."""
+    pattern = re.compile(_limits("JDC-007")["pattern"])
+    for ptr, jd in ctx.entries("jobDefinitions"):
+        holders = [(cptr, c) for cptr, c, _ in _containers(ptr, jd)] + list(_task_properties(ptr, jd))
+        for hptr, holder in holders:
+            for key in ("jobRoleArn", "executionRoleArn"):
+                value = holder.get(key)
+                if isinstance(value, str) and is_arn(value) and not pattern.fullmatch(value):
+                    yield finding(hptr / key, where=(hptr / key).dotted(), found=value)
+
+
+@rule("JDC-008")
+def not_privileged_on_fargate(ctx: Context):
+    """Fargate containers are not privileged."""
+    for ptr, jd in ctx.entries("jobDefinitions"):
+        single = _fargate_single(ptr, jd)
+        if single and single[1].get("privileged") is True:
+            yield finding(single[0] / "privileged", where=(single[0] / "privileged").dotted())
+
+
+@rule("JDC-009")
+def numeric_user_with_batch_user_conditions(ctx: Context):
+    """When the spec's IAM uses batch:User conditions, containers name their user by uid."""
+    if not _mentions(ctx.data.get("iam"), "batch:user"):
+        return
+    for ptr, jd in ctx.entries("jobDefinitions"):
+        for cptr, c in _all_containers(ptr, jd):
+            user = c.get("user")
+            if isinstance(user, str) and not _NUMERIC_USER.fullmatch(user):
+                yield finding(cptr / "user", where=(cptr / "user").dotted(), found=user)
+
+
+@rule("JDC-011")
+def instance_type_only_in_node_ranges(ctx: Context):
+    """instanceType is set only in multi-node parallel node ranges."""
+    for ptr, jd in ctx.entries("jobDefinitions"):
+        single = _single(ptr, jd)
+        if single and "instanceType" in single[1]:
+            yield finding(single[0] / "instanceType", at_key=True, where=(single[0] / "instanceType").dotted())
+
+
+@rule("JDC-012")
+def fargate_settings_only_on_fargate(ctx: Context):
+    """networkConfiguration and fargatePlatformConfiguration appear only on Fargate job definitions."""
+    for ptr, jd in ctx.entries("jobDefinitions"):
+        if _is_fargate(jd):
+            continue
+        platform = _words(_platforms(jd))
+        for cptr, c, _ in _containers(ptr, jd):
+            for key in ("networkConfiguration", "fargatePlatformConfiguration"):
+                if key in c:
+                    yield finding(cptr / key, at_key=True, where=(cptr / key).dotted(), platform=platform)
+
+
+@rule("JDC-013")
+def repository_credentials_are_a_secret(ctx: Context):
+    """repositoryCredentials.credentialsParameter given as an ARN is a Secrets Manager ARN."""
+    service = _limits("JDC-013")["service"]
+    for ptr, jd in ctx.entries("jobDefinitions"):
+        for cptr, c in _all_containers(ptr, jd):
+            creds = c.get("repositoryCredentials")
+            value = creds.get("credentialsParameter") if isinstance(creds, dict) else None
+            if isinstance(value, str) and is_arn(value) and value.split(":")[2:3] != [service]:
+                vptr = cptr / "repositoryCredentials" / "credentialsParameter"
+                yield finding(vptr, where=vptr.dotted(), found=value)
+
+
+@rule("JDC-014")
+def ephemeral_storage_size(ctx: Context):
+    """ephemeralStorage.sizeInGiB is 21–200."""
+    lim = _limits("JDC-014")
+    for ptr, jd in ctx.entries("jobDefinitions"):
+        holders = [(cptr, c) for cptr, c, _ in _containers(ptr, jd)] + list(_task_properties(ptr, jd))
+        for hptr, holder in holders:
+            storage = holder.get("ephemeralStorage")
+            size = storage.get("sizeInGiB") if isinstance(storage, dict) else None
+            if isinstance(size, int) and not isinstance(size, bool) and not lim["min"] <= size <= lim["max"]:
+                sptr = hptr / "ephemeralStorage" / "sizeInGiB"
+                yield finding(sptr, where=sptr.dotted(), found=size)
+
+
+# --- 5.3 Resources ------------------------------------------------------------------------
+
+
+@rule("JDR-002")
+def no_legacy_vcpus_and_memory(ctx: Context):
+    """Containers give vCPUs and memory in resourceRequirements, not in the deprecated vcpus/memory (an error on Fargate)."""
+    for ptr, jd in ctx.entries("jobDefinitions"):
+        fargate = _is_fargate(jd)
+        for cptr, c, single in _containers(ptr, jd):
+            for key, kind in (("vcpus", "VCPU"), ("memory", "MEMORY")):
+                if key in c:
+                    variant = "fargate" if fargate and single else None
+                    yield finding(cptr / key, at_key=True, variant=variant, where=(cptr / key).dotted(),
+                                  kind=kind, value=c[key])
+
+
+@rule("JDR-003", "JDR-004")
+def vcpus_and_memory_are_given(ctx: Context):
+    """VCPU and MEMORY values are well-formed and large enough, given by the job definition (W) or else by each job that submits it (E)."""
+    vmin = _limits("JDR-003")["min"]
+    mmin = _limits("JDR-004")["min"]
+    for ptr, jd in ctx.entries("jobDefinitions"):
+        fargate = _is_fargate(jd)
+        for cptr, c, single in _containers(ptr, jd):
+            fargate_single = fargate and single
+            req = _requirements(c)
+            if "VCPU" in req:
+                i, value = req["VCPU"]
+                vptr = cptr / "resourceRequirements" / i / "value"
+                number = _number(value)
+                if number is None:
+                    yield finding(vptr, code="JDR-003", variant="format", where=vptr.dotted(), found=value)
+                elif not fargate_single and number < vmin:
+                    yield finding(vptr, code="JDR-003", variant="min", where=vptr.dotted(), found=value)
+            legacy = c.get("vcpus")
+            if isinstance(legacy, int) and not fargate_single and legacy < vmin:
+                yield finding(cptr / "vcpus", code="JDR-003", variant="min", where=(cptr / "vcpus").dotted(),
+                              found=legacy)
+            if "MEMORY" in req:
+                i, value = req["MEMORY"]
+                mptr = cptr / "resourceRequirements" / i / "value"
+                if not (isinstance(value, str) and _WHOLE.fullmatch(value)):
+                    yield finding(mptr, code="JDR-004", variant="format", where=mptr.dotted(), found=value)
+                elif not fargate_single and int(value) < mmin:
+                    yield finding(mptr, code="JDR-004", variant="min", where=mptr.dotted(), found=value)
+            legacy = c.get("memory")
+            if isinstance(legacy, int) and not fargate_single and legacy < mmin:
+                yield finding(cptr / "memory", code="JDR-004", variant="min", where=(cptr / "memory").dotted(),
+                              found=legacy)
+            if single and not fargate:  # Fargate: JDF-002; node ranges: JDM-007
+                at = cptr / "resourceRequirements" if "resourceRequirements" in c else cptr
+                if "VCPU" not in req and "vcpus" not in c:
+                    yield finding(at, code="JDR-003", at_key=True, variant="jd", where=cptr.dotted())
+                if "MEMORY" not in req and "memory" not in c:
+                    yield finding(at, code="JDR-004", at_key=True, variant="jd", where=cptr.dotted())
+
+    for jptr, job in ctx.entries("jobs"):
+        ref = job.get("jobDefinition")
+        if not isinstance(ref, str) or is_arn(ref):
+            continue
+        name = split_revision(ref)[0]
+        found = ctx.named("jobDefinitions", name)
+        if found is None:
+            continue
+        jd = found[1]
+        cp = jd.get("containerProperties")
+        if _jd_type(jd) != "container" or _is_fargate(jd) or not isinstance(cp, dict):
+            continue
+        overrides = job.get("containerOverrides") if isinstance(job.get("containerOverrides"), dict) else {}
+        jd_req, over_req = _requirements(cp), _requirements(overrides)
+        for code, kind, legacy in (("JDR-003", "VCPU", "vcpus"), ("JDR-004", "MEMORY", "memory")):
+            if not (kind in jd_req or legacy in cp or kind in over_req or legacy in overrides):
+                yield finding(jptr / "jobDefinition", code=code, where=jptr.dotted(), jd=name)
+
+
+@rule("JDR-005")
+def gpus_are_whole_and_not_on_fargate(ctx: Context):
+    """GPU requirements are whole numbers, and not on Fargate."""
+    for ptr, jd in ctx.entries("jobDefinitions"):
+        fargate = _is_fargate(jd)
+        for cptr, c, single in _containers(ptr, jd):
+            req = _requirements(c)
+            if "GPU" not in req:
+                continue
+            i, value = req["GPU"]
+            rptr = cptr / "resourceRequirements" / i
+            if fargate and single:
+                yield finding(rptr / "type", variant="fargate", where=rptr.dotted())
+            elif not (isinstance(value, str) and _WHOLE.fullmatch(value)):
+                yield finding(rptr / "value", where=(rptr / "value").dotted(), found=value)
+
+
+def _job_gpus(t: Target) -> float:
+    """The most GPUs any container of the job asks for (containerOverrides win for containerProperties)."""
+    jd, most = t.jd, 0.0
+    cp = jd.get("containerProperties")
+    if isinstance(cp, dict):
+        co = t.job.get("containerOverrides")
+        value = requirement(co, "GPU")
+        most = max(most, value if value is not None else requirement(cp, "GPU") or 0)
+    for _, c, single in _containers(Pointer(), jd):
+        if not single:
+            most = max(most, requirement(c, "GPU") or 0)
+    for _, c in _task_containers(Pointer(), jd):
+        most = max(most, requirement(c, "GPU") or 0)
+    return most
+
+
+def _gpu_capable(name: str, keywords: list) -> bool | None:
+    """True: an NVIDIA x86_64 GPU family; False: recognised as one without; None: unknown."""
+    if name in keywords:
+        return False
+    if instances.gpu_vendor(name) == "nvidia" and instances.architecture(name) != "arm64":
+        return True
+    return False if instances.known_family(name) else None
+
+
+@rule("JDR-006")
+def gpu_jobs_reach_a_gpu_family(ctx: Context):
+    """A job that asks for GPUs goes to a queue where some EC2 compute environment lists an NVIDIA x86_64 GPU family."""
+    keywords = _limits("JDR-006")["keywords"]
+    for t in targets(ctx):
+        if t.jd is None or "EC2" not in platforms(t.jd) or t.known_envs is None:
+            continue
+        gpus = _job_gpus(t)
+        if gpus <= 0:
+            continue
+        ec2 = [e for e in t.known_envs if e.family == "EC2"]
+        if not ec2 or any(e.capacity not in ("EC2", "SPOT") for e in ec2):
+            continue  # no EC2 environment is XR-003's; UNMANAGED capacity is unknown
+        names, verdicts = [], []
+        for e in ec2:
+            types = e.resources.get("instanceTypes")
+            if not isinstance(types, list) or not types:
+                verdicts.append(None)
+                continue
+            for name in types:
+                if isinstance(name, str):
+                    names.append(name)
+                    verdicts.append(_gpu_capable(name, keywords))
+                else:
+                    verdicts.append(None)
+        if verdicts and all(v is False for v in verdicts):
+            yield finding(t.pointer / "jobQueue", where=t.pointer.dotted(), jd=t.jd_name, queue=t.queue_name,
+                          gpus=_plain(Decimal(str(gpus))), types=", ".join(dict.fromkeys(names)))
+
+
+# --- 5.4 Fargate --------------------------------------------------------------------------
+
+
+@rule("JDF-001")
+def fargate_is_not_multinode(ctx: Context):
+    """Fargate job definitions are not multi-node parallel."""
+    for ptr, jd in ctx.entries("jobDefinitions"):
+        if _is_fargate(jd) and _jd_type(jd) == "multinode":
+            i = jd["platformCapabilities"].index("FARGATE")
+            p = ptr / "platformCapabilities" / i
+            yield finding(p, where=p.dotted())
+
+
+def _memory_values(spec: Any) -> list[int]:
+    if isinstance(spec, list):
+        return [int(m) for m in spec]
+    return list(range(int(spec["min"]), int(spec["max"]) + 1, int(spec["step"])))
+
+
+def _memory_text(spec: Any) -> str:
+    if isinstance(spec, list):
+        return _words(spec)
+    return f"{spec['min']}–{spec['max']} in steps of {spec['step']}"
+
+
+def _nearest(values, target):
+    """The value closest to target; a tie goes to the larger."""
+    return min(values, key=lambda v: (abs(v - target), -v))
+
+
+@rule("JDF-002", "JDF-003", "JDF-004")
+def fargate_vcpu_memory_pair(ctx: Context):
+    """Fargate job definitions give VCPU and MEMORY, and the pair is one Fargate offers."""
+    vcpus = [Decimal(str(v)) for v in _limits("JDF-003")["vcpus"]]
+    documented_max = Decimal(str(_limits("JDF-003")["documented_max"]))
+    pairs = {_plain(Decimal(str(k))): v for k, v in _limits("JDF-004")["pairs"].items()}
+    for ptr, jd in ctx.entries("jobDefinitions"):
+        single = _fargate_single(ptr, jd)
+        if not single:
+            continue
+        cptr, cp = single
+        req = _requirements(cp)
+        vcpu = _number(req["VCPU"][1]) if "VCPU" in req else None
+        memory = req["MEMORY"][1] if "MEMORY" in req else None
+        memory = int(memory) if isinstance(memory, str) and _WHOLE.fullmatch(memory) else None
+
+        missing = [t for t in ("VCPU", "MEMORY") if t not in req]
+        if missing:
+            if missing == ["MEMORY"] and vcpu is not None and _plain(vcpu) in pairs:
+                example = f'{{type: MEMORY, value: "{_memory_values(pairs[_plain(vcpu)])[0]}"}}'
+            elif missing == ["VCPU"] and memory is not None:
+                fits = [k for k, spec in pairs.items() if memory in _memory_values(spec)]
+                example = f'{{type: VCPU, value: "{fits[0] if fits else "1"}"}}'
+            else:
+                example = '{type: VCPU, value: "1"} and {type: MEMORY, value: "2048"}'
+            at = cptr / "resourceRequirements" if "resourceRequirements" in cp else cptr
+            yield finding(at, code="JDF-002", at_key=True, where=cptr.dotted(),
+                          missing=" or ".join(missing), example=example)
+
+        if vcpu is not None:
+            vptr = cptr / "resourceRequirements" / req["VCPU"][0] / "value"
+            if vcpu not in vcpus:
+                yield finding(vptr, code="JDF-003", where=vptr.dotted(), found=req["VCPU"][1],
+                              valid=_words([_plain(v) for v in vcpus]), nearest=_plain(_nearest(vcpus, vcpu)))
+                continue
+            if vcpu > documented_max:
+                yield finding(vptr, code="JDF-003", variant="above_documented", where=vptr.dotted(),
+                              found=req["VCPU"][1])
+        if vcpu is None or memory is None or _plain(vcpu) not in pairs:
+            continue
+        spec = pairs[_plain(vcpu)]
+        valid = _memory_values(spec)
+        if memory in valid:
+            continue
+        fits = [k for k, s in pairs.items() if memory in _memory_values(s)]
+        alternative = f', or keep {memory} MiB with VCPU "{fits[0]}"' if fits else ""
+        mptr = cptr / "resourceRequirements" / req["MEMORY"][0] / "value"
+        yield finding(mptr, code="JDF-004", where=mptr.dotted(), found=memory, vcpu=_plain(vcpu),
+                      valid=_memory_text(spec), nearest=_nearest(valid, memory), alternative=alternative)
+
+
+@rule("JDF-005")
+def fargate_ecs_tasks_have_an_execution_role(ctx: Context):
+    """Fargate ecsProperties task properties name an execution role (batchgen generates one only for containerProperties)."""
+    for ptr, jd in ctx.entries("jobDefinitions"):
+        if not _is_fargate(jd):
+            continue
+        for tptr, task in _task_properties(ptr, jd):
+            if "executionRoleArn" not in task:
+                yield finding(tptr, where=tptr.dotted())
+
+
+@rule("JDF-008", "JDF-009")
+def fargate_platform_version(ctx: Context):
+    """fargatePlatformConfiguration.platformVersion is LATEST or x.y.z, and 1.4.0 or later (explicit) with EFS volumes."""
+    lim8, lim9 = _limits("JDF-008"), _limits("JDF-009")
+    pattern = re.compile(lim8["pattern"])
+    minimum = tuple(int(p) for p in str(lim9["min"]).split("."))
+    for ptr, jd in ctx.entries("jobDefinitions"):
+        for cptr, c, single in _containers(ptr, jd):
+            config = c.get("fargatePlatformConfiguration")
+            version = config.get("platformVersion") if isinstance(config, dict) else None
+            vptr = cptr / "fargatePlatformConfiguration" / "platformVersion"
+            if isinstance(version, str):
+                if not pattern.fullmatch(version):
+                    yield finding(vptr, code="JDF-008", where=vptr.dotted(), found=version)
+                    continue
+                if version not in lim8["known"]:
+                    yield finding(vptr, code="JDF-008", variant="unknown", where=vptr.dotted(), found=version,
+                                  known=", ".join(lim8["known"]))
+            if not (single and _is_fargate(jd)):
+                continue
+            volumes = c.get("volumes")
+            efs = [(i, v) for i, v in enumerate(volumes) if isinstance(v, dict) and "efsVolumeConfiguration" in v] \
+                if isinstance(volumes, list) else []
+            if not efs:
+                continue
+            m = _VERSION.fullmatch(version) if isinstance(version, str) else None
+            if m and tuple(int(g) for g in m.groups()) >= minimum:
+                continue
+            i, volume = efs[0]
+            at = vptr if isinstance(version, str) else cptr / "volumes" / i / "efsVolumeConfiguration"
+            yield finding(at, code="JDF-009", at_key=not isinstance(version, str), where=cptr.dotted(),
+                          volume=volume.get("name", i), found=version if version else "LATEST (the default)")
+
+
+@rule("JDF-010", "JDF-011")
+def fargate_runtime_platform(ctx: Context):
+    """runtimePlatform names a known OS family and architecture; Windows containers are X86_64 and set no Linux-only fields."""
+    lim10, fields = _limits("JDF-010"), _limits("JDF-011")["fields"]
+    for ptr, jd in ctx.entries("jobDefinitions"):
+        fargate = _is_fargate(jd)
+        for cptr, c, single in _containers(ptr, jd):
+            rp = c.get("runtimePlatform")
+            if not isinstance(rp, dict):
+                continue
+            os_family, arch = rp.get("operatingSystemFamily"), rp.get("cpuArchitecture")
+            rptr = cptr / "runtimePlatform"
+            if isinstance(os_family, str) and os_family not in lim10["os_families"]:
+                yield finding(rptr / "operatingSystemFamily", code="JDF-010",
+                              where=(rptr / "operatingSystemFamily").dotted(), found=os_family,
+                              allowed=", ".join(lim10["os_families"]),
+                              suggestion=did_you_mean(os_family, lim10["os_families"]))
+                continue
+            if isinstance(arch, str) and arch not in lim10["cpu_architectures"]:
+                yield finding(rptr / "cpuArchitecture", code="JDF-010", variant="architecture",
+                              where=(rptr / "cpuArchitecture").dotted(), found=arch,
+                              allowed=", ".join(lim10["cpu_architectures"]),
+                              suggestion=did_you_mean(arch, lim10["cpu_architectures"]))
+            windows = isinstance(os_family, str) and os_family.startswith("WINDOWS")
+            if not windows:
+                continue
+            if isinstance(arch, str) and arch in lim10["cpu_architectures"] and arch != lim10["windows_architecture"]:
+                yield finding(rptr / "cpuArchitecture", code="JDF-010", variant="windows_arm",
+                              where=(rptr / "cpuArchitecture").dotted(), found=arch, os=os_family)
+            for rel, field in _fields(c, fields):
+                if field == "privileged" and c.get("privileged") is True and fargate and single:
+                    continue  # JDC-008 reports it
+                p = Pointer((*cptr, *rel))
+                yield finding(p, code="JDF-011", at_key=True, where=p.dotted(), os=os_family, field=field)
+
+
+@rule("JDF-012")
+def fargate_timeout_within_14_days(ctx: Context):
+    """A Fargate job definition's timeout is at most 14 days."""
+    limit = _limits("JDF-012")["max"]
+    for ptr, jd in ctx.entries("jobDefinitions"):
+        timeout = jd.get("timeout")
+        seconds = timeout.get("attemptDurationSeconds") if isinstance(timeout, dict) else None
+        if _is_fargate(jd) and isinstance(seconds, int) and seconds > limit:
+            p = ptr / "timeout" / "attemptDurationSeconds"
+            yield finding(p, where=p.dotted(), found=seconds)
+
+
+# --- 5.5 Multi-node parallel --------------------------------------------------------------
+
+
+def _num_nodes(jd: dict) -> int | None:
+    nodes = jd.get("nodeProperties")
+    num = nodes.get("numNodes") if isinstance(nodes, dict) else None
+    return num if isinstance(num, int) and not isinstance(num, bool) else None
+
+
+@rule("JDM-002", "JDM-003")
+def node_counts(ctx: Context):
+    """numNodes is at least 1 (a warning above 1000) and mainNode is one of the nodes."""
+    lim2, lim3 = _limits("JDM-002"), _limits("JDM-003")
+    for ptr, jd in ctx.entries("jobDefinitions"):
+        num = _num_nodes(jd)
+        if num is None:
+            continue
+        nptr = ptr / "nodeProperties"
+        if num < lim3["min"]:
+            yield finding(nptr / "numNodes", code="JDM-003", where=(nptr / "numNodes").dotted(), found=num)
+            continue
+        if num > lim3["max"]:
+            yield finding(nptr / "numNodes", code="JDM-003", variant="above_default",
+                          where=(nptr / "numNodes").dotted(), found=num)
+        main = jd["nodeProperties"].get("mainNode")
+        if isinstance(main, int) and not isinstance(main, bool) and not lim2["min"] <= main < num:
+            yield finding(nptr / "mainNode", code="JDM-002", where=(nptr / "mainNode").dotted(), found=main,
+                          last=num - 1)
+
+
+_TARGET = re.compile(r"(?:([0-9]*):([0-9]*)|([0-9]+))")
+
+
+def _parse_target(text: str, num: int) -> tuple[int | None, int | None, int, int] | None:
+    """targetNodes -> (explicit start, explicit end, start, end); None if it isn't the JDM-005 syntax."""
+    m = _TARGET.fullmatch(text)
+    if m is None:
+        return None
+    if m.group(3) is not None:
+        n = int(m.group(3))
+        return n, n, n, n
+    a, b = m.group(1), m.group(2)
+    start, end = (int(a) if a else None), (int(b) if b else None)
+    return start, end, start if start is not None else 0, end if end is not None else num - 1
+
+
+def _provides(r: dict) -> set[str]:
+    """What a node range gives its nodes: image, vCPUs, memory."""
+    if "eksProperties" in r:
+        return {"image", "vCPUs", "memory"}
+    out: set[str] = set()
+    containers = []
+    if isinstance(r.get("container"), dict):
+        containers.append(r["container"])
+    ecs = r.get("ecsProperties")
+    for task in (ecs.get("taskProperties") or []) if isinstance(ecs, dict) else []:
+        if isinstance(task, dict) and isinstance(task.get("containers"), list):
+            containers.extend(c for c in task["containers"] if isinstance(c, dict))
+    for c in containers:
+        req = _requirements(c)
+        if isinstance(c.get("image"), str) and c["image"]:
+            out.add("image")
+        if "vcpus" in c or "VCPU" in req:
+            out.add("vCPUs")
+        if "memory" in c or "MEMORY" in req:
+            out.add("memory")
+    return out
+
+
+@rule("JDM-005", "JDM-006", "JDM-007")
+def node_ranges_cover_the_nodes(ctx: Context):
+    """Node ranges name existing nodes, cover every node, and give each node an image, vCPUs and memory."""
+    needs = ("image", "vCPUs", "memory")
+    for ptr, jd in ctx.entries("jobDefinitions"):
+        num = _num_nodes(jd)
+        if num is None or num < _limits("JDM-003")["min"]:
+            continue
+        spans: list[tuple[int, int, Pointer, dict]] = []
+        broken = False
+        for rptr, r in _ranges(ptr, jd):
+            text = r.get("targetNodes")
+            parsed = _parse_target(text, num) if isinstance(text, str) else None
+            if parsed is None:  # the schema reports the syntax (JDM-005)
+                broken = True
+                continue
+            a, b, start, end = parsed
+            tptr = rptr / "targetNodes"
+            past = [n for n in (a, b) if n is not None and n >= num]
+            if past:
+                yield finding(tptr, code="JDM-005", variant="index", where=tptr.dotted(), found=text,
+                              index=past[0], last=num - 1, num_nodes=num)
+                broken = True
+            elif start > end:
+                yield finding(tptr, code="JDM-005", variant="order", where=tptr.dotted(), found=text,
+                              suggestion=f"{end}:{start}")
+                broken = True
+            else:
+                spans.append((start, end, rptr, r))
+        if broken or not spans:
+            continue
+
+        covered = sorted((s, e) for s, e, _, _ in spans)
+        gaps, nxt = [], 0
+        for s, e in covered:
+            if s > nxt:
+                gaps.append((nxt, s - 1))
+            nxt = max(nxt, e + 1)
+        if nxt <= num - 1:
+            gaps.append((nxt, num - 1))
+        if gaps:
+            nodes, many = _nodes_text(gaps)
+            g = gaps[0]
+            lptr = ptr / "nodeProperties" / "nodeRangeProperties"
+            yield finding(lptr, code="JDM-006", where=lptr.dotted(), s="s" if many else "", nodes=nodes,
+                          last=num - 1, suggestion=f"{g[0]}:{g[1]}" if g[0] != g[1] else f"{g[0]}")
+
+        cuts = sorted({0, num, *(s for s, _, _, _ in spans), *(e + 1 for _, e, _, _ in spans)})
+        missing_by_range: dict[tuple[Pointer, tuple[str, ...]], list[tuple[int, int]]] = {}
+        ranges_by_ptr = {}
+        for lo, hi in zip(cuts, cuts[1:]):
+            if lo >= num:
+                break
+            covering = [(e - s, rptr, r) for s, e, rptr, r in spans if s <= lo and e >= hi - 1]
+            if not covering:
+                continue
+            given = set().union(*(_provides(r) for _, _, r in covering))
+            missing = tuple(n for n in needs if n not in given)
+            if missing:
+                _, rptr, r = min(covering, key=lambda t: (t[0], t[1]))
+                ranges_by_ptr[rptr] = r
+                missing_by_range.setdefault((rptr, missing), []).append((lo, hi - 1))
+        for (rptr, missing), segments in missing_by_range.items():
+            nodes, many = _nodes_text(segments)
+            r = ranges_by_ptr[rptr]
+            at = rptr / "container" if "container" in r else rptr
+            yield finding(at, code="JDM-007", at_key="container" in r, where=rptr.dotted(),
+                          s="s" if many else "", them="them" if many else "it", nodes=nodes,
+                          missing=_words(list(missing)),
+                          add=" and ".join(missing))
+
+
+@rule("JDM-008")
+def one_instance_type_for_all_nodes(ctx: Context):
+    """All node ranges of a multi-node job definition use one instance type."""
+    for ptr, jd in ctx.entries("jobDefinitions"):
+        seen: list[tuple[Pointer, str]] = []
+        for rptr, r in _ranges(ptr, jd):
+            c = r.get("container")
+            if isinstance(c, dict) and isinstance(c.get("instanceType"), str):
+                seen.append((rptr / "container" / "instanceType", c["instanceType"]))
+            types = r.get("instanceTypes")
+            if isinstance(types, list):
+                seen.extend((rptr / "instanceTypes" / i, t) for i, t in enumerate(types) if isinstance(t, str))
+        if not seen:
+            continue
+        first_ptr, first = seen[0]
+        for p, t in seen[1:]:
+            if t != first:
+                yield finding(p, variant="differs", where=p.dotted(), found=t, first=first,
+                              first_where=first_ptr.dotted())
+
+
+@rule("JDM-009")
+def one_namespace_for_eks_node_ranges(ctx: Context):
+    """All EKS node ranges of a multi-node job definition that name a namespace name the same one."""
+    for ptr, jd in ctx.entries("jobDefinitions"):
+        seen: list[tuple[Pointer, str]] = []
+        for rptr, r in _ranges(ptr, jd):
+            path = ("eksProperties", "podProperties", "metadata", "namespace")
+            for rel, value in walk_path(r, path):
+                if isinstance(value, str):
+                    seen.append((Pointer((*rptr, *rel)), value))
+        if not seen:
+            continue
+        first_ptr, first = seen[0]
+        for p, ns in seen[1:]:
+            if ns != first:
+                yield finding(p, where=p.dotted(), found=ns, first=first, first_where=first_ptr.dotted())
+
+
+# --- 5.6 Retry strategy -------------------------------------------------------------------
+
+
+def _retry_strategies(ctx: Context) -> Iterator[tuple[Pointer, dict]]:
+    for section in ("jobDefinitions", "jobs"):
+        for ptr, entry in ctx.entries(section):
+            rs = entry.get("retryStrategy")
+            if isinstance(rs, dict):
+                yield ptr / "retryStrategy", rs
+
+
+def _stem(pattern: str) -> str:
+    return pattern[:-1] if pattern.endswith("*") else pattern
+
+
+@rule("JDY-002", "JDY-003", "JDY-006", "JDY-007", "JDY-008")
+def retry_conditions_can_match(ctx: Context):
+    """evaluateOnExit comes with attempts, every entry has a condition Batch can match, and the list ends with a catch-all."""
+    reasons = _limits("JDY-007")["reasons"]
+    never = [w.lower() for w in _limits("JDY-008")["words"]]
+    for rptr, rs in _retry_strategies(ctx):
+        conditions = rs.get("evaluateOnExit")
+        if not isinstance(conditions, list):
+            continue
+        if "attempts" not in rs:
+            yield finding(rptr, code="JDY-002", at_key=True, variant="attempts", where=rptr.dotted())
+        entries = [(i, e) for i, e in enumerate(conditions) if isinstance(e, dict)]
+        catch_all, all_have_conditions = False, True
+        for i, e in entries:
+            eptr = rptr / "evaluateOnExit" / i
+            given = {k: e[k] for k in _CONDITIONS if isinstance(e.get(k), str)}
+            if not given:
+                all_have_conditions = False
+                yield finding(eptr, code="JDY-003", variant="no_condition", where=eptr.dotted())
+            elif all(v == "*" for v in given.values()):
+                catch_all = True
+            action = e.get("action").upper() if isinstance(e.get("action"), str) else ""
+            for key in ("onStatusReason", "onReason"):
+                value = given.get(key)
+                if value is None:
+                    continue
+                stem = _stem(value).lower()
+                vptr = eptr / key
+                if action == "RETRY" and any(w in stem for w in never):
+                    yield finding(vptr, code="JDY-008", where=vptr.dotted(), found=value)
+                    continue
+                bogus = next((r for r in reasons if stem.startswith(r.lower())), None)
+                if bogus:
+                    yield finding(vptr, code="JDY-007", where=vptr.dotted(), found=value, reason=bogus)
+        attempts = rs.get("attempts")
+        retries = not (isinstance(attempts, int) and attempts <= 1)
+        if entries and retries and all_have_conditions and not catch_all:
+            last = entries[-1][0]
+            yield finding(rptr / "evaluateOnExit" / last, code="JDY-006",
+                          where=(rptr / "evaluateOnExit").dotted(), found=len(entries))
+
+
+RULES = (
+    job_definition_kind_matches_its_properties,
+    platform_capabilities_fit,
+    managed_instances_use_ecs_properties,
+    no_propagate_tags_on_eks,
+    consumable_resources_are_complete,
+    container_image_is_valid,
+    no_plaintext_credentials,
+    role_arns_are_iam_roles,
+    not_privileged_on_fargate,
+    numeric_user_with_batch_user_conditions,
+    instance_type_only_in_node_ranges,
+    fargate_settings_only_on_fargate,
+    repository_credentials_are_a_secret,
+    ephemeral_storage_size,
+    no_legacy_vcpus_and_memory,
+    vcpus_and_memory_are_given,
+    gpus_are_whole_and_not_on_fargate,
+    gpu_jobs_reach_a_gpu_family,
+    fargate_is_not_multinode,
+    fargate_vcpu_memory_pair,
+    fargate_ecs_tasks_have_an_execution_role,
+    fargate_platform_version,
+    fargate_runtime_platform,
+    fargate_timeout_within_14_days,
+    node_counts,
+    node_ranges_cover_the_nodes,
+    one_instance_type_for_all_nodes,
+    one_namespace_for_eks_node_ranges,
+    retry_conditions_can_match,
+)
