@@ -115,6 +115,49 @@ JOB_QUEUE = ResourceMap("aws_batch_job_queue", Obj({
     "tags": A("tags"),
 }))
 
+_EKS_CONTAINER = Obj({
+    "name": A("name"),
+    "image": A("image"),
+    "imagePullPolicy": A("image_pull_policy"),
+    "command": A("command"),
+    "args": A("args"),
+    "env": B("env", Obj({"name": A("name"), "value": A("value")}), repeated=True),
+    "resources": B("resources", Obj({"limits": A("limits"), "requests": A("requests")})),
+    "volumeMounts": B("volume_mounts", Obj({
+        "name": A("name"), "mountPath": A("mount_path"), "readOnly": A("read_only"),
+    }), repeated=True),
+    "securityContext": B("security_context", Obj({
+        "runAsUser": A("run_as_user"),
+        "runAsGroup": A("run_as_group"),
+        "privileged": A("privileged"),
+        "allowPrivilegeEscalation": A("allow_privilege_escalation"),
+        "readOnlyRootFilesystem": A("read_only_root_file_system"),
+        "runAsNonRoot": A("run_as_non_root"),
+    })),
+})
+
+# eks_properties is a tree of blocks in the provider (not a JSON string), and it lacks some
+# API fields (subPath, capabilities, seccompProfile, persistentVolumeClaim, the pod's
+# securityContext, annotations, namespace): BG-011 names them when a spec sets them.
+_EKS_PROPERTIES = Obj({
+    "podProperties": B("pod_properties", Obj({
+        "serviceAccountName": A("service_account_name"),
+        "hostNetwork": A("host_network"),
+        "dnsPolicy": A("dns_policy"),
+        "shareProcessNamespace": A("share_process_namespace"),
+        "imagePullSecrets": B("image_pull_secret", Obj({"name": A("name")}), repeated=True),
+        "containers": B("containers", _EKS_CONTAINER, repeated=True),
+        "initContainers": B("init_containers", _EKS_CONTAINER, repeated=True),
+        "metadata": B("metadata", Obj({"labels": A("labels")})),
+        "volumes": B("volumes", Obj({
+            "name": A("name"),
+            "hostPath": B("host_path", Obj({"path": A("path")})),
+            "emptyDir": B("empty_dir", Obj({"medium": A("medium"), "sizeLimit": A("size_limit")})),
+            "secret": B("secret", Obj({"secretName": A("secret_name"), "optional": A("optional")})),
+        }), repeated=True),
+    })),
+})
+
 JOB_DEFINITION = ResourceMap("aws_batch_job_definition", Obj({
     "jobDefinitionName": A("name"),
     "type": A("type"),
@@ -125,6 +168,7 @@ JOB_DEFINITION = ResourceMap("aws_batch_job_definition", Obj({
     "containerProperties": J("container_properties"),
     "nodeProperties": J("node_properties"),
     "ecsProperties": J("ecs_properties"),
+    "eksProperties": B("eks_properties", _EKS_PROPERTIES),
     "retryStrategy": B("retry_strategy", Obj({
         "attempts": A("attempts"),
         "evaluateOnExit": B("evaluate_on_exit", Obj({
