@@ -18,7 +18,24 @@ _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _SpecLoader(_BaseLoader):
-    """The safe loader without the YAML 1.1 timestamp resolver."""
+    """The safe loader without the YAML 1.1 timestamp resolver.
+
+    Resolving a plain scalar's tag runs regular expressions; a spec repeats the same keys
+    and values thousands of times, so each loader remembers its answers.
+    """
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self._tags: dict[tuple[str, tuple[bool, bool]], str] = {}
+
+    def resolve(self, kind, value, implicit):
+        if kind is not yaml.ScalarNode:
+            return super().resolve(kind, value, implicit)
+        key = (value, implicit)
+        tag = self._tags.get(key)
+        if tag is None:
+            tag = self._tags[key] = super().resolve(kind, value, implicit)
+        return tag
 
 
 _SpecLoader.yaml_implicit_resolvers = {
@@ -92,8 +109,8 @@ class _Builder:
         if node.tag not in _SCALAR_TAGS:
             self._bad_tag(node, ptr)
             return node.value
-        if node.tag == "tag:yaml.org,2002:timestamp":
-            return node.value
+        if node.tag == _STR or node.tag == "tag:yaml.org,2002:timestamp":
+            return node.value  # the common case, without the constructor's bookkeeping
         try:
             return self.loader.construct_object(node, deep=True)
         except yaml.YAMLError as exc:  # e.g. !!int "abc"

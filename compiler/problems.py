@@ -21,7 +21,7 @@ class Pointer(tuple):
         return super().__new__(cls, tuple(parts))
 
     def __truediv__(self, key: Key) -> "Pointer":
-        return Pointer((*self, key))
+        return tuple.__new__(Pointer, (*self, key))  # skips __new__'s copy: this is hot in the loader
 
     @property
     def parent(self) -> "Pointer":
