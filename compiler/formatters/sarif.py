@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import quote
 
 from .. import __version__
 
@@ -35,7 +36,8 @@ def render(problems, catalog) -> str:
             "message": {"text": p.message},
             "locations": [{
                 "physicalLocation": {
-                    "artifactLocation": {"uri": p.file.replace("\\", "/")},
+                    # a URI reference (SARIF 3.4.3): forward slashes, spaces and the like %-encoded
+                    "artifactLocation": {"uri": quote(p.file.replace("\\", "/"), safe="/")},
                     "region": region,
                 },
                 "logicalLocations": [{"fullyQualifiedName": str(p.pointer) or "/", "kind": "member"}],

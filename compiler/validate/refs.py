@@ -36,7 +36,9 @@ def reference_names_an_entry(ctx: Context):
                 if not isinstance(value, str) or not value or is_arn(value):
                     continue  # an empty value is the field's own rule's (CE-005, CE-017, ...)
                 name = split_revision(value)[0] if ref.target == "jobDefinitions" else value
-                names = defined.setdefault(ref.target, _defined(ctx, ref.target))
+                if ref.target not in defined:  # once per target: setdefault would rebuild it per value
+                    defined[ref.target] = _defined(ctx, ref.target)
+                names = defined[ref.target]
                 if name not in names:
                     field = next(p for p in reversed(rel) if isinstance(p, str))  # jobQueues[2] -> jobQueues
                     yield finding(Pointer((*ptr, *rel)), name=value, field=field,
