@@ -3,8 +3,22 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
+VENVS  := .venvs
+# pip's download cache would live in ~/.cache: keep none.
+export PIP_NO_CACHE_DIR := 1
 
-.PHONY: out test test-downstream docs schema clean
+# Downstream tools that pin their own botocore (the AWS CLI) or ship their own hcl2
+# module (checkov): one virtual environment each, run by the tests as subprocesses.
+# Versions verified with the downstream suite; a new pin rebuilds the environment.
+AWSCLI_VERSION  := 1.46.3
+CHECKOV_VERSION := 3.3.30
+AWSCLI_STAMP    := $(VENVS)/awscli/.installed-$(AWSCLI_VERSION)
+CHECKOV_STAMP   := $(VENVS)/checkov/.installed-$(CHECKOV_VERSION)
+
+# Extra pytest arguments, e.g. make test PYTEST_ARGS="-x -k emulator"
+PYTEST_ARGS ?=
+
+.PHONY: out test test-downstream venvs versions docs schema clean
 
 $(VENV)/.runtime: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,13 +38,32 @@ out: $(VENV)/.runtime
 	  $(BIN)/batchgen compile "$$spec" -o "out/$$name" || exit 1; \
 	done
 
+$(AWSCLI_STAMP):
+	rm -rf $(VENVS)/awscli
+	$(PYTHON) -m venv $(VENVS)/awscli
+	$(VENVS)/awscli/bin/pip install --quiet 'awscli==$(AWSCLI_VERSION)'
+	touch $@
+
+$(CHECKOV_STAMP):
+	rm -rf $(VENVS)/checkov
+	$(PYTHON) -m venv $(VENVS)/checkov
+	$(VENVS)/checkov/bin/pip install --quiet 'checkov==$(CHECKOV_VERSION)'
+	touch $@
+
+## venvs: the AWS CLI and checkov, each in .venvs/<tool>
+venvs: $(AWSCLI_STAMP) $(CHECKOV_STAMP)
+
+## versions: the version of each downstream tool the tests run
+versions: $(VENV)/.test venvs
+	$(BIN)/python -m tests.downstream.versions
+
 ## test: the whole test suite
-test: $(VENV)/.test
-	$(BIN)/python -m pytest
+test: $(VENV)/.test venvs
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## test-downstream: only the downstream suite (real Terraform, emulator, checkov)
-test-downstream: $(VENV)/.test
-	$(BIN)/python -m pytest -m downstream
+test-downstream: $(VENV)/.test venvs
+	$(BIN)/python -m pytest -m downstream $(PYTEST_ARGS)
 
 ## docs: regenerate docs/rules.md from the catalog
 docs: $(VENV)/.runtime

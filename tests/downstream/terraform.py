@@ -11,9 +11,10 @@ block nesting, min/max items, types, references) with its own messages.
     ok, diff = harness.fmt_check(module)   # terraform fmt -check -diff -recursive
     result = harness.validate(module)      # result.valid, result.diagnostics
     plan = harness.plan(module)            # decoded `terraform show -json` of the plan
+    state = harness.apply(module)          # placeholders for what the plan leaves unknown
     harness.close()
 
-``validate`` and ``plan`` work on a throw-away copy of the module directory,
+``validate``, ``plan`` and ``apply`` work on a throw-away copy of the module directory,
 so nothing (.terraform*, plan files) is written next to the module; a module
 that reads files outside its own directory (``../x``) will not find them.
 
@@ -280,6 +281,27 @@ class TerraformHarness:
                 raise TerraformError("show", rc, out, err)
         return json.loads(out)
 
+    def apply(self, module_dir: str | Path, variables: dict[str, Any] | None = None) -> dict:
+        """``terraform apply -auto-approve -refresh=false`` then ``show -json`` of the state.
+
+        The stand-in plugin "creates" nothing: it fills every value that was
+        unknown in the plan with a placeholder (``"placeholder-arn"`` for an
+        ``arn``). What this shows is how Terraform core evaluates expressions
+        that hold references, e.g. a ``jsonencode({...})`` naming a role's
+        ARN, which a plan can only report as "known after apply". Returns the
+        decoded state JSON (``values``); see ``state_resources``."""
+        with self._copy(module_dir) as work:
+            if variables:
+                (work / "batchgen-test.auto.tfvars.json").write_text(json.dumps(variables))
+            args = ["-json", "-auto-approve", "-refresh=false", "-input=false", "-lock=false"]
+            rc, out, err = self.run("apply", args, work)
+            if rc != 0:
+                raise TerraformError("apply", rc, out, err, _streamed_diagnostics(out))
+            rc, out, err = self.run("show", ["-json", "-no-color"], work)
+            if rc != 0:
+                raise TerraformError("show", rc, out, err)
+        return json.loads(out)
+
     def _copy(self, module_dir: str | Path) -> "_WorkCopy":
         return _WorkCopy(Path(module_dir), self.root)
 
@@ -340,6 +362,15 @@ def _streamed_diagnostics(stdout: str) -> list[Diagnostic]:
 def planned_resources(plan: dict) -> dict[str, dict]:
     """Map each planned resource address (root and child modules) to its
     planned ``values`` (unknown values are absent; see ``after_unknown``)."""
+    return _module_resources(plan.get("planned_values", {}).get("root_module", {}))
+
+
+def state_resources(state: dict) -> dict[str, dict]:
+    """Map each resource address of ``show -json`` state output to its ``values``."""
+    return _module_resources(state.get("values", {}).get("root_module", {}))
+
+
+def _module_resources(root: dict) -> dict[str, dict]:
     out: dict[str, dict] = {}
 
     def walk(module: dict) -> None:
@@ -348,5 +379,5 @@ def planned_resources(plan: dict) -> dict[str, dict]:
         for child in module.get("child_modules", []):
             walk(child)
 
-    walk(plan.get("planned_values", {}).get("root_module", {}))
+    walk(root)
     return out
