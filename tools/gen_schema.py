@@ -127,6 +127,238 @@ OWN_KEYS: dict[str, dict[str, Any]] = {
 TOP_REQUIRED = ("batchgen",)
 
 # ---------------------------------------------------------------------------------------
+# batchgen's own sections outside AWS Batch: `iam` (CloudFormation AWS::IAM::Role and
+# AWS::IAM::ManagedPolicy properties, plus batchgen's `Access`), `schedules` and
+# `notifications` (docs/iam.md). Hand-written, since botocore's batch model doesn't have
+# them; every limit is read from the catalog entry that owns it (BG-1xx, EV-*).
+# ---------------------------------------------------------------------------------------
+
+OWN_SECTIONS = ("iam", "schedules", "notifications")
+JOB_STATUSES_ID = "EV-002"
+
+
+def _limited(node: dict[str, Any], cid: str, lim: Mapping[str, Any], **keywords: str) -> dict[str, Any]:
+    """`node` with each JSON Schema keyword set to the catalog limit it names, tagged with `cid`."""
+    out = dict(node)
+    for keyword, limit in keywords.items():
+        out[keyword] = lim[limit]
+    out["x-constraint"] = {**node.get("x-constraint", {}), **{k: cid for k in keywords}}
+    return out
+
+
+def own_sections(catalog: Catalog) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(top-level properties, $defs) of `iam`, `schedules` and `notifications`."""
+    names = catalog["BG-104"].limits
+    grammar = catalog["BG-101"].limits
+    access = catalog["BG-116"].limits
+    statuses = catalog[JOB_STATUSES_ID].limits["statuses"]
+
+    def string(description: str, **extra: Any) -> dict[str, Any]:
+        return {"type": "string", "description": description, **extra}
+
+    def strings(description: str) -> dict[str, Any]:
+        return {"type": "array", "items": {"type": "string"}, "description": description}
+
+    def closed(description: str, properties: dict[str, Any], required: tuple[str, ...] = ()) -> dict[str, Any]:
+        node: dict[str, Any] = {"type": "object", "additionalProperties": False, "properties": properties,
+                                "description": description}
+        if required:
+            node["required"] = list(required)
+        return node
+
+    def ref(name: str, description: str) -> dict[str, Any]:
+        return {"$ref": f"#/$defs/{name}", "description": description}
+
+    iam_name = _limited(string(""), "BG-104", names, pattern="iam_name_pattern")
+    string_or_list = {"type": ["string", "array"], "items": {"type": "string"}}
+    principal = {
+        "type": ["string", "object"],
+        "additionalProperties": False,
+        "properties": {k: dict(string_or_list, description=d) for k, d in (
+            ("AWS", "Account, user or role ARNs (or \"*\")."),
+            ("Service", "Service principals such as ecs-tasks.amazonaws.com."),
+            ("Federated", "Identity providers."),
+            ("CanonicalUser", "Canonical user IDs."),
+        )},
+    }
+    defs: dict[str, Any] = {
+        "IamPolicyDocument": closed(
+            "An IAM policy document (IAM JSON policy grammar), written as YAML or JSON.",
+            {
+                "Version": {"type": "string", "enum": grammar["versions"], "x-constraint": {"enum": "BG-101"},
+                            "description": "The policy language version; use 2012-10-17."},
+                "Id": string("An optional identifier for the policy."),
+                "Statement": {
+                    "if": {"type": "array"},
+                    "then": {"type": "array", "items": {"$ref": "#/$defs/IamPolicyStatement"}},
+                    "else": {"$ref": "#/$defs/IamPolicyStatement"},
+                    "description": "One statement, or a list of them.",
+                },
+            },
+            ("Statement",),
+        ),
+        "IamPolicyStatement": closed(
+            "One statement of an IAM policy.",
+            {
+                "Sid": _limited(string("A statement ID: letters and digits."), "BG-101", grammar, pattern="sid_pattern"),
+                "Effect": {"type": "string", "enum": ["Allow", "Deny"], "description": "Allow or Deny."},
+                "Action": dict(string_or_list, description="service:Action names; * and ? are wildcards."),
+                "NotAction": dict(string_or_list, description="Every action except these."),
+                "Resource": dict(string_or_list, description="Resource ARNs, or \"*\"."),
+                "NotResource": dict(string_or_list, description="Every resource except these."),
+                "Principal": dict(principal, description="Who the statement applies to (trust and resource policies)."),
+                "NotPrincipal": dict(principal, description="Everyone except these principals."),
+                "Condition": {
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "object",
+                        "additionalProperties": {"type": ["string", "number", "boolean", "array"],
+                                                 "items": {"type": ["string", "number", "boolean"]}},
+                    },
+                    "description": "Condition operator -> condition key -> value(s).",
+                },
+            },
+            ("Effect",),
+        ),
+        "IamAccessItem": {
+            "if": {"type": "string"},
+            "then": {"type": "string", "enum": ["read"]},
+            "else": {"$ref": "#/$defs/IamAccessIntent"},
+            "description": "`read`, or a one-key mapping {submit: ...} or {register: ...}.",
+        },
+        "IamAccessIntent": _limited(closed(
+            "One intent: submit or register.",
+            {
+                "submit": ref("IamSubmitAccess", "May submit jobs to these queues with these job definitions."),
+                "register": ref("IamRegisterAccess", "May register (and deregister) job definitions under a name prefix."),
+            },
+        ), "BG-116", access, minProperties="intents_per_item", maxProperties="intents_per_item"),
+        "IamSubmitAccess": closed(
+            "batch:SubmitJob on exactly these job-queue and job-definition ARNs (any revision).",
+            {
+                "jobQueues": strings("Job queues: names of jobQueues entries, or queue ARNs."),
+                "jobDefinitions": strings("Job definitions: names of jobDefinitions entries (name or name:revision), or ARNs."),
+                "jobs": strings("jobs entries: each adds its job queue and job definition."),
+            },
+        ),
+        "IamRegisterAccess": closed(
+            "batch:RegisterJobDefinition and DeregisterJobDefinition on job definitions named <namePrefix>*, "
+            "restricted by the batch:User, batch:Image and batch:Privileged condition keys.",
+            {
+                "namePrefix": _limited(string("The job definition name prefix, e.g. JobDefA_."), "BG-116", access,
+                                       pattern="name_prefix_pattern"),
+                "users": strings("Allowed container users (batch:User); prefer numeric uids."),
+                "images": strings("Allowed images (batch:Image); * makes it a StringLike match."),
+                "privileged": {"type": "boolean", "description": "Allow privileged containers (default false)."},
+                "passRoles": strings("Job roles the definitions may use: iam.roles names or role ARNs (iam:PassRole)."),
+            },
+            ("namePrefix", "users", "images"),
+        ),
+        "IamInlinePolicy": closed(
+            "An inline policy of a role (AWS::IAM::Role Policy): PolicyDocument, Access, or both.",
+            {
+                "PolicyName": _limited(iam_name, "BG-104", names, maxLength="policy_name_max"),
+                "PolicyDocument": ref("IamPolicyDocument", "The policy document."),
+                "Access": {"type": "array", "items": {"$ref": "#/$defs/IamAccessItem"},
+                           "description": "batchgen's access by intent, compiled to statements (docs/iam.md)."},
+            },
+            ("PolicyName",),
+        ),
+        "IamTag": closed("A tag.", {
+            "Key": _limited(string("The tag key."), "BG-104", names, maxLength="tag_key_max"),
+            "Value": _limited(string("The tag value."), "BG-104", names, maxLength="tag_value_max"),
+        }, ("Key", "Value")),
+        "IamRole": closed(
+            "An IAM role: CloudFormation AWS::IAM::Role properties.",
+            {
+                "RoleName": _limited(iam_name, "BG-104", names, maxLength="role_name_max"),
+                "AssumeRolePolicyDocument": ref(
+                    "IamPolicyDocument",
+                    "The trust policy; omitted, batchgen writes one for the services the spec uses the role with."),
+                "ManagedPolicyArns": strings("Managed policies to attach: ARNs, or ManagedPolicyName of iam.policies entries."),
+                "Policies": {"type": "array", "items": {"$ref": "#/$defs/IamInlinePolicy"},
+                             "description": "Inline policies."},
+                "Path": _limited(string("The role's path, e.g. /batch/."), "BG-104", names,
+                                 pattern="path_pattern", maxLength="path_max"),
+                "PermissionsBoundary": string("A managed policy ARN (or iam.policies name) that bounds the role's permissions."),
+                "MaxSessionDuration": _limited({"type": "integer", "description": "Seconds, 3600 to 43200."},
+                                               "BG-104", names, minimum="session_min", maximum="session_max"),
+                "Description": _limited(string("A description."), "BG-104", names, maxLength="description_max"),
+                "Tags": _limited({"type": "array", "items": {"$ref": "#/$defs/IamTag"}, "description": "Tags."},
+                                 "BG-104", names, maxItems="tags_max"),
+            },
+            ("RoleName",),
+        ),
+        "IamManagedPolicy": closed(
+            "A customer managed policy: CloudFormation AWS::IAM::ManagedPolicy properties, plus Access.",
+            {
+                "ManagedPolicyName": _limited(iam_name, "BG-104", names, maxLength="policy_name_max"),
+                "PolicyDocument": ref("IamPolicyDocument", "The policy document."),
+                "Access": {"type": "array", "items": {"$ref": "#/$defs/IamAccessItem"},
+                           "description": "batchgen's access by intent, compiled to statements (docs/iam.md)."},
+                "Path": _limited(string("The policy's path, e.g. /batch/."), "BG-104", names,
+                                 pattern="path_pattern", maxLength="path_max"),
+                "Description": _limited(string("A description."), "BG-104", names, maxLength="description_max"),
+            },
+            ("ManagedPolicyName",),
+        ),
+        "EventSchedule": closed(
+            "A schedule: an EventBridge rule that submits a jobs entry (batchgen's own).",
+            {
+                "name": _limited(string("The EventBridge rule name."), "BG-104", names,
+                                 pattern="rule_name_pattern", maxLength="rule_name_max"),
+                "scheduleExpression": _limited(string("rate(5 minutes) or cron(0 2 * * ? *) (EV-006)."), "BG-104", names,
+                                               maxLength="schedule_expression_max"),
+                "job": string("The jobs entry to submit (by jobName)."),
+                "description": _limited(string("The rule's description."), "BG-104", names,
+                                        maxLength="rule_description_max"),
+                "state": {"type": "string", "enum": ["ENABLED", "DISABLED"], "description": "Default ENABLED."},
+                "roleArn": string("The role EventBridge submits with: an iam.roles name or a role ARN; "
+                                  "omitted, batchgen generates one allowed exactly this job."),
+            },
+            ("name", "scheduleExpression", "job"),
+        ),
+        "EventSubscription": closed("A subscription to the notification topic.", {
+            "protocol": {"type": "string", "enum": ["email", "email-json", "sms", "sqs", "lambda", "http", "https",
+                                                   "application", "firehose"], "description": "The SNS protocol."},
+            "endpoint": string("The address, ARN or URL that receives the messages."),
+        }, ("protocol", "endpoint")),
+        "EventNotification": closed(
+            "A notification: job state changes of the named queues go to an SNS topic (batchgen's own).",
+            {
+                "name": _limited(string("The EventBridge rule name."), "BG-104", names,
+                                 pattern="rule_name_pattern", maxLength="rule_name_max"),
+                "jobQueues": strings("Queues to watch (names of jobQueues entries or queue ARNs); omitted, every queue of the spec."),
+                "statuses": {"type": "array", "items": {"type": "string", "enum": statuses,
+                                                        "x-constraint": {"enum": JOB_STATUSES_ID}},
+                             "description": "Job statuses to report; default [FAILED]."},
+                "topic": string("An SNS topic name to create, or an existing topic's ARN."),
+                "subscriptions": {"type": "array", "items": {"$ref": "#/$defs/EventSubscription"},
+                                  "description": "Subscriptions to create on the topic."},
+                "kmsMasterKeyId": string("A customer managed KMS key for the topic (alias/aws/sns can't work with EventBridge)."),
+                "description": _limited(string("The rule's description."), "BG-104", names,
+                                        maxLength="rule_description_max"),
+                "state": {"type": "string", "enum": ["ENABLED", "DISABLED"], "description": "Default ENABLED."},
+            },
+            ("name", "topic"),
+        ),
+    }
+    # Topic names are checked where they are names (not ARNs), by a rule (BG-104).
+    properties = {
+        "iam": closed("IAM roles and customer managed policies (CloudFormation properties, PascalCase).", {
+            "roles": {"type": "array", "items": {"$ref": "#/$defs/IamRole"},
+                      "description": "Roles: each entry is CloudFormation AWS::IAM::Role properties."},
+            "policies": {"type": "array", "items": {"$ref": "#/$defs/IamManagedPolicy"},
+                         "description": "Managed policies: each entry is AWS::IAM::ManagedPolicy properties, plus Access."},
+        }),
+        "schedules": {"type": "array", "items": {"$ref": "#/$defs/EventSchedule"},
+                      "description": "Schedules: EventBridge rules that submit jobs entries."},
+        "notifications": {"type": "array", "items": {"$ref": "#/$defs/EventNotification"},
+                          "description": "Notifications: job state changes sent to an SNS topic."},
+    }
+    return properties, defs
+
+# ---------------------------------------------------------------------------------------
 # Overlay: the catalog's limits, placed. Each entry: where (a botocore shape, `Shape`, or
 # one of its members, `Shape.member`, optionally followed by `/items`), the catalog ID,
 # and keyword -> value. A value is the name of a limit in the catalog entry, a function of
@@ -517,6 +749,13 @@ def build_schema(model=None, catalog: Catalog | None = None) -> dict[str, Any]:
     apply_case_insensitive(defs)
     apply_overlay(defs, catalog)
     check_model_limits(defs, reachable_shapes(roots))
+
+    own_properties, own_defs = own_sections(catalog)
+    clash = set(own_defs) & set(defs)
+    if clash:
+        raise SystemExit(f"gen_schema: batchgen's own $defs {sorted(clash)} clash with botocore shape names")
+    properties.update(own_properties)
+    defs.update(own_defs)
 
     return {
         "$schema": DRAFT,

@@ -11,7 +11,7 @@ from typing import Any
 from ..naming import tf_label
 from ..resolve import Model, Ref, Resource, Role
 from ..tfmap import A, B, BY_SECTION, J, Obj
-from . import hcl
+from . import hcl, tf_events, tf_iam
 from .templating import render
 
 _TYPE_OF_KIND = {
@@ -21,6 +21,9 @@ _TYPE_OF_KIND = {
     "jobDefinitions": "aws_batch_job_definition",
     "role": "aws_iam_role",
     "instance_profile": "aws_iam_instance_profile",
+    "policy": "aws_iam_policy",
+    "rule": "aws_cloudwatch_event_rule",
+    "topic": "aws_sns_topic",
 }
 
 
@@ -37,9 +40,23 @@ class _Refs:
             self.labels[("role", role.name)] = role.label
             if role.instance_profile:
                 self.labels[("instance_profile", role.name)] = role.label
+        for policy in model.policies:
+            self.labels[("policy", policy.name)] = policy.label
+        for rule in [*model.schedules, *model.notifications]:
+            self.labels[("rule", rule.name)] = rule.label
+        for topic in model.topics:
+            self.labels[("topic", topic.name)] = topic.label
+
+    def address(self, ref: Ref) -> str:
+        return f"{_TYPE_OF_KIND[ref.kind]}.{self.labels[(ref.kind, ref.name)]}"
 
     def expr(self, ref: Ref) -> hcl.Expr:
-        return hcl.Expr(f"{_TYPE_OF_KIND[ref.kind]}.{self.labels[(ref.kind, ref.name)]}.arn")
+        if ref.kind == "jobDefinitionPrefix":  # Access: register; no resource has this ARN yet
+            return hcl.Expr(f'"{tf_iam.PREFIX_ARN}{ref.name}*"')  # the prefix is [A-Za-z0-9_-] (BG-116)
+        if ref.kind == "jobDefinitions" and ref.arn:  # any revision, or the one named (IAM-007)
+            suffix = "*" if ref.revision is None else str(ref.revision)
+            return hcl.Expr(f'"${{{self.address(ref)}.arn_prefix}}:{suffix}"')
+        return hcl.Expr(f"{self.address(ref)}.arn")
 
     def value(self, v: Any, sort_keys: bool = False) -> Any:
         if isinstance(v, Ref):
@@ -93,6 +110,9 @@ def _resource_block(r: Resource, refs: _Refs, model: Model) -> hcl.Block:
     for role_name in r.roles if r.section == "computeEnvironments" else []:
         role = model.role(role_name) if any(x.name == role_name for x in model.roles) else None
         if role is None:
+            continue
+        if role.spec:
+            deps.extend(tf_iam.role_dependencies(role))
             continue
         deps.extend(hcl.Expr(f"aws_iam_role_policy_attachment.{_attachment_label(role, p.path)}")
                     for p in role.managed_policies)
@@ -150,10 +170,18 @@ def emit(model: Model, spec_name: str) -> dict[str, str]:
         "terraform/providers.tf.j2", spec_name=spec_name,
         provider=hcl.render([hcl.Block("provider", ("aws",), _provider_body(model))]),
     )
-    file("iam.tf", [b for role in model.roles for b in _role_blocks(role, model)])
+    iam_blocks = tf_iam.data_blocks() if tf_iam.uses_data_sources(model) else []
+    iam_blocks += [b for role in model.roles if not role.spec and not role.inline_policies
+                   for b in _role_blocks(role, model)]
+    iam_blocks += [b for policy in model.policies for b in tf_iam.policy_blocks(policy, refs)]
+    iam_blocks += [b for role in model.roles if role.spec for b in tf_iam.spec_role_blocks(role, refs)]
+    iam_blocks += [b for role in model.roles if not role.spec and role.inline_policies
+                   for b in _role_blocks(role, model) + tf_iam.inline_policy_blocks(role, refs)]
+    file("iam.tf", iam_blocks)
     file("compute_environments.tf", [_resource_block(r, refs, model) for r in model.compute_environments])
     file("job_queues.tf", [_resource_block(r, refs, model) for r in model.scheduling_policies + model.job_queues])
     file("job_definitions.tf", [_resource_block(r, refs, model) for r in model.job_definitions])
+    file("events.tf", tf_events.events_blocks(model, refs))
 
     outputs = []
     for name, desc, kind, items in (
@@ -170,6 +198,17 @@ def emit(model: Model, spec_name: str) -> dict[str, str]:
     if model.roles:
         outputs.append(_output("iam_role_arns", "ARNs of the IAM roles batchgen created, by name", "role",
                                [(r.name, r.label) for r in model.roles]))
+    if model.policies:
+        outputs.append(_output("iam_policy_arns", "ARNs of the IAM managed policies, by name", "policy",
+                               [(p.name, p.label) for p in model.policies]))
+    rules = [*model.schedules, *model.notifications]
+    if rules:
+        outputs.append(_output("event_rule_arns", "ARNs of the EventBridge rules (schedules, notifications), by name",
+                               "rule", [(r.name, r.label) for r in rules]))
+    created_topics = [t for t in model.topics if t.arn is None]
+    if created_topics:
+        outputs.append(_output("sns_topic_arns", "ARNs of the SNS topics batchgen created, by name", "topic",
+                               [(t.name, t.label) for t in created_topics]))
     file("outputs.tf", outputs)
     return files
 

@@ -10,7 +10,7 @@ from typing import Any
 from ..problems import Finding
 from . import schema
 from .context import Context, Rule
-from . import ac, ce, jd, jdv, jq, output, refs, sj, xr
+from . import ac, ce, ev, iam, jd, jdv, jq, output, refs, sj, xr
 
 ALL_RULES: tuple[Rule, ...] = (
     *refs.RULES,
@@ -22,6 +22,8 @@ ALL_RULES: tuple[Rule, ...] = (
     *sj.RULES,
     *xr.RULES,
     *ac.RULES,
+    *iam.RULES,
+    *ev.RULES,
 )
 
 

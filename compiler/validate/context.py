@@ -10,7 +10,7 @@ import traceback
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
-from ..language import SECTIONS
+from ..language import ALL_SECTIONS, section_items, section_path
 from ..problems import Finding, Pointer, ROOT
 
 
@@ -23,38 +23,38 @@ class Context:
 
     def entries(self, section: str) -> Iterator[tuple[Pointer, dict]]:
         """(pointer, entry) for every entry of `section` that passed the schema."""
-        items = self.data.get(section)
+        items = section_items(self.data, section)
         if not isinstance(items, list):
             return
         for i, entry in enumerate(items):
-            ptr = Pointer((section, i))
+            ptr = Pointer((*section_path(section), i))
             if ptr not in self.broken and isinstance(entry, dict):
                 yield ptr, entry
 
     def all_entries(self, section: str) -> Iterator[tuple[Pointer, dict]]:
         """Every mapping entry of `section`, schema-valid or not: for rules that check one
         field defensively (such as reference integrity) and so can report in the same run."""
-        items = self.data.get(section)
+        items = section_items(self.data, section)
         if isinstance(items, list):
             for i, entry in enumerate(items):
                 if isinstance(entry, dict):
-                    yield Pointer((section, i)), entry
+                    yield Pointer((*section_path(section), i)), entry
 
     def names(self, section: str) -> dict[str, Pointer]:
         """Every name defined in `section`, valid entry or not (first definition wins)."""
         out: dict[str, Pointer] = {}
-        items = self.data.get(section)
-        name_field = SECTIONS.get(section)
+        items = section_items(self.data, section)
+        name_field = ALL_SECTIONS.get(section)
         if isinstance(items, list) and name_field:
             for i, entry in enumerate(items):
                 if isinstance(entry, dict) and isinstance(entry.get(name_field), str):
-                    out.setdefault(entry[name_field], Pointer((section, i)))
+                    out.setdefault(entry[name_field], Pointer((*section_path(section), i)))
         return out
 
     def named(self, section: str, name: str) -> tuple[Pointer, dict] | None:
         """The valid entry of `section` called `name`, if any."""
         if section not in self._index:
-            name_field = SECTIONS[section]
+            name_field = ALL_SECTIONS[section]
             self._index[section] = {}
             for ptr, entry in self.entries(section):
                 self._index[section].setdefault(entry.get(name_field), (ptr, entry))

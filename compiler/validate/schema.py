@@ -84,6 +84,8 @@ def _entry_of(path: Pointer) -> Pointer | None:
     """The top-level list entry an error sits in (('jobQueues', 2)), if any."""
     if len(path) >= 2 and isinstance(path[1], int):
         return Pointer(path[:2])
+    if len(path) >= 3 and path[0] == "iam" and isinstance(path[2], int):  # iam.roles[i], iam.policies[i]
+        return Pointer(path[:3])
     return None
 
 

@@ -1,0 +1,110 @@
+"""`schedules` and `notifications` -> Schedule, Notification, Topic and the schedules' roles.
+
+Part of resolve: a schedule without roleArn gets a generated role that events.amazonaws.com
+assumes, allowed batch:SubmitJob on exactly its job's queue and job definition (IAM-005).
+Knows no YAML positions and no output format.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from . import access
+from .iam_model import jobs_by_name
+from .language import is_arn, split_revision
+from .naming import generated_role_name, tf_label
+from .resolve import InlinePolicy, Notification, Ref, Role, Schedule, Topic
+
+EVENTS_SERVICE = "events.amazonaws.com"
+DEFAULT_STATUSES = ("FAILED",)
+
+
+def schedule_role_name(project: str | None, schedule: str) -> str:
+    return generated_role_name(project, f"schedule-{schedule}")
+
+
+def schedule_role_label(schedule: str) -> str:
+    return "schedule_" + tf_label(schedule)
+
+
+def topic_name(topic: str) -> str:
+    """'render-alerts' -> itself; an ARN -> its last part (the topic name)."""
+    return topic.rsplit(":", 1)[-1] if is_arn(topic) else topic
+
+
+def resolve_schedules(spec: dict, project: str | None) -> tuple[list[Schedule], list[Role]]:
+    jobs = jobs_by_name(spec)
+    schedules: list[Schedule] = []
+    roles: list[Role] = []
+    for s in spec.get("schedules") or []:
+        job = jobs[s["job"]]
+        queue = job["jobQueue"]
+        definition = job["jobDefinition"]
+        queue_ref: Any = queue if is_arn(queue) else Ref("jobQueues", queue)
+        definition_ref: Any = definition if is_arn(definition) else Ref("jobDefinitions", *split_revision(definition))
+        role_arn = s.get("roleArn")
+        if role_arn:
+            role: Any = role_arn if is_arn(role_arn) else Ref("role", role_arn)
+        else:
+            generated = Role(
+                name=schedule_role_name(project, s["name"]),
+                label=schedule_role_label(s["name"]),
+                purpose=f"EventBridge role of schedule {s['name']}: may submit job {s['job']} only (IAM-005)",
+                service=EVENTS_SERVICE,
+                managed_policies=[],
+                inline_policies=[InlinePolicy("submit-scheduled-job", "submit", {
+                    "Version": "2012-10-17",
+                    "Statement": [{
+                        "Sid": "SubmitScheduledJob",
+                        "Effect": "Allow",
+                        "Action": "batch:SubmitJob",
+                        "Resource": [access.queue_ref(queue), access.definition_ref(definition)],
+                    }],
+                })],
+            )
+            generated.inline_policies[0].label = f"{generated.label}_submit"
+            roles.append(generated)
+            role = Ref("role", generated.name)
+        schedules.append(Schedule(
+            name=s["name"],
+            label=tf_label(s["name"]),
+            expression=s["scheduleExpression"],
+            job=s["job"],
+            job_queue=queue_ref,
+            job_definition=definition_ref,
+            role=role,
+            description=s.get("description"),
+            state=s.get("state", "ENABLED"),
+            array_size=(job.get("arrayProperties") or {}).get("size"),
+            attempts=(job.get("retryStrategy") or {}).get("attempts"),
+            parameters=dict(job.get("parameters") or {}),
+        ))
+    return schedules, roles
+
+
+def resolve_notifications(spec: dict) -> tuple[list[Notification], list[Topic]]:
+    all_queues = [q["jobQueueName"] for q in spec.get("jobQueues") or [] if isinstance(q, dict)]
+    topics: dict[str, Topic] = {}
+    notifications: list[Notification] = []
+    for n in spec.get("notifications") or []:
+        key = n["topic"]
+        topic = topics.get(key)
+        if topic is None:
+            name = topic_name(key)
+            topic = topics[key] = Topic(name=name, label=tf_label(name), arn=key if is_arn(key) else None)
+        if n.get("kmsMasterKeyId") and not topic.kms_master_key_id:
+            topic.kms_master_key_id = n["kmsMasterKeyId"]
+        for sub in n.get("subscriptions") or []:
+            if sub not in topic.subscriptions:
+                topic.subscriptions.append(dict(sub))
+        topic.rules.append(n["name"])
+        queues = n.get("jobQueues") or all_queues
+        notifications.append(Notification(
+            name=n["name"],
+            label=tf_label(n["name"]),
+            statuses=list(n.get("statuses") or DEFAULT_STATUSES),
+            job_queues=[q if is_arn(q) else Ref("jobQueues", q, arn=True) for q in queues],
+            topic=topic,
+            description=n.get("description"),
+            state=n.get("state", "ENABLED"),
+        ))
+    return notifications, list(topics.values())

@@ -1,0 +1,614 @@
+"""Rules for `iam.roles` and `iam.policies` (IAM-*, BG-101..BG-108, BG-113, BG-114, BG-116).
+
+Policy grammar, action and ARN syntax, sizes and least-privilege advisories on the policy
+documents; trust policies against what the spec uses each role for; the security
+advisories of job definitions (privileged, root with host volumes). No positions, no HCL.
+"""
+from __future__ import annotations
+
+import fnmatch
+import json
+import re
+from typing import Any, Iterator
+
+from .. import access
+from ..catalog import load_catalog
+from ..iam_model import RoleUse, jobs_by_name, role_uses
+from ..language import is_arn, section_items
+from ..naming import generated_role_name, tf_label
+from ..problems import Pointer
+from ..resolve import ROLE_USES, Ref
+from .context import Context, finding, rule
+from .schema import did_you_mean
+
+TRUST, IDENTITY = "trust", "identity"
+
+# Managed policies AWS documents for each use (IAM-001..IAM-004), by the field naming the role.
+EXPECTED_POLICY = {
+    "serviceRole": ("IAM-001", "service-role/AWSBatchServiceRole"),
+    "instanceRole": ("IAM-002", "service-role/AmazonEC2ContainerServiceforEC2Role"),
+    "spotIamFleetRole": ("IAM-003", "service-role/AmazonEC2SpotFleetTaggingRole"),
+    "executionRoleArn": ("IAM-004", "service-role/AmazonECSTaskExecutionRolePolicy"),
+}
+CODE_OF_USE = {"serviceRole": "IAM-001", "instanceRole": "IAM-002", "spotIamFleetRole": "IAM-003",
+               "jobRoleArn": "IAM-004", "executionRoleArn": "IAM-004", "roleArn": "IAM-005"}
+
+# Generated roles (compiler/resolve.py _GENERATED) and their Terraform labels: reserved.
+GENERATED_ROLES = {"batch-instance": "batch_instance", "batch-service": "batch_service",
+                   "batch-spot-fleet": "batch_spot_fleet", "batch-execution": "batch_execution"}
+
+# Actions AWS requires Resource "*" for, beyond Batch's own (IAM-007): no BG-106 warning.
+GLOBAL_ACTIONS = ("ecr:GetAuthorizationToken", "sts:GetCallerIdentity", "cloudwatch:PutMetricData",
+                  "xray:PutTraceSegments", "xray:PutTelemetryRecords")
+
+
+def _lim(cid: str) -> dict:
+    return dict(load_catalog()[cid].limits)
+
+
+def _as_list(value: Any) -> list:
+    return value if isinstance(value, list) else [value]
+
+
+def _items(value: Any, ptr: Pointer) -> Iterator[tuple[Pointer, Any]]:
+    """(pointer, value) of a string-or-list policy element."""
+    if isinstance(value, list):
+        for i, v in enumerate(value):
+            yield ptr / i, v
+    else:
+        yield ptr, value
+
+
+# --- the documents of the spec ------------------------------------------------------------
+
+
+def documents(ctx: Context) -> Iterator[tuple[Pointer, dict, str]]:
+    """(pointer, document, kind) of every policy document written in the spec."""
+    for ptr, role in ctx.entries("iam.roles"):
+        if isinstance(role.get("AssumeRolePolicyDocument"), dict):
+            yield ptr / "AssumeRolePolicyDocument", role["AssumeRolePolicyDocument"], TRUST
+        for j, policy in enumerate(role.get("Policies") or []):
+            if isinstance(policy.get("PolicyDocument"), dict):
+                yield ptr / "Policies" / j / "PolicyDocument", policy["PolicyDocument"], IDENTITY
+    for ptr, policy in ctx.entries("iam.policies"):
+        if isinstance(policy.get("PolicyDocument"), dict):
+            yield ptr / "PolicyDocument", policy["PolicyDocument"], IDENTITY
+
+
+def statements(doc_ptr: Pointer, doc: dict) -> Iterator[tuple[Pointer, dict]]:
+    st = doc.get("Statement")
+    if isinstance(st, dict):
+        yield doc_ptr / "Statement", st
+    elif isinstance(st, list):
+        for i, s in enumerate(st):
+            if isinstance(s, dict):
+                yield doc_ptr / "Statement" / i, s
+
+
+def _actions(statement: dict) -> list[str]:
+    return [a for a in _as_list(statement.get("Action", [])) if isinstance(a, str)]
+
+
+def _allows(actions: list[str], wanted: str) -> bool:
+    """Do `actions` (with IAM wildcards, case-insensitive) cover the action `wanted`?"""
+    return any(fnmatch.fnmatchcase(wanted.lower(), a.lower()) for a in actions)
+
+
+# --- BG-101 grammar -----------------------------------------------------------------------
+
+
+@rule("BG-101")
+def policy_follows_the_grammar(ctx: Context):
+    """Statements have exactly one of Action/NotAction, Resource/NotResource (identity) or a Principal (trust), known condition operators, unique Sids, and a Version."""
+    operators = set(_lim("BG-101")["condition_operators"])
+    for doc_ptr, doc, kind in documents(ctx):
+        if "Version" not in doc:
+            yield finding(doc_ptr, at_key=True, variant="version", where=doc_ptr.dotted())
+        sids: dict[str, Pointer] = {}
+        for st_ptr, st in statements(doc_ptr, doc):
+            where = st_ptr.dotted()
+            pairs = [("Action", "NotAction", True)]
+            pairs.append(("Resource", "NotResource", kind == IDENTITY))
+            pairs.append(("Principal", "NotPrincipal", kind == TRUST))
+            for a, b, needed in pairs:
+                if a in st and b in st:
+                    yield finding(st_ptr / b, at_key=True, where=where, detail=f"has both {a} and {b}; give one")
+                elif needed and a not in st and b not in st:
+                    yield finding(st_ptr, at_key=True, where=where, detail=f"has neither {a} nor {b}")
+                elif not needed:
+                    for key in (a, b):
+                        if key in st:
+                            use = ("a trust policy (AssumeRolePolicyDocument) names no resources" if kind == TRUST
+                                   else "a policy attached to a role or user has no principal (its principal is whoever it is attached to)")
+                            yield finding(st_ptr / key, at_key=True, where=where, detail=f"has {key}, but {use}")
+            sid = st.get("Sid")
+            if isinstance(sid, str) and sid:
+                if sid in sids:
+                    yield finding(st_ptr / "Sid", where=where,
+                                  detail=f"repeats Sid '{sid}' (first at {sids[sid].dotted()}); Sids are unique in a policy")
+                else:
+                    sids[sid] = st_ptr
+            cond = st.get("Condition")
+            if isinstance(cond, dict):
+                for op in cond:
+                    base = re.sub(r"^(ForAllValues:|ForAnyValue:)", "", op)
+                    base = re.sub(r"IfExists$", "", base) if base != "Null" else base
+                    if base not in operators and base != "Null":
+                        yield finding(st_ptr / "Condition" / op, at_key=True, where=where,
+                                      detail=f"uses the unknown condition operator '{op}'"
+                                             f"{did_you_mean(base, sorted(operators))}")
+    for ptr, entry, what in _policy_entries(ctx):
+        if "PolicyDocument" not in entry and "Access" not in entry:
+            yield finding(ptr / what, variant="source", where=ptr.dotted())
+
+
+def _policy_entries(ctx: Context) -> Iterator[tuple[Pointer, dict, str]]:
+    """(pointer, entry, its name key) of every managed and inline policy."""
+    for ptr, policy in ctx.entries("iam.policies"):
+        yield ptr, policy, "ManagedPolicyName"
+    for ptr, role in ctx.entries("iam.roles"):
+        for j, policy in enumerate(role.get("Policies") or []):
+            yield ptr / "Policies" / j, policy, "PolicyName"
+
+
+# --- BG-102 actions -----------------------------------------------------------------------
+
+
+@rule("BG-102")
+def actions_are_service_actions(ctx: Context):
+    """Action and NotAction values are "*" or service:Action, and batch: ones name AWS Batch actions."""
+    lim = _lim("BG-102")
+    pattern = re.compile(lim["pattern"])
+    batch = [f"batch:{a}" for a in lim["batch_actions"]]
+    for doc_ptr, doc, _ in documents(ctx):
+        for st_ptr, st in statements(doc_ptr, doc):
+            for key in ("Action", "NotAction"):
+                if key not in st:
+                    continue
+                for ptr, action in _items(st[key], st_ptr / key):
+                    if not isinstance(action, str) or action == "*":
+                        continue
+                    if not pattern.match(action):
+                        yield finding(ptr, found=action, where=ptr.dotted(),
+                                      detail="an action is service:Action (e.g. batch:SubmitJob), with * and ? as wildcards")
+                    elif action.lower().startswith("batch:") and not any(
+                            fnmatch.fnmatchcase(b.lower(), action.lower()) for b in batch):
+                        yield finding(ptr, found=action, where=ptr.dotted(),
+                                      detail="AWS Batch has no such action" + did_you_mean(action, batch))
+
+
+# --- BG-103 ARNs --------------------------------------------------------------------------
+
+
+def _arn_values(ctx: Context) -> Iterator[tuple[Pointer, str, str]]:
+    """(pointer, value, kind) of ARNs the spec writes in IAM places; kind: resource, policy, queue, definition, role, topic."""
+    for doc_ptr, doc, kind in documents(ctx):
+        if kind != IDENTITY:
+            continue
+        for st_ptr, st in statements(doc_ptr, doc):
+            for key in ("Resource", "NotResource"):
+                for ptr, v in _items(st.get(key, []), st_ptr / key):
+                    if isinstance(v, str) and v != "*":
+                        yield ptr, v, "resource"
+    for ptr, role in ctx.entries("iam.roles"):
+        for i, v in enumerate(role.get("ManagedPolicyArns") or []):
+            if isinstance(v, str) and v.startswith("arn:"):
+                yield ptr / "ManagedPolicyArns" / i, v, "policy"
+        v = role.get("PermissionsBoundary")
+        if isinstance(v, str) and v.startswith("arn:"):
+            yield ptr / "PermissionsBoundary", v, "policy"
+    for ptr, entry, _ in _policy_entries(ctx):
+        for j, item in enumerate(entry.get("Access") or []):
+            if not isinstance(item, dict):
+                continue
+            for intent, field, kind in (("submit", "jobQueues", "queue"), ("submit", "jobDefinitions", "definition"),
+                                        ("register", "passRoles", "role")):
+                values = (item.get(intent) or {}).get(field) if isinstance(item.get(intent), dict) else None
+                for k, v in enumerate(values or []):
+                    if isinstance(v, str) and v.startswith("arn:"):
+                        yield ptr / "Access" / j / intent / field / k, v, kind
+    for ptr, s in ctx.entries("schedules"):
+        if isinstance(s.get("roleArn"), str) and s["roleArn"].startswith("arn:"):
+            yield ptr / "roleArn", s["roleArn"], "role"
+    for ptr, n in ctx.entries("notifications"):
+        for k, v in enumerate(n.get("jobQueues") or []):
+            if isinstance(v, str) and v.startswith("arn:"):
+                yield ptr / "jobQueues" / k, v, "queue"
+        if isinstance(n.get("topic"), str) and n["topic"].startswith("arn:"):
+            yield ptr / "topic", n["topic"], "topic"
+
+
+_ACCOUNT = r"[0-9]{12}"
+_EXACT = {
+    # kind: (regex, what it should look like); no wildcard but a job definition's revision
+    "queue": (rf"^arn:aws[a-z-]*:batch:[a-z0-9-]+:{_ACCOUNT}:job-queue/[A-Za-z0-9_-]{{1,128}}$",
+              "a job queue ARN is arn:aws:batch:<region>:<account>:job-queue/<name>, without wildcards"),
+    "definition": (rf"^arn:aws[a-z-]*:batch:[a-z0-9-]+:{_ACCOUNT}:job-definition/[A-Za-z0-9_-]{{1,128}}(:([0-9]+|\*))?$",
+                   "a job definition ARN is arn:aws:batch:<region>:<account>:job-definition/<name>[:<revision>|:*]; "
+                   "the revision is the only place for a wildcard"),
+    "role": (rf"^arn:aws[a-z-]*:iam::{_ACCOUNT}:role/([A-Za-z0-9+=,.@_-]+/)*[A-Za-z0-9+=,.@_-]+$",
+             "a role ARN is arn:aws:iam::<account>:role/[<path>/]<name>"),
+    "topic": (rf"^arn:aws[a-z-]*:sns:[a-z0-9-]+:{_ACCOUNT}:[A-Za-z0-9_-]{{1,256}}$",
+              "a topic ARN is arn:aws:sns:<region>:<account>:<name>"),
+}
+
+
+@rule("BG-103")
+def arns_have_the_right_shape(ctx: Context):
+    """ARNs in policies, ManagedPolicyArns, Access, schedules and notifications have the shape of their resource type."""
+    lim = _lim("BG-103")
+    general = re.compile(lim["pattern"])
+    policy = re.compile(lim["policy_pattern"])
+    batch_types = lim["batch_resource_types"]
+    for ptr, value, kind in _arn_values(ctx):
+        if kind == "resource":
+            if not general.match(value):
+                yield finding(ptr, found=value, where=ptr.dotted(),
+                              detail="not an ARN: arn:<partition>:<service>:<region>:<account>:<resource>, or \"*\"")
+                continue
+            parts = value.split(":", 5)
+            if parts[2] == "batch":
+                rtype = re.split(r"[/:]", parts[5], maxsplit=1)[0]
+                if rtype != "*" and not any(fnmatch.fnmatchcase(t, rtype) for t in batch_types):
+                    yield finding(ptr, found=value, where=ptr.dotted(),
+                                  detail=f"AWS Batch has no resource type '{rtype}'" + did_you_mean(rtype, batch_types))
+        elif kind == "policy":
+            if not policy.match(value):
+                yield finding(ptr, found=value, where=ptr.dotted(),
+                              detail="a managed policy ARN is arn:aws:iam::aws:policy/<name> (AWS managed) "
+                                     "or arn:aws:iam::<account>:policy/<name>")
+        else:
+            regex, shape = _EXACT[kind]
+            if not re.match(regex, value):
+                yield finding(ptr, found=value, where=ptr.dotted(), detail=shape)
+
+
+# --- BG-104 generated and topic names -----------------------------------------------------
+
+
+@rule("BG-104")
+def generated_names_fit(ctx: Context):
+    """Roles batchgen generates for schedules have names IAM accepts (at most 64 characters)."""
+    lim = _lim("BG-104")
+    project = ctx.data.get("project") if isinstance(ctx.data.get("project"), str) else None
+    for ptr, s in ctx.entries("schedules"):
+        if s.get("roleArn"):
+            continue
+        name = generated_role_name(project, f"schedule-{s['name']}")
+        if len(name) > lim["role_name_max"]:
+            yield finding(ptr / "name", variant="generated", what=f"schedule '{s['name']}'", name=name,
+                          length=len(name), noun="schedule")
+    for ptr, n in ctx.entries("notifications"):
+        topic = n.get("topic")
+        if isinstance(topic, str) and not is_arn(topic):
+            if not re.match(lim["topic_pattern"], topic) or len(topic) > lim["topic_max"]:
+                yield finding(ptr / "topic", where=(ptr / "topic").dotted(),
+                              detail=f"'{topic}' is not a topic name: 1-{lim['topic_max']} letters, digits, - and _ "
+                                     "(or give an existing topic's ARN)")
+
+
+# --- BG-105 sizes -------------------------------------------------------------------------
+
+
+def _render(doc: Any, ctx: Context) -> Any:
+    """The document as the CLI body writes it (Refs as ARNs), for measuring."""
+    region = ctx.data.get("region") or "@@REGION@@"
+    account = ctx.data.get("account") or "@@ACCOUNT_ID@@"
+
+    def walk(n: Any) -> Any:
+        if isinstance(n, Ref):
+            kinds = {"jobQueues": f"job-queue/{n.name}", "jobDefinitions": f"job-definition/{n.name}:*",
+                     "jobDefinitionPrefix": f"job-definition/{n.name}*"}
+            if n.kind in kinds:
+                return f"arn:aws:batch:{region}:{account}:{kinds[n.kind]}"
+            return f"arn:aws:iam::{account}:{n.kind}/{n.name}"
+        if isinstance(n, dict):
+            return {k: walk(v) for k, v in n.items()}
+        if isinstance(n, list):
+            return [walk(v) for v in n]
+        return n
+
+    return walk(doc)
+
+
+def _size(doc: Any) -> int:
+    text = json.dumps(doc, separators=(",", ":"), ensure_ascii=False)
+    return len(re.sub(r"\s", "", text))
+
+
+@rule("BG-105")
+def policies_fit_iam_size_limits(ctx: Context):
+    """Managed policies, a role's inline policies together, and trust policies fit IAM's size limits."""
+    lim = _lim("BG-105")
+    jobs = jobs_by_name(ctx.data)
+    for ptr, p in ctx.entries("iam.policies"):
+        size = _size(_render(access.document(p.get("PolicyDocument"), p.get("Access"), jobs), ctx))
+        if size > lim["managed_max"]:
+            at = "PolicyDocument" if "PolicyDocument" in p else "Access"
+            yield finding(ptr / at, what=f"managed policy '{p['ManagedPolicyName']}'", size=size, max=lim["managed_max"])
+    for ptr, r in ctx.entries("iam.roles"):
+        policies = r.get("Policies") or []
+        total = sum(_size(_render(access.document(p.get("PolicyDocument"), p.get("Access"), jobs), ctx))
+                    for p in policies if isinstance(p, dict))
+        if total > lim["inline_total_max"]:
+            yield finding(ptr / "Policies", what=f"the inline policies of role '{r['RoleName']}' together",
+                          size=total, max=lim["inline_total_max"])
+        if isinstance(r.get("AssumeRolePolicyDocument"), dict):
+            size = _size(r["AssumeRolePolicyDocument"])
+            if size > lim["trust_max"]:
+                yield finding(ptr / "AssumeRolePolicyDocument", what=f"the trust policy of role '{r['RoleName']}'",
+                              size=size, max=lim["trust_max"])
+
+
+# --- BG-106 wildcards, IAM-007 resource-level permissions ---------------------------------
+
+
+def _unscoped(action: str) -> bool:
+    """An action that only works with Resource "*": Batch's Describe*/List* (IAM-007), a few global ones."""
+    a = action.lower()
+    if a.startswith(("batch:describe", "batch:list")) and a != "batch:listtagsforresource":
+        return True
+    return a in {x.lower() for x in [*_lim("IAM-007")["unscoped_actions"], *GLOBAL_ACTIONS]}
+
+
+@rule("BG-106")
+def user_policy_is_not_a_wildcard(ctx: Context):
+    """Allow statements of a user policy name actions and resources rather than "*" (least privilege)."""
+    for doc_ptr, doc, kind in documents(ctx):
+        if kind != IDENTITY:
+            continue
+        for st_ptr, st in statements(doc_ptr, doc):
+            if st.get("Effect") != "Allow":
+                continue
+            if "NotAction" in st:
+                yield finding(st_ptr / "NotAction", at_key=True, where=(st_ptr / "NotAction").dotted(),
+                              what="every action except those listed (Allow with NotAction)",
+                              fix_hint="list the actions it needs in Action instead")
+            for ptr, a in _items(st.get("Action", []), st_ptr / "Action"):
+                if isinstance(a, str) and (a == "*" or a.endswith(":*")):
+                    yield finding(ptr, where=ptr.dotted(), what=f"'{a}', every action" + (
+                        "" if a == "*" else f" of {a.split(':')[0]}"),
+                        fix_hint="list the actions it needs (for AWS Batch, Access: submit / read / register)")
+            actions = _actions(st)
+            for ptr, r in _items(st.get("Resource", []), st_ptr / "Resource"):
+                if r == "*" and actions and not all(_unscoped(a) for a in actions):
+                    yield finding(ptr, where=ptr.dotted(), what="every resource (Resource \"*\")",
+                                  fix_hint="name the resources' ARNs (for AWS Batch, Access: submit names the "
+                                           "spec's queues and job definitions)")
+
+
+@rule("IAM-007")
+def batch_resource_level_permissions(ctx: Context):
+    """A scoped SubmitJob names both job queues and job definitions; Describe*/List* actions get Resource "*"."""
+    unscoped = {a.lower() for a in _lim("IAM-007")["unscoped_actions"]}
+    for doc_ptr, doc, kind in documents(ctx):
+        if kind != IDENTITY:
+            continue
+        for st_ptr, st in statements(doc_ptr, doc):
+            resources = [r for r in _as_list(st.get("Resource", [])) if isinstance(r, str)]
+            if not resources or "*" in resources or st.get("Effect") != "Allow":
+                continue
+            actions = _actions(st)
+            if any(a.lower() == "batch:submitjob" for a in actions):
+                queues = [r for r in resources if ":job-queue/" in r]
+                defs = [r for r in resources if ":job-definition/" in r]
+                broad = [r for r in resources if not (":job-queue/" in r or ":job-definition/" in r)]
+                if not broad and bool(queues) != bool(defs):
+                    has, missing, mtype = ("job queue", "job definition", "job-definition") if queues \
+                        else ("job definition", "job queue", "job-queue")
+                    yield finding(st_ptr / "Resource", where=(st_ptr / "Resource").dotted(), has=has,
+                                  missing=missing, missing_type=mtype)
+            for ptr, a in _items(st.get("Action", []), st_ptr / "Action"):
+                if isinstance(a, str) and a.lower() in unscoped:
+                    yield finding(ptr, variant="unscoped", where=st_ptr.dotted(), action=a)
+
+
+# --- IAM-001..IAM-005 trust policies ------------------------------------------------------
+
+
+def trusted_services(doc: dict) -> set[str] | None:
+    """Service principals an Allow statement of `doc` lets call sts:AssumeRole (None: anyone, Principal "*")."""
+    out: set[str] = set()
+    for _, st in statements(Pointer(), doc):
+        if st.get("Effect") != "Allow" or not _allows(_actions(st), "sts:AssumeRole"):
+            continue
+        principal = st.get("Principal")
+        if principal == "*":
+            return None
+        if isinstance(principal, dict):
+            out.update(s for s in _as_list(principal.get("Service", [])) if isinstance(s, str))
+    return out
+
+
+def _role_grants(role: dict, ctx: Context, action: str) -> bool:
+    """Does any policy of `role` (inline, Access, or an iam.policies entry it attaches) allow `action`?"""
+    jobs = jobs_by_name(ctx.data)
+    docs = [access.document(p.get("PolicyDocument"), p.get("Access"), jobs) for p in role.get("Policies") or []]
+    for arn in role.get("ManagedPolicyArns") or []:
+        found = ctx.named("iam.policies", arn) if isinstance(arn, str) else None
+        if found:
+            docs.append(access.document(found[1].get("PolicyDocument"), found[1].get("Access"), jobs))
+        elif isinstance(arn, str) and arn.endswith("/AWSBatchServiceEventTargetRole") and action == "batch:SubmitJob":
+            return True
+    return any(st.get("Effect") == "Allow" and _allows(_actions(st), action)
+               for d in docs for _, st in statements(Pointer(), d))
+
+
+@rule("IAM-001", "IAM-002", "IAM-003", "IAM-004", "IAM-005")
+def role_trusts_the_service_that_uses_it(ctx: Context):
+    """A role of the spec trusts the service principal of each field that names it, and carries the policy AWS documents for that use."""
+    roles = {r.get("RoleName"): (ptr, r) for ptr, r in ctx.entries("iam.roles")}
+    for use in role_uses(ctx.data):
+        if use.role not in roles:
+            continue
+        _, role = roles[use.role]
+        service, what = ROLE_USES[use.field]
+        code = CODE_OF_USE[use.field]
+        where = Pointer(use.pointer)
+        values = {"role": use.role, "use": f"{what} '{use.entry}'", "service": service}
+        doc = role.get("AssumeRolePolicyDocument")
+        trusted = trusted_services(doc) if isinstance(doc, dict) else None
+        if trusted is not None and service not in trusted:
+            yield finding(where, code=code, **values)
+        if use.field in EXPECTED_POLICY:
+            _, path = EXPECTED_POLICY[use.field]
+            name = path.rsplit("/", 1)[-1]
+            arns = [a for a in role.get("ManagedPolicyArns") or [] if isinstance(a, str)]
+            if any(a.endswith("/" + name) for a in arns):
+                continue
+            if use.field == "executionRoleArn" and _role_grants(role, ctx, "ecr:GetAuthorizationToken"):
+                continue
+            yield finding(where, code=code, variant="policy", policy=name, path=path, **values)
+        elif use.field == "roleArn" and not _role_grants(role, ctx, "batch:SubmitJob"):
+            yield finding(where, code=code, variant="policy", **values)
+
+
+# --- BG-113 unique names, BG-114 trust can be written -------------------------------------
+
+
+@rule("BG-113")
+def iam_and_rule_names_are_unique(ctx: Context):
+    """Roles, managed policies, a role's inline policies and EventBridge rules have distinct names, and none takes a generated role's name. (Their Terraform labels are distinct too: reported as BG-007.)"""
+    project = ctx.data.get("project") if isinstance(ctx.data.get("project"), str) else None
+    generated: dict[str, tuple[str, str]] = {
+        generated_role_name(project, suffix): (label, f"the default for {suffix.replace('batch-', '')} roles")
+        for suffix, label in GENERATED_ROLES.items()}
+    for ptr, s in ctx.entries("schedules"):
+        if not s.get("roleArn"):
+            generated[generated_role_name(project, f"schedule-{s['name']}")] = (
+                "schedule_" + tf_label(s["name"]), f"the role of schedule '{s['name']}'")
+    generated_labels = {label: (name, what) for name, (label, what) in generated.items()}
+
+    groups = (
+        (["iam.roles"], "RoleName", "IAM role", "aws_iam_role"),
+        (["iam.policies"], "ManagedPolicyName", "IAM managed policy", "aws_iam_policy"),
+        (["schedules", "notifications"], "name", "EventBridge rule", "aws_cloudwatch_event_rule"),
+    )
+    for sections, key, noun, _ in groups:
+        seen: dict[str, Pointer] = {}
+        labels: dict[str, str] = {}
+        for section in sections:
+            for ptr, entry in ctx.entries(section):
+                name = entry.get(key)
+                if not isinstance(name, str):
+                    continue
+                if name in seen:
+                    yield finding(ptr / key, code="BG-113", noun=noun, name=name, first=seen[name].dotted())
+                    continue
+                seen[name] = ptr
+                label = tf_label(name)
+                if section == "iam.roles" and name in generated:
+                    yield finding(ptr / key, code="BG-113", variant="reserved", noun=noun, name=name,
+                                  what=generated[name][1])
+                elif section == "iam.roles" and label in generated_labels:
+                    yield finding(ptr / key, code="BG-007", name=name, other=generated_labels[label][0], label=label)
+                elif label in labels and labels[label] != name:
+                    yield finding(ptr / key, code="BG-007", name=name, other=labels[label], label=label)
+                labels.setdefault(label, name)
+    for ptr, role in ctx.entries("iam.roles"):
+        seen = {}
+        for j, p in enumerate(role.get("Policies") or []):
+            name = p.get("PolicyName")
+            if isinstance(name, str) and name in seen:
+                yield finding(ptr / "Policies" / j / "PolicyName", code="BG-113", noun="inline policy of this role",
+                              name=name, first=seen[name].dotted())
+            elif isinstance(name, str):
+                seen[name] = ptr / "Policies" / j
+    topics: dict[str, str] = {}
+    for ptr, n in ctx.entries("notifications"):
+        topic = n.get("topic")
+        if isinstance(topic, str) and not is_arn(topic):
+            other = topics.setdefault(tf_label(topic), topic)
+            if other != topic:
+                yield finding(ptr / "topic", code="BG-007", name=topic, other=other, label=tf_label(topic))
+
+
+@rule("BG-114")
+def trust_policy_can_be_written(ctx: Context):
+    """A role without AssumeRolePolicyDocument is used by a Batch role field or a schedule."""
+    used = {u.role for u in role_uses(ctx.data)}
+    for ptr, role in ctx.entries("iam.roles"):
+        if "AssumeRolePolicyDocument" not in role and role.get("RoleName") not in used:
+            yield finding(ptr / "RoleName", role=role.get("RoleName"))
+
+
+# --- BG-116 Access ------------------------------------------------------------------------
+
+
+@rule("BG-116")
+def submit_names_a_queue_and_a_definition(ctx: Context):
+    """Each Access submit grants at least one job queue and one job definition."""
+    jobs = jobs_by_name(ctx.data)
+    for ptr, entry, _ in _policy_entries(ctx):
+        for j, item in enumerate(entry.get("Access") or []):
+            if isinstance(item, dict) and isinstance(item.get("submit"), dict):
+                queues, definitions = access.submit_resources(item["submit"], jobs)
+                missing = [w for w, got in (("job queue", queues), ("job definition", definitions)) if not got]
+                if missing:
+                    p = ptr / "Access" / j / "submit"
+                    yield finding(p, variant="submit", where=p.dotted(), missing=" and no ".join(missing))
+
+
+# --- BG-107, BG-108 job definition security -----------------------------------------------
+
+
+def containers(jd: dict) -> Iterator[tuple[Pointer, dict, list]]:
+    """(relative pointer, container, the volumes it may mount) of every container of a job definition."""
+    cp = jd.get("containerProperties")
+    if isinstance(cp, dict):
+        yield Pointer(("containerProperties",)), cp, cp.get("volumes") or []
+    nodes = (jd.get("nodeProperties") or {}).get("nodeRangeProperties") if isinstance(jd.get("nodeProperties"), dict) else None
+    for i, node in enumerate(nodes or []):
+        if isinstance(node, dict) and isinstance(node.get("container"), dict):
+            c = node["container"]
+            yield Pointer(("nodeProperties", "nodeRangeProperties", i, "container")), c, c.get("volumes") or []
+    ecs = jd.get("ecsProperties")
+    for i, task in enumerate((ecs or {}).get("taskProperties") or [] if isinstance(ecs, dict) else []):
+        if not isinstance(task, dict):
+            continue
+        for k, c in enumerate(task.get("containers") or []):
+            if isinstance(c, dict):
+                yield Pointer(("ecsProperties", "taskProperties", i, "containers", k)), c, task.get("volumes") or []
+
+
+@rule("BG-107")
+def container_is_not_privileged(ctx: Context):
+    """Containers don't run privileged (checkov CKV_AWS_210)."""
+    for ptr, jd in ctx.entries("jobDefinitions"):
+        for rel, c, _ in containers(jd):
+            if c.get("privileged") is True:
+                p = Pointer((*ptr, *rel, "privileged"))
+                yield finding(p, where=p.dotted())
+
+
+@rule("BG-108")
+def host_volume_user_is_set(ctx: Context):
+    """A container that mounts a host volume sets user."""
+    for ptr, jd in ctx.entries("jobDefinitions"):
+        for rel, c, volumes in containers(jd):
+            if c.get("user") not in (None, ""):
+                continue
+            host = {v.get("name"): v for v in volumes if isinstance(v, dict) and isinstance(v.get("host"), dict)}
+            for m, mount in enumerate(c.get("mountPoints") or []):
+                if isinstance(mount, dict) and mount.get("sourceVolume") in host:
+                    p = Pointer((*ptr, *rel, "mountPoints", m))
+                    yield finding(p, where=p.dotted(), volume=mount["sourceVolume"],
+                                  path=mount.get("containerPath", "?"))
+                    break
+
+
+RULES = (
+    policy_follows_the_grammar,
+    actions_are_service_actions,
+    arns_have_the_right_shape,
+    generated_names_fit,
+    policies_fit_iam_size_limits,
+    user_policy_is_not_a_wildcard,
+    batch_resource_level_permissions,
+    role_trusts_the_service_that_uses_it,
+    iam_and_rule_names_are_unique,
+    trust_policy_can_be_written,
+    submit_names_a_queue_and_a_definition,
+    container_is_not_privileged,
+    host_volume_user_is_set,
+)
