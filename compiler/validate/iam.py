@@ -403,6 +403,36 @@ def batch_resource_level_permissions(ctx: Context):
                     yield finding(ptr, variant="unscoped", where=st_ptr.dotted(), action=a)
 
 
+@rule("BG-118")
+def role_attaches_no_administrator_policy(ctx: Context):
+    """A role attaches no AWS managed policy granting full administrative or IAM access."""
+    broad = _lim("BG-118")["policies"]
+    for ptr, role in ctx.entries("iam.roles"):
+        for ptr_arn, arn in _items(role.get("ManagedPolicyArns") or [], ptr / "ManagedPolicyArns"):
+            name = arn.rsplit("/", 1)[-1] if isinstance(arn, str) and ":iam::aws:policy/" in arn else None
+            if name in broad:
+                yield finding(ptr_arn, where=ptr_arn.dotted(), policy=name, grants=broad[name])
+
+
+@rule("BG-119")
+def trust_policy_names_its_principal(ctx: Context):
+    """A trust policy does not let any principal ("*") assume the role."""
+    for ptr, entry in ctx.entries("iam.roles"):
+        doc, role = entry.get("AssumeRolePolicyDocument"), entry.get("RoleName")
+        if not isinstance(doc, dict):
+            continue
+        for st_ptr, st in statements(ptr / "AssumeRolePolicyDocument", doc):
+            principal = st.get("Principal")
+            if st.get("Effect") != "Allow":
+                continue
+            if principal == "*":
+                yield finding(st_ptr / "Principal", where=(st_ptr / "Principal").dotted(), role=role)
+            elif isinstance(principal, dict):
+                for ptr_p, p in _items(principal.get("AWS", []), st_ptr / "Principal" / "AWS"):
+                    if p == "*":
+                        yield finding(ptr_p, where=ptr_p.dotted(), role=role)
+
+
 # --- IAM-001..IAM-005 trust policies ------------------------------------------------------
 
 
@@ -610,5 +640,7 @@ RULES = (
     trust_policy_can_be_written,
     submit_names_a_queue_and_a_definition,
     container_is_not_privileged,
+    role_attaches_no_administrator_policy,
+    trust_policy_names_its_principal,
     host_volume_user_is_set,
 )

@@ -33,13 +33,13 @@ pytestmark = pytest.mark.downstream
 # batchgen gives for it (the catalog's rule). A failed check is accepted when
 # compiling that spec gave the warning (per spec, not per resource: checkov's
 # resources are Terraform addresses, batchgen's warnings spec positions).
-# Spec-driven checks with no warning yet (so still failures): CKV_AWS_274 and
-# CKV2_AWS_56 (iam.roles[].ManagedPolicyArns AdministratorAccess / IAMFullAccess),
-# CKV_AWS_60 (an AssumeRolePolicyDocument that trusts Principal "*").
 _WILDCARD_POLICY = "BG-106"  # a PolicyDocument statement allowing "*" actions or resources
 SPEC_DRIVEN = {
     "CKV_AWS_210": "BG-107",  # jobDefinitions[].containerProperties.privileged: true
     "CKV_AWS_26": "BG-117",  # notifications[].topic created without kmsMasterKeyId
+    "CKV_AWS_274": "BG-118",  # iam.roles[].ManagedPolicyArns: AdministratorAccess
+    "CKV2_AWS_56": "BG-118",  # iam.roles[].ManagedPolicyArns: IAMFullAccess
+    "CKV_AWS_60": "BG-119",  # iam.roles[].AssumeRolePolicyDocument trusting Principal "*"
     **{check: _WILDCARD_POLICY for check in (
         "CKV_AWS_62", "CKV_AWS_63", "CKV_AWS_286", "CKV_AWS_287", "CKV_AWS_288", "CKV_AWS_289",
         "CKV_AWS_290", "CKV_AWS_355", "CKV2_AWS_40")},
@@ -59,6 +59,14 @@ jobDefinitions:
       resourceRequirements:
         - {type: VCPU, value: "1"}
         - {type: MEMORY, value: "512"}
+iam:
+  roles:
+    - RoleName: too-powerful
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - {Effect: Allow, Principal: {AWS: "*"}, Action: sts:AssumeRole}
+      ManagedPolicyArns: [arn:aws:iam::aws:policy/AdministratorAccess]
 """
 
 
@@ -133,7 +141,10 @@ def test_batchgen_never_silences_checkov(scan, spec):
             assert "checkov:skip" not in line, f"{path.name}:{number}: {line.strip()}"
 
 
-def test_canary_fails_the_privileged_check_and_batchgen_warned(scan):
+def test_canary_fails_the_checks_it_asks_for_and_batchgen_warned(scan):
     failed = {(c["check_id"], c["resource"]) for c in scan.results("failed_checks", CANARY)}
-    assert failed == {("CKV_AWS_210", "aws_batch_job_definition.needs_the_host")}
-    assert SPEC_DRIVEN["CKV_AWS_210"] in scan.warnings[CANARY]
+    assert ("CKV_AWS_210", "aws_batch_job_definition.needs_the_host") in failed
+    assert {check for check, _ in failed} <= set(SPEC_DRIVEN)
+    assert {"CKV_AWS_210", "CKV_AWS_60", "CKV_AWS_274"} <= {check for check, _ in failed}
+    for check, _ in failed:
+        assert SPEC_DRIVEN[check] in scan.warnings[CANARY], check
