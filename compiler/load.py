@@ -59,19 +59,31 @@ _SCALAR_TAGS = {
 
 @dataclass
 class SourceMap:
-    """Pointer -> Span for every value, and for every mapping key (the key's own span)."""
+    """Pointer -> where it is in the file, for every value and for every mapping key.
 
-    values: dict[Pointer, Span] = field(default_factory=dict)
-    keys: dict[Pointer, Span] = field(default_factory=dict)
+    It keeps the YAML nodes and makes a Span only when a problem asks for one: a large
+    spec has hundreds of thousands of nodes and only a handful of problems.
+    """
+
+    values: dict[Pointer, yaml.Node] = field(default_factory=dict)
+    keys: dict[Pointer, yaml.Node] = field(default_factory=dict)
+
+    def value_span(self, pointer: Pointer) -> Span | None:
+        node = self.values.get(pointer)
+        return _span(node) if node is not None else None
+
+    def key_span(self, pointer: Pointer) -> Span | None:
+        node = self.keys.get(pointer)
+        return _span(node) if node is not None else None
 
     def locate(self, pointer: Pointer, at_key: bool = False) -> Span:
         """The span of `pointer`, or of its nearest ancestor that exists in the file."""
         if at_key and pointer in self.keys:
-            return self.keys[pointer]
+            return _span(self.keys[pointer])
         p = pointer
         while True:
             if p in self.values:
-                return self.values[p]
+                return _span(self.values[p])
             if not p:
                 return Span(1, 1, 1, 1)
             p = p.parent
@@ -97,7 +109,7 @@ class _Builder:
         self.findings: list[Finding] = []
 
     def build(self, node: yaml.Node, ptr: Pointer) -> Any:
-        self.source.values.setdefault(ptr, _span(node))
+        self.source.values.setdefault(ptr, node)
         if isinstance(node, yaml.MappingNode):
             if node.tag != _MAP:
                 self._bad_tag(node, ptr)
@@ -126,7 +138,7 @@ class _Builder:
 
     def _mapping(self, node: yaml.MappingNode, ptr: Pointer) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        first_seen: dict[str, Span] = {}
+        first_seen: dict[str, yaml.Node] = {}
         merged: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE:
@@ -144,15 +156,14 @@ class _Builder:
                     at_key=True,
                 ))
             child = ptr / key
-            kspan = _span(key_node)
             if key in first_seen:
                 self.findings.append(Finding(
-                    child, {"key": key, "first_line": first_seen[key].line},
-                    code="BG-002", at_key=True, span=kspan,
+                    child, {"key": key, "first_line": first_seen[key].start_mark.line + 1},
+                    code="BG-002", at_key=True, span=_span(key_node),
                 ))
                 continue
-            first_seen[key] = kspan
-            self.source.keys[child] = kspan
+            first_seen[key] = key_node
+            self.source.keys[child] = key_node
             out[key] = self.build(value_node, child)
         for key, value in merged.items():
             out.setdefault(key, value)

@@ -12,9 +12,9 @@ def _at(span: Span) -> tuple[int, int]:
 def test_every_value_and_key_has_a_position():
     doc = load_text("a:\n  - {n: 12, s: x}\n  - 3.5\nb: true\n")
     assert doc.data == {"a": [{"n": 12, "s": "x"}, 3.5], "b": True}
-    assert doc.source.values[Pointer(("a", 0, "n"))] == Span(2, 9, 2, 11)
-    assert _at(doc.source.values[Pointer(("a", 1))]) == (3, 5)
-    assert _at(doc.source.keys[Pointer(("b",))]) == (4, 1)
+    assert doc.source.value_span(Pointer(("a", 0, "n"))) == Span(2, 9, 2, 11)
+    assert _at(doc.source.value_span(Pointer(("a", 1)))) == (3, 5)
+    assert _at(doc.source.key_span(Pointer(("b",)))) == (4, 1)
 
 
 def test_locate_falls_back_to_the_nearest_ancestor():
