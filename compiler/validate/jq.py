@@ -15,6 +15,7 @@ from ..catalog import load_catalog
 from ..language import NOUNS, REFERENCES, split_revision, walk_path
 from ..problems import Pointer
 from .context import Context, finding, rule
+from .targets import EnvKind, env_kind
 
 # Sections whose entries are AWS Batch resources that carry `tags` (NT-012's taggable list).
 TAGGED_SECTIONS = ("computeEnvironments", "schedulingPolicies", "jobQueues", "jobDefinitions", "jobs")
@@ -290,49 +291,6 @@ def arn_references_have_the_right_shape(ctx: Context):
 
 
 # --- What a queue's compute environments are (JQ-007…JQ-012, JQ-018) -------------------------
-
-@dataclass(frozen=True)
-class EnvKind:
-    """What a compute environment of the spec is, as far as the queue rules care."""
-
-    orchestration: str  # "ECS" or "EKS"
-    platform: str  # "EC2" (EC2, SPOT, UNMANAGED), "FARGATE" or "MANAGED_INSTANCES"
-    label: str  # how it is called in messages: EC2, SPOT, FARGATE_SPOT, UNMANAGED, ...
-    spot: bool | None  # None when unknown (UNMANAGED)
-
-    @property
-    def queue_type(self) -> str:
-        if self.orchestration == "EKS":
-            return "EKS"
-        return {"EC2": "ECS", "FARGATE": "ECS_FARGATE", "MANAGED_INSTANCES": "ECS_MANAGED_INSTANCES"}[self.platform]
-
-    def describe(self) -> str:
-        """'a FARGATE_SPOT compute environment', 'an EKS (SPOT) compute environment'."""
-        words = f"EKS ({self.label})" if self.orchestration == "EKS" else self.label
-        return f"{_a(words)} {words} compute environment"
-
-
-def env_kind(ce: dict) -> EnvKind | None:
-    """The kind of a schema-valid compute environment entry, or None when it can't be told."""
-    orchestration = "EKS" if isinstance(ce.get("eksConfiguration"), dict) else "ECS"
-    if ce.get("type") == "UNMANAGED":  # runs on EC2 instances the user manages (JQ-007)
-        return EnvKind(orchestration, "EC2", "UNMANAGED", None)
-    cr = ce.get("computeResources")
-    if ce.get("type") != "MANAGED" or not isinstance(cr, dict):
-        return None
-    crtype = cr.get("type")
-    if crtype in ("EC2", "SPOT"):
-        return EnvKind(orchestration, "EC2", crtype, crtype == "SPOT")
-    if crtype in ("FARGATE", "FARGATE_SPOT"):
-        return EnvKind(orchestration, "FARGATE", crtype, crtype == "FARGATE_SPOT")
-    if crtype == "ECS_MANAGED_INSTANCES":
-        provider = cr.get("managedInstancesProvider")
-        template = provider.get("instanceLaunchTemplate") if isinstance(provider, dict) else None
-        option = template.get("capacityOptionType", "ON_DEMAND") if isinstance(template, dict) else "ON_DEMAND"
-        spot = option == "SPOT"
-        return EnvKind(orchestration, "MANAGED_INSTANCES", "ECS_MANAGED_INSTANCES" + (" Spot" if spot else ""), spot)
-    return None
-
 
 @dataclass(frozen=True)
 class QueueEnv:

@@ -17,8 +17,47 @@ from .context import Context
 
 # computeResources.type -> the family a job definition's platform must match (XR-003).
 # UNMANAGED ECS environments run on EC2 (JQ-007, XR-003 review note).
-_FAMILY = {"EC2": "EC2", "SPOT": "EC2", "FARGATE": "FARGATE", "FARGATE_SPOT": "FARGATE",
-           "ECS_MANAGED_INSTANCES": "MANAGED_INSTANCES"}
+@dataclass(frozen=True)
+class EnvKind:
+    """What a compute environment of the spec is, as far as the queue rules care."""
+
+    orchestration: str  # "ECS" or "EKS"
+    platform: str  # "EC2" (EC2, SPOT, UNMANAGED), "FARGATE" or "MANAGED_INSTANCES"
+    label: str  # how it is called in messages: EC2, SPOT, FARGATE_SPOT, UNMANAGED, ...
+    spot: bool | None  # None when unknown (UNMANAGED)
+
+    @property
+    def queue_type(self) -> str:
+        if self.orchestration == "EKS":
+            return "EKS"
+        return {"EC2": "ECS", "FARGATE": "ECS_FARGATE", "MANAGED_INSTANCES": "ECS_MANAGED_INSTANCES"}[self.platform]
+
+    def describe(self) -> str:
+        """'a FARGATE_SPOT compute environment', 'an EKS (SPOT) compute environment'."""
+        words = f"EKS ({self.label})" if self.orchestration == "EKS" else self.label
+        return f"{'an' if words[:1].upper() in 'AEIOU' else 'a'} {words} compute environment"
+
+
+def env_kind(ce: dict) -> EnvKind | None:
+    """The kind of a schema-valid compute environment entry, or None when it can't be told."""
+    orchestration = "EKS" if isinstance(ce.get("eksConfiguration"), dict) else "ECS"
+    if ce.get("type") == "UNMANAGED":  # runs on EC2 instances the user manages (JQ-007)
+        return EnvKind(orchestration, "EC2", "UNMANAGED", None)
+    cr = ce.get("computeResources")
+    if ce.get("type") != "MANAGED" or not isinstance(cr, dict):
+        return None
+    crtype = cr.get("type")
+    if crtype in ("EC2", "SPOT"):
+        return EnvKind(orchestration, "EC2", crtype, crtype == "SPOT")
+    if crtype in ("FARGATE", "FARGATE_SPOT"):
+        return EnvKind(orchestration, "FARGATE", crtype, crtype == "FARGATE_SPOT")
+    if crtype == "ECS_MANAGED_INSTANCES":
+        provider = cr.get("managedInstancesProvider")
+        template = provider.get("instanceLaunchTemplate") if isinstance(provider, dict) else None
+        option = template.get("capacityOptionType", "ON_DEMAND") if isinstance(template, dict) else "ON_DEMAND"
+        spot = option == "SPOT"
+        return EnvKind(orchestration, "MANAGED_INSTANCES", "ECS_MANAGED_INSTANCES" + (" Spot" if spot else ""), spot)
+    return None
 
 
 @dataclass(frozen=True)
@@ -28,8 +67,21 @@ class Env:
     name: str
     pointer: Pointer
     entry: dict
-    capacity: str | None  # EC2 | SPOT | FARGATE | FARGATE_SPOT | ECS_MANAGED_INSTANCES | UNMANAGED | None
-    family: str | None  # EC2 | FARGATE | MANAGED_INSTANCES | EKS | None (not stated)
+    kind: EnvKind | None  # None when the entry doesn't say (a MANAGED one without computeResources)
+
+    @property
+    def capacity(self) -> str | None:
+        """EC2 | SPOT | FARGATE | FARGATE_SPOT | ECS_MANAGED_INSTANCES | UNMANAGED | None."""
+        if self.kind is None:
+            return None
+        return "ECS_MANAGED_INSTANCES" if self.kind.platform == "MANAGED_INSTANCES" else self.kind.label
+
+    @property
+    def family(self) -> str | None:
+        """EC2 | FARGATE | MANAGED_INSTANCES | EKS | None (not stated)."""
+        if self.kind is None:
+            return None
+        return "EKS" if self.kind.orchestration == "EKS" else self.kind.platform
 
     @property
     def resources(self) -> dict:
@@ -43,15 +95,7 @@ class Env:
 
 
 def env_of(name: str, pointer: Pointer, ce: dict) -> Env:
-    eks = isinstance(ce.get("eksConfiguration"), dict)
-    if ce.get("type") == "UNMANAGED":
-        return Env(name, pointer, ce, "UNMANAGED", "EKS" if eks else "EC2")
-    cr = ce.get("computeResources")
-    capacity = cr.get("type") if isinstance(cr, dict) else None
-    family = _FAMILY.get(capacity) if capacity else None
-    if eks and capacity:
-        family = "EKS"
-    return Env(name, pointer, ce, capacity, family)
+    return Env(name, pointer, ce, env_kind(ce))
 
 
 @dataclass(frozen=True)
