@@ -87,6 +87,18 @@ REFERENCES: tuple[RefField, ...] = (
     RefField("notifications", ("jobQueues", WILDCARD), "jobQueues"),
 )
 
+PROJECT_TAG = "Project"
+
+
+def default_tags(tags: object, project: object) -> dict[str, str]:
+    """The tags batchgen puts on every taggable resource (SPEC.md): the spec's top-level
+    `tags`, plus `Project: <project>` unless those tags name a Project themselves."""
+    out = {k: v for k, v in tags.items() if isinstance(k, str) and isinstance(v, str)} if isinstance(tags, dict) else {}
+    if isinstance(project, str) and project and PROJECT_TAG not in out:
+        out[PROJECT_TAG] = project
+    return out
+
+
 _ARN = re.compile(r"^arn:")  # NT-014: anything starting with arn: is an ARN, a name otherwise
 
 

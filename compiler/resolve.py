@@ -10,7 +10,7 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any
 
-from .language import REFERENCES, SECTIONS, is_arn, partition_for, split_revision, walk_path
+from .language import REFERENCES, SECTIONS, default_tags, is_arn, partition_for, split_revision, walk_path
 from .naming import generated_role_name, tf_label
 
 FARGATE_TYPES = ("FARGATE", "FARGATE_SPOT")
@@ -256,9 +256,7 @@ def resolve(spec: dict) -> Model:
     project = spec.get("project")
     region = spec.get("region")
     roles = _Roles(project)
-    default_tags = dict(spec.get("tags") or {})
-    if project and "Project" not in default_tags:
-        default_tags["Project"] = project
+    tags = default_tags(spec.get("tags"), project)
 
     def resources(section: str) -> list[Resource]:
         out = []
@@ -303,7 +301,7 @@ def resolve(spec: dict) -> Model:
     spec_roles, policies = iam_model.resolve_iam(spec)
     schedules, schedule_roles = events_model.resolve_schedules(spec, project)
     notifications, topics = events_model.resolve_notifications(spec)
-    return Model(project, region, spec.get("account"), partition_for(region), default_tags,
+    return Model(project, region, spec.get("account"), partition_for(region), tags,
                  roles.ordered() + spec_roles + schedule_roles, ces, sps, queues, jds, jobs,
                  policies, schedules, notifications, topics)
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from ..catalog import load_catalog
-from ..language import NOUNS, REFERENCES, split_revision, walk_path
+from ..language import NOUNS, PROJECT_TAG, REFERENCES, default_tags, split_revision, walk_path
 from ..problems import Pointer
 from .context import Context, finding, rule
 from .targets import EnvKind, env_kind
@@ -48,13 +48,9 @@ def _default_tags(ctx: Context) -> tuple[dict[str, str], Pointer | None]:
     """The tags batchgen puts on every resource (compiler/resolve.py default_tags): the top-level
     `tags`, plus `Project: <project>` unless the top-level tags name a Project themselves.
     Returns them and the pointer of `project` when it added the Project tag."""
-    top = _string_map(ctx.data.get("tags")) or {}
-    tags = dict(top)
-    project = ctx.data.get("project")
-    if isinstance(project, str) and project and "Project" not in tags:
-        tags["Project"] = project
-        return tags, Pointer(("project",))
-    return tags, None
+    tags = default_tags(_string_map(ctx.data.get("tags")), ctx.data.get("project"))
+    added = PROJECT_TAG in tags and PROJECT_TAG not in (_string_map(ctx.data.get("tags")) or {})
+    return tags, Pointer(("project",)) if added else None
 
 
 def _resource_tag_maps(ctx: Context) -> Iterator[tuple[Pointer, dict[str, str]]]:
