@@ -162,8 +162,8 @@ class Model:
     notifications: list[Notification] = field(default_factory=list)
     topics: list[Topic] = field(default_factory=list)
 
-    def role(self, name: str) -> Role:
-        return next(r for r in self.roles if r.name == name)
+    def role(self, name: str) -> Role | None:
+        return next((r for r in self.roles if r.name == name), None)
 
     @property
     def scheduled_jobs(self) -> set[str]:

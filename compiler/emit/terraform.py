@@ -108,7 +108,7 @@ def _resource_block(r: Resource, refs: _Refs, model: Model) -> hcl.Block:
     body = _body(rmap.fields, r.body, refs)
     deps = []
     for role_name in r.roles if r.section == "computeEnvironments" else []:
-        role = model.role(role_name) if any(x.name == role_name for x in model.roles) else None
+        role = model.role(role_name)
         if role is None:
             continue
         if role.spec:

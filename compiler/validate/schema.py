@@ -81,11 +81,12 @@ def did_you_mean(word: str, choices) -> str:
 
 
 def _entry_of(path: Pointer) -> Pointer | None:
-    """The top-level list entry an error sits in (('jobQueues', 2)), if any."""
-    if len(path) >= 2 and isinstance(path[1], int):
-        return Pointer(path[:2])
-    if len(path) >= 3 and path[0] == "iam" and isinstance(path[2], int):  # iam.roles[i], iam.policies[i]
-        return Pointer(path[:3])
+    """The section entry an error sits in: the path up to its first list index
+    (('jobQueues', 2), ('iam', 'roles', 0)), if any. Sections are the spec's only lists
+    above entry level."""
+    for i, part in enumerate(path):
+        if isinstance(part, int):
+            return Pointer(path[: i + 1])
     return None
 
 
