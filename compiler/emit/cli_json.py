@@ -147,11 +147,8 @@ def emit(model: Model, spec_name: str) -> dict[str, str]:
         add("iam", "create-role", role.name, {
             "RoleName": role.name,
             "Description": f"batchgen: {role.purpose}",
-            "AssumeRolePolicyDocument": json.dumps({
-                "Version": "2012-10-17",
-                "Statement": [{"Effect": "Allow", "Principal": {"Service": role.service}, "Action": "sts:AssumeRole"}],
-            }, separators=(",", ":")),
-            **({"Tags": [{"Key": k, "Value": v} for k, v in model.default_tags.items()]} if model.default_tags else {}),
+            "AssumeRolePolicyDocument": cli_iam_events.compact(role.assume_role_policy()),
+            **({"Tags": cli_iam_events.tag_list(model.default_tags)} if model.default_tags else {}),
         })
         for policy in role.managed_policies:
             add("iam", "attach-role-policy", f"{role.name}--{policy.path.rsplit('/', 1)[-1]}",

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..naming import tf_label
 from ..resolve import Model, Ref, Resource, Role
 from ..tfmap import A, B, BY_SECTION, J, Obj
 from . import hcl, tf_events, tf_iam
@@ -99,46 +98,28 @@ def _body(obj: Obj, value: dict, refs: _Refs) -> list:
     return items
 
 
-def _attachment_label(role: Role, policy_path: str) -> str:
-    return f"{role.label}_{tf_label(policy_path.rsplit('/', 1)[-1])}"
-
-
 def _resource_block(r: Resource, refs: _Refs, model: Model) -> hcl.Block:
     rmap = BY_SECTION[r.section]
     body = _body(rmap.fields, r.body, refs)
     deps = []
     for role_name in r.roles if r.section == "computeEnvironments" else []:
         role = model.role(role_name)
-        if role is None:
-            continue
-        if role.spec:
+        if role is not None:
             deps.extend(tf_iam.role_dependencies(role))
-            continue
-        deps.extend(hcl.Expr(f"aws_iam_role_policy_attachment.{_attachment_label(role, p.path)}")
-                    for p in role.managed_policies)
-        if role.instance_profile:
-            deps.append(hcl.Expr(f"aws_iam_instance_profile.{role.label}"))
     if deps:
         # Destroying a role's policy before the compute environment leaves the CE stuck in DELETING.
         body += [hcl.Blank(), hcl.Attr("depends_on", deps)]
     return hcl.Block("resource", (rmap.type, r.label), body)
 
 
-def _assume_role_policy(service: str) -> dict:
-    return {
-        "Statement": [{"Action": "sts:AssumeRole", "Effect": "Allow", "Principal": {"Service": service}}],
-        "Version": "2012-10-17",
-    }
-
-
 def _role_blocks(role: Role, model: Model) -> list:
     items: list = [hcl.Comment(role.purpose), hcl.Block("resource", ("aws_iam_role", role.label), [
         hcl.Attr("name", role.name),
         hcl.Attr("description", f"batchgen: {role.purpose}"),
-        hcl.Attr("assume_role_policy", hcl.JsonEncode(_assume_role_policy(role.service))),
+        hcl.Attr("assume_role_policy", hcl.JsonEncode(role.assume_role_policy())),
     ])]
-    for policy in role.managed_policies:
-        items.append(hcl.Block("resource", ("aws_iam_role_policy_attachment", _attachment_label(role, policy.path)), [
+    for label, policy in tf_iam.attachments(role):
+        items.append(hcl.Block("resource", ("aws_iam_role_policy_attachment", label), [
             hcl.Attr("role", hcl.Expr(f"aws_iam_role.{role.label}.name")),
             hcl.Attr("policy_arn", policy.arn(model.partition)),
         ]))

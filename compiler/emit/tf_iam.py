@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..naming import tf_label
-from ..resolve import CustomerPolicy, Model, Ref, Role
+from ..resolve import CustomerPolicy, ManagedPolicy, Model, Ref, Role
 from . import hcl
 
 # The account, partition and Region of the provider, for ARNs no resource has yet (a job
@@ -36,24 +36,29 @@ def data_blocks() -> list:
     return [hcl.Block("data", (kind, name), []) for kind, name in DATA_SOURCES]
 
 
-def spec_attachments(role: Role) -> list[tuple[str, Any]]:
-    """(label, policy ARN or Ref) of each ManagedPolicyArns entry of a role; labels unique."""
+def attachments(role: Role) -> list[tuple[str, Any]]:
+    """(label, policy) of each managed policy a role attaches: an AWS managed policy batchgen
+    chose for a generated role (ManagedPolicy), or a ManagedPolicyArns entry of a spec role
+    (an ARN or Ref). Labels are `<role>_<policy name>`, made unique."""
     out: list[tuple[str, Any]] = []
     taken: set[str] = set()
-    for arn in role.policy_arns:
-        last = arn.name if isinstance(arn, Ref) else arn.rsplit("/", 1)[-1]
+    for policy in [*role.managed_policies, *role.policy_arns]:
+        if isinstance(policy, ManagedPolicy):
+            last = policy.path.rsplit("/", 1)[-1]
+        else:
+            last = policy.name if isinstance(policy, Ref) else policy.rsplit("/", 1)[-1]
         base = f"{role.label}_{tf_label(last)}"
         label, n = base, 2
         while label in taken:
             label, n = f"{base}_{n}", n + 1
         taken.add(label)
-        out.append((label, arn))
+        out.append((label, policy))
     return out
 
 
 def role_dependencies(role: Role) -> list[hcl.Expr]:
-    """What must exist before something uses a role of the spec (its policies and profile)."""
-    deps = [hcl.Expr(f"aws_iam_role_policy_attachment.{label}") for label, _ in spec_attachments(role)]
+    """What must exist before something uses a role (its policies and instance profile)."""
+    deps = [hcl.Expr(f"aws_iam_role_policy_attachment.{label}") for label, _ in attachments(role)]
     deps += [hcl.Expr(f"aws_iam_role_policy.{p.label}") for p in role.inline_policies]
     if role.instance_profile:
         deps.append(hcl.Expr(f"aws_iam_instance_profile.{role.label}"))
@@ -86,7 +91,7 @@ def spec_role_blocks(role: Role, refs) -> list:
         body += [hcl.Blank(), hcl.Attr("tags", dict(role.tags))]
     items: list = [hcl.Block("resource", ("aws_iam_role", role.label), body)]
     items += inline_policy_blocks(role, refs)
-    for label, arn in spec_attachments(role):
+    for label, arn in attachments(role):
         items.append(hcl.Block("resource", ("aws_iam_role_policy_attachment", label), [
             hcl.Attr("role", hcl.Expr(f"aws_iam_role.{role.label}.name")),
             hcl.Attr("policy_arn", refs.value(arn)),
