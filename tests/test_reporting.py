@@ -133,3 +133,11 @@ def test_sarif_uri_is_a_uri_reference_even_for_odd_file_names(tmp_path, sarif_sc
     assert uri.endswith("/my%20spec%20%231.yaml")
     assert re.fullmatch(r"[A-Za-z0-9\-._~/%]+", uri), uri  # RFC 3986 path characters only
     assert not list(jsonschema.Draft7Validator(sarif_schema).iter_errors(log))
+
+
+def test_the_format_option_offers_exactly_the_formatters_there_are():
+    # cli.py names the formats without importing the formatters (fast start-up)
+    from compiler.cli import FORMAT_NAMES
+    from compiler.formatters import FORMATTERS
+
+    assert list(FORMAT_NAMES) == sorted(FORMATTERS)
