@@ -6,6 +6,18 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 
+# --- hypothesis: the same examples on every run, nothing written to the checkout ---
+# CI runs the property tests (tests/test_injection.py, tests/test_fuzz.py) derandomized,
+# so a failure reproduces; HYPOTHESIS_PROFILE=explore searches fresh examples, 10x as many.
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+settings.register_profile("ci", derandomize=True, database=None, deadline=None,
+                          print_blob=True, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("explore", parent=settings.get_profile("ci"), derandomize=False,
+                          max_examples=1000)
+settings.load_profile(__import__("os").environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
 # --- downstream tools (tests/downstream): real Terraform, stand-in aws plugin ---
 import pytest  # noqa: E402
 
