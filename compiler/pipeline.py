@@ -85,6 +85,12 @@ def _compile(path: str, emit: bool) -> Result:
     text, problem = read_spec(path)
     if problem:
         return Result([problem], io_error=True)
+    return compile_text(text, path, emit)
+
+
+def compile_text(text: str, path: str, emit: bool = True) -> Result:
+    """Compile the spec `text` as if read from `path` (which only names it in diagnostics
+    and, by its base name, in the output's comments)."""
     problems, doc = check_text(text, path)
     if any(p.severity is Severity.ERROR for p in problems) or not emit:
         return Result(problems)
