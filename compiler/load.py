@@ -1,89 +1,186 @@
 """Read a YAML spec into plain data plus a position for every key and value. Knows no rules.
 
-Only YAML's safe subset is accepted: mappings, sequences and the plain scalar types
-(string, integer, float, boolean, null). Dates stay strings (a JSON request body has no
-date type), `<<` merge keys work, any other tag is a problem. Duplicate keys are
-problems, reported at the second occurrence.
+The spec arrives in pull requests from anyone, so reading it is defensive:
+
+- Bytes: UTF-8 only, no byte-order mark, at most `max_bytes` (BG-015, BG-014).
+- Syntax: libyaml's parser, event by event. The document is built here without
+  recursion: depth, value size and the node count (aliases included, so an alias bomb
+  stops) are bounded by BG-014's limits, and a limit stops the load at that place.
+- Types: YAML 1.2's core schema, the one JSON shares. `yes`, `no`, `on`, `off`, `1_000`,
+  `1:30` and dates stay the strings written (YAML 1.1 would change them); only `true`,
+  `false`, `null`, `~` and JSON-like numbers are typed. A plain number with a leading
+  zero (`0755`: 493 to a YAML 1.1 reader, 755 to YAML 1.2) and `.inf`/`.nan` are
+  problems (BG-016), never guessed at.
+- Tags: none are ever constructed. `!!str`, `!!int`, `!!float`, `!!bool`, `!!null`,
+  `!!map`, `!!seq` are read as data; any other tag (`!!python/...` included) is BG-012.
+- Keys: duplicates are BG-002 at the second occurrence; a key that isn't a string is
+  BG-012. `<<` merge keys work; a merged value is located at the anchored original.
 """
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+from yaml.events import (AliasEvent, DocumentEndEvent, DocumentStartEvent, MappingEndEvent,
+                         MappingStartEvent, ScalarEvent, SequenceEndEvent, SequenceStartEvent,
+                         StreamEndEvent)
 
 from .problems import Finding, Pointer, ROOT, Span
 
-_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # only its parser is used
+
+_TAG = "tag:yaml.org,2002:"
+_MAP, _SEQ, _STR = _TAG + "map", _TAG + "seq", _TAG + "str"
 
 
-class _SpecLoader(_BaseLoader):
-    """The safe loader without the YAML 1.1 timestamp resolver.
+@dataclass(frozen=True)
+class Limits:
+    """BG-014's numbers (compiler/data/catalog/bg.yaml)."""
 
-    Resolving a plain scalar's tag runs regular expressions; a spec repeats the same keys
-    and values thousands of times, so each loader remembers its answers.
-    """
-
-    def __init__(self, stream):
-        super().__init__(stream)
-        self._tags: dict[tuple[str, tuple[bool, bool]], str] = {}
-
-    def resolve(self, kind, value, implicit):
-        if kind is not yaml.ScalarNode:
-            return super().resolve(kind, value, implicit)
-        key = (value, implicit)
-        tag = self._tags.get(key)
-        if tag is None:
-            tag = self._tags[key] = super().resolve(kind, value, implicit)
-        return tag
+    max_bytes: int
+    max_value_chars: int
+    max_depth: int
+    max_nodes: int
 
 
-_SpecLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+def limits() -> Limits:
+    from .catalog import load_catalog
 
-_STR = "tag:yaml.org,2002:str"
-_MAP = "tag:yaml.org,2002:map"
-_SEQ = "tag:yaml.org,2002:seq"
-_MERGE = "tag:yaml.org,2002:merge"
-_SCALAR_TAGS = {
-    _STR,
-    "tag:yaml.org,2002:int",
-    "tag:yaml.org,2002:float",
-    "tag:yaml.org,2002:bool",
-    "tag:yaml.org,2002:null",
-    "tag:yaml.org,2002:timestamp",  # only when written explicitly as !!timestamp
-}
+    lim = load_catalog()["BG-014"].limits
+    return Limits(lim["max_bytes"], lim["max_value_chars"], lim["max_depth"], lim["max_nodes"])
+
+
+# --- YAML 1.2 core schema (https://yaml.org/spec/1.2.2/#1032-tag-resolution) -------------
+
+_CORE_NULL = frozenset(("", "~", "null", "Null", "NULL"))
+_CORE_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_CORE_INT = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
+_CORE_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+                         r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)")
+_LEADING_ZERO = re.compile(r"[-+]?0[0-9]+")
+_MAYBE_TYPED = frozenset("0123456789+-.~nNtTfF")  # first characters of non-string plain scalars
+
+
+class _NotData(Exception):
+    """A scalar batchgen won't read as data; the message says why."""
+
+
+def _int(text: str) -> int:
+    if text.startswith("0o"):
+        return int(text[2:], 8)
+    if text.startswith("0x"):
+        return int(text[2:], 16)
+    return int(text)
+
+
+def _float(text: str) -> float:
+    if text.lower().endswith((".inf", ".nan")):
+        raise _NotData(f"{text} is not a finite number; AWS APIs take only finite numbers")
+    return float(text)
+
+
+def _plain(text: str) -> Any:
+    """The value of an unquoted, untagged scalar under the core schema."""
+    if text == "" or text[0] not in _MAYBE_TYPED:
+        return text if text else None
+    if text in _CORE_NULL:
+        return None
+    if text in _CORE_BOOL:
+        return _CORE_BOOL[text]
+    if _CORE_INT.fullmatch(text):
+        if _LEADING_ZERO.fullmatch(text):
+            digits = text.lstrip("+-")
+            readings = (f"YAML 1.1 tools read it as the octal number {int(text, 8)}, YAML 1.2 as {int(text)}"
+                        if set(digits) <= set("01234567") else "YAML 1.1 and YAML 1.2 tools read it differently")
+            raise _NotData(f"{text} has a leading zero: {readings}; write {int(text)} if you mean the number, "
+                           f"or quote it ('{text}') if you mean the text")
+        return _int(text)
+    if _CORE_FLOAT.fullmatch(text):
+        return _float(text)
+    return text
+
+
+def _tagged(tag: str, text: str) -> Any:
+    """A scalar with an explicit standard tag (`!!int "8"`)."""
+    kind = tag[len(_TAG):] if tag.startswith(_TAG) else None
+    if kind == "str":
+        return text
+    if kind == "null" and text in _CORE_NULL:
+        return None
+    if kind == "bool" and text in _CORE_BOOL:
+        return _CORE_BOOL[text]
+    if kind == "int" and _CORE_INT.fullmatch(text):
+        return _int(text)
+    if kind == "float" and (_CORE_FLOAT.fullmatch(text) or _CORE_INT.fullmatch(text)):
+        return _float(text)
+    if kind in ("null", "bool", "int", "float"):
+        raise _NotData(f"'{text}' is not a YAML 1.2 {kind}; write the value without the tag")
+    raise _NotData(f"YAML tag {_tag_name(tag)} is not allowed; the spec is plain data (write the value without a tag)")
+
+
+# --- positions ---------------------------------------------------------------------------
+
+def _tag_name(tag: str) -> str:
+    return "!!" + tag[len(_TAG):] if tag.startswith(_TAG) else tag
+
+
+def _span(start, end) -> Span:
+    return Span(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
 
 
 @dataclass
 class SourceMap:
     """Pointer -> where it is in the file, for every value and for every mapping key.
 
-    It keeps the YAML nodes and makes a Span only when a problem asks for one: a large
-    spec has hundreds of thousands of nodes and only a handful of problems.
+    It keeps libyaml's marks and makes a Span only when a problem asks for one: a large
+    spec has hundreds of thousands of values and only a handful of problems. A value that
+    came through an alias or a `<<` merge is located at the anchored original (`aliases`
+    maps the place it landed to the place it was written).
     """
 
-    values: dict[Pointer, yaml.Node] = field(default_factory=dict)
-    keys: dict[Pointer, yaml.Node] = field(default_factory=dict)
+    values: dict[Pointer, tuple] = field(default_factory=dict)
+    keys: dict[Pointer, tuple] = field(default_factory=dict)
+    aliases: dict[Pointer, Pointer] = field(default_factory=dict)
+    written: dict[Pointer, str] = field(default_factory=dict)  # plain scalars read as non-strings
+
+    def _written_at(self, pointer: Pointer) -> Pointer:
+        """`pointer` with an aliased prefix replaced by the anchored original's pointer."""
+        for _ in range(64):  # an alias chain is at most as deep as the document
+            for i in range(len(pointer), 0, -1):
+                target = self.aliases.get(Pointer(pointer[:i]))
+                if target is not None:
+                    pointer = Pointer((*target, *pointer[i:]))
+                    break
+            else:
+                return pointer
+        return pointer
 
     def value_span(self, pointer: Pointer) -> Span | None:
-        node = self.values.get(pointer)
-        return _span(node) if node is not None else None
+        marks = self.values.get(pointer) or self.values.get(self._written_at(pointer))
+        return _span(*marks) if marks else None
 
     def key_span(self, pointer: Pointer) -> Span | None:
-        node = self.keys.get(pointer)
-        return _span(node) if node is not None else None
+        marks = self.keys.get(pointer) or self.keys.get(self._written_at(pointer))
+        return _span(*marks) if marks else None
+
+    def text(self, pointer: Pointer) -> str | None:
+        """How a plain scalar read as a number, boolean or null was written, e.g. '0o17'."""
+        return self.written.get(pointer, self.written.get(self._written_at(pointer)))
 
     def locate(self, pointer: Pointer, at_key: bool = False) -> Span:
         """The span of `pointer`, or of its nearest ancestor that exists in the file."""
-        if at_key and pointer in self.keys:
-            return _span(self.keys[pointer])
+        if at_key:
+            span = self.key_span(pointer)
+            if span:
+                return span
         p = pointer
         while True:
-            if p in self.values:
-                return _span(self.values[p])
+            span = self.value_span(p)
+            if span:
+                return span
             if not p:
                 return Span(1, 1, 1, 1)
             p = p.parent
@@ -93,120 +190,326 @@ class SourceMap:
 class Document:
     data: Any
     source: SourceMap
-    findings: list[Finding]  # BG-001/002/012 with pointers; spans for syntax errors below
-    syntax_error: tuple[str, Span] | None = None
+    findings: list[Finding]  # BG-002/012/016, located by pointer (or span)
+    fatal: Finding | None = None  # a problem that stopped the load (syntax, encoding, limits)
+
+    @property
+    def empty(self) -> bool:
+        return self.fatal is None and self.data is None
 
 
-def _span(node: yaml.Node) -> Span:
-    s, e = node.start_mark, node.end_mark
-    return Span(s.line + 1, s.column + 1, e.line + 1, e.column + 1)
+# --- bytes -> text -----------------------------------------------------------------------
+
+_BOMS = ((b"\xef\xbb\xbf", "UTF-8 with a byte-order mark"), (b"\xff\xfe\x00\x00", "UTF-32"),
+         (b"\x00\x00\xfe\xff", "UTF-32"), (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16"))
+
+
+def decode(raw: bytes, cap: int) -> tuple[str | None, Finding | None]:
+    """The spec's text, or the located reason it isn't a UTF-8 spec batchgen will read."""
+    if len(raw) > cap:
+        return None, Finding(ROOT, {"detail": f"the file is larger than {cap:,} bytes, the most batchgen "
+                                              "reads; split the setup into several specs"},
+                             code="BG-014", span=Span(1, 1))
+    for bom, name in _BOMS:
+        if raw.startswith(bom):
+            return None, Finding(ROOT, {"detail": f"the file is {name}; save it as UTF-8 without a "
+                                                  "byte-order mark"}, code="BG-015", span=Span(1, 1))
+    try:
+        return raw.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        good = raw[: exc.start].decode("utf-8")
+        line = good.count("\n") + 1
+        column = len(good) - (good.rfind("\n") + 1) + 1
+        return None, Finding(ROOT, {"detail": f"byte 0x{raw[exc.start]:02x} is not UTF-8; save the file as "
+                                              "UTF-8 (this looks like another encoding, such as Latin-1 or "
+                                              "Windows-1252)"}, code="BG-015", span=Span(line, column))
+
+
+# --- text -> data ------------------------------------------------------------------------
+
+class _Stop(Exception):
+    """A limit was hit or an alias can't be resolved: the load ends with this problem."""
+
+    def __init__(self, detail: str, code: str, start, end=None):
+        super().__init__(detail)
+        self.finding = Finding(ROOT, {"detail": detail}, code=code, span=_span(start, end or start))
+
+
+_MERGE = object()  # the value of a plain `<<` key
+_MERGE_PART = -1  # pointer part of a `<<` value's sources: never a list index or a key
+_NO_KEY = object()  # a mapping waiting for its next key
+_IS_KEY = object()  # the value being built is a mapping key
+_DROP = object()  # the value being built has nowhere to go (its key was a problem)
+
+
+class _Frame:
+    """A mapping or list being built."""
+
+    __slots__ = ("seq", "value", "ptr", "dest", "start", "anchor", "nodes_at_start", "key",
+                 "first_seen", "merges")
+
+    def __init__(self, seq: bool, ptr: Pointer, dest: Any, start, anchor: str | None, nodes: int):
+        self.seq = seq
+        self.value: Any = [] if seq else {}
+        self.ptr = ptr  # children's pointers start here
+        self.dest = dest  # where the finished value goes: its pointer, _IS_KEY or _DROP
+        self.start = start
+        self.anchor = anchor
+        self.nodes_at_start = nodes
+        self.key: Any = _NO_KEY
+        self.first_seen: dict[str, int] = {}
+        self.merges: list[tuple[Pointer, Any]] = []
+
+
+def _copy(value: Any) -> Any:
+    """An alias's own copy of the anchored value (the rules and the resolver may rely on
+    entries being independent); recursion is bounded by the depth limit."""
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
+    return value
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return "an integer"
+    if isinstance(value, float):
+        return "a number"
+    return "a list or mapping"
 
 
 class _Builder:
-    def __init__(self, loader: yaml.Loader):
-        self.loader = loader
+    def __init__(self, lim: Limits):
+        self.lim = lim
         self.source = SourceMap()
         self.findings: list[Finding] = []
+        self.anchors: dict[str, tuple[Any, Pointer | None, int]] = {}  # value, pointer, node count
+        self.nodes = 0
+        self.stack: list[_Frame] = []
+        self.plain_cache: dict[str, Any] = {}
+        self.root: Any = None
 
-    def build(self, node: yaml.Node, ptr: Pointer) -> Any:
-        self.source.values.setdefault(ptr, node)
-        if isinstance(node, yaml.MappingNode):
-            if node.tag != _MAP:
-                self._bad_tag(node, ptr)
-            return self._mapping(node, ptr)
-        if isinstance(node, yaml.SequenceNode):
-            if node.tag != _SEQ:
-                self._bad_tag(node, ptr)
-            return [self.build(item, ptr / i) for i, item in enumerate(node.value)]
-        if node.tag not in _SCALAR_TAGS:
-            self._bad_tag(node, ptr)
-            return node.value
-        if node.tag == _STR or node.tag == "tag:yaml.org,2002:timestamp":
-            return node.value  # the common case, without the constructor's bookkeeping
+    def _dest(self) -> Any:
+        """Where the value starting now goes: its pointer, _IS_KEY, or _DROP."""
+        if not self.stack:
+            return ROOT
+        top = self.stack[-1]
+        if top.seq:
+            return top.ptr / len(top.value)
+        if top.key is _NO_KEY:
+            return _IS_KEY
+        if top.key is _MERGE:
+            return top.ptr / _MERGE_PART / len(top.merges)
+        if top.key is _DROP:
+            return _DROP
+        return top.ptr / top.key
+
+    def _near(self, dest: Any) -> Pointer:
+        """A pointer to report a problem of the value going to `dest` at."""
+        if isinstance(dest, Pointer):
+            return dest
+        return self.stack[-1].ptr if self.stack else ROOT
+
+    def _count(self, n: int, mark) -> None:
+        self.nodes += n
+        if self.nodes > self.lim.max_nodes:
+            raise _Stop(f"the document holds more than {self.lim.max_nodes:,} values once its aliases are "
+                        "expanded, the most batchgen reads (an alias bomb looks like this)", "BG-014", mark)
+
+    def _put(self, value: Any, dest: Any, start, end, text: str | None = None) -> None:
+        """Attach a finished value to its parent."""
+        if not self.stack:
+            self.root = value
+            return
+        top = self.stack[-1]
+        if top.seq:
+            top.value.append(value)
+        elif dest is _IS_KEY:
+            self._key(top, value, start, end, text)
+        elif top.key is _MERGE:
+            top.merges.append((dest, value))
+            top.key = _NO_KEY
+        else:
+            if top.key is not _DROP:
+                top.value[top.key] = value
+            top.key = _NO_KEY
+
+    def _key(self, top: _Frame, key: Any, start, end, text: str | None) -> None:
+        top.key = _DROP
+        if key is _MERGE:
+            top.key = _MERGE
+        elif not isinstance(key, str):
+            if isinstance(key, (dict, list)):
+                detail = "a mapping key must be a plain string, not a list or mapping"
+            else:
+                written = text if text is not None else str(key)
+                detail = f"mapping key {written!r} is read as {_kind(key)}, not a string; quote it: '{written}'"
+            self.findings.append(Finding(top.ptr, {"detail": detail}, code="BG-012", span=_span(start, end)))
+        elif key in top.first_seen:
+            self.findings.append(Finding(top.ptr / key, {"key": key, "first_line": top.first_seen[key]},
+                                         code="BG-002", at_key=True, span=_span(start, end)))
+        else:
+            top.first_seen[key] = start.line + 1
+            top.key = key
+            self.source.keys[top.ptr / key] = (start, end)
+
+    def scalar(self, ev: ScalarEvent) -> None:
+        text = ev.value
+        if len(text) > self.lim.max_value_chars:
+            raise _Stop(f"a value of {len(text):,} characters; batchgen reads values of up to "
+                        f"{self.lim.max_value_chars:,} characters (no AWS Batch request is larger than "
+                        "30 KiB)", "BG-014", ev.start_mark)
+        self._count(1, ev.start_mark)
+        dest = self._dest()
         try:
-            return self.loader.construct_object(node, deep=True)
-        except yaml.YAMLError as exc:  # e.g. !!int "abc"
-            self.findings.append(Finding(ptr, {"detail": f"cannot read value: {exc.problem}"}, code="BG-012"))
-            return node.value
+            if ev.tag is None and ev.implicit[0]:  # plain
+                if dest is _IS_KEY and text == "<<":
+                    value = _MERGE
+                else:
+                    value = self.plain_cache.get(text, _NO_KEY)
+                    if value is _NO_KEY:
+                        value = self.plain_cache[text] = _plain(text)
+                    if not isinstance(value, str) and text and isinstance(dest, Pointer):
+                        self.source.written[dest] = text
+            elif ev.tag is None or ev.tag == "!":
+                value = text  # quoted, or a block scalar
+            else:
+                value = _tagged(ev.tag, text)
+        except _NotData as exc:
+            value = text
+            code = "BG-012" if ev.tag is not None else "BG-016"
+            self.findings.append(Finding(self._near(dest), {"detail": str(exc)}, code=code,
+                                         span=_span(ev.start_mark, ev.end_mark)))
+        if isinstance(dest, Pointer):
+            self.source.values[dest] = (ev.start_mark, ev.end_mark)
+        if ev.anchor:
+            self.anchors[ev.anchor] = (value, dest if isinstance(dest, Pointer) else None, 1)
+        self._put(value, dest, ev.start_mark, ev.end_mark, text)
 
-    def _bad_tag(self, node: yaml.Node, ptr: Pointer) -> None:
-        self.findings.append(Finding(
-            ptr,
-            {"detail": f"YAML tag {node.tag} is not allowed; the spec is plain data (write the value without a tag)"},
-            code="BG-012",
-        ))
+    def start(self, ev, seq: bool) -> None:
+        if len(self.stack) >= self.lim.max_depth:
+            raise _Stop(f"the document nests deeper than {self.lim.max_depth} levels, the most batchgen reads",
+                        "BG-014", ev.start_mark)
+        self._count(1, ev.start_mark)
+        dest = self._dest()
+        if ev.tag is not None and ev.tag != "!" and ev.tag != (_SEQ if seq else _MAP):
+            self.findings.append(Finding(self._near(dest), {
+                "detail": f"YAML tag {_tag_name(ev.tag)} is not allowed; the spec is plain data (write the value without a tag)"},
+                code="BG-012", span=_span(ev.start_mark, ev.end_mark)))
+        ptr = dest if isinstance(dest, Pointer) else self._near(dest) / _MERGE_PART
+        self.stack.append(_Frame(seq, ptr, dest, ev.start_mark, ev.anchor, self.nodes))
 
-    def _mapping(self, node: yaml.MappingNode, ptr: Pointer) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        first_seen: dict[str, yaml.Node] = {}
-        merged: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            if key_node.tag == _MERGE:
-                merged.update(self._merge_sources(value_node, ptr))
-                continue
-            if not isinstance(key_node, yaml.ScalarNode):
-                self.findings.append(Finding(ptr, {"detail": "a mapping key must be a plain string, not a list or mapping"}, code="BG-012"))
-                continue
-            key = key_node.value
-            if key_node.tag != _STR:
-                self.findings.append(Finding(
-                    ptr / key,
-                    {"detail": f"mapping key {key!r} is read as a {key_node.tag.rsplit(':', 1)[-1]}, not a string; quote it: '{key}'"},
-                    code="BG-012",
-                    at_key=True,
-                ))
-            child = ptr / key
-            if key in first_seen:
-                self.findings.append(Finding(
-                    child, {"key": key, "first_line": first_seen[key].start_mark.line + 1},
-                    code="BG-002", at_key=True, span=_span(key_node),
-                ))
-                continue
-            first_seen[key] = key_node
-            self.source.keys[child] = key_node
-            out[key] = self.build(value_node, child)
-        for key, value in merged.items():
-            out.setdefault(key, value)
-        return out
+    def end(self, ev) -> None:
+        frame = self.stack.pop()
+        if frame.merges:
+            self._merge(frame)
+        if isinstance(frame.dest, Pointer):
+            self.source.values[frame.dest] = (frame.start, ev.end_mark)
+        if frame.anchor:
+            self.anchors[frame.anchor] = (frame.value, frame.dest if isinstance(frame.dest, Pointer) else None,
+                                          self.nodes - frame.nodes_at_start + 1)
+        self._put(frame.value, frame.dest, frame.start, ev.end_mark)
 
-    def _merge_sources(self, node: yaml.Node, ptr: Pointer) -> dict[str, Any]:
-        sources = node.value if isinstance(node, yaml.SequenceNode) else [node]
-        result: dict[str, Any] = {}
-        for src in sources:
-            if not isinstance(src, yaml.MappingNode):
-                self.findings.append(Finding(ptr, {"detail": "a '<<' merge key needs a mapping (or a list of mappings)"}, code="BG-012"))
-                continue
-            # Positions of merged values are those of the anchored original.
-            data = self._mapping(src, ptr)
-            for key, value in data.items():
-                result.setdefault(key, value)
-        return result
+    def _merge(self, frame: _Frame) -> None:
+        """`<<: *base` or `<<: [*a, *b]`: the keys the mapping doesn't set itself come from
+        the sources, the earlier source first."""
+        for at, src in frame.merges:
+            sources = [(at / i, s) for i, s in enumerate(src)] if isinstance(src, list) else [(at, src)]
+            for where, mapping in sources:
+                if not isinstance(mapping, dict):
+                    self.findings.append(Finding(frame.ptr, {"detail": "a '<<' merge key needs a mapping "
+                                                                       "(or a list of mappings)"},
+                                                 code="BG-012", span=_span(frame.start, frame.start)))
+                    continue
+                for key, value in mapping.items():
+                    if key not in frame.value:
+                        frame.value[key] = value
+                        self.source.aliases[frame.ptr / key] = where / key
+
+    def alias(self, ev: AliasEvent) -> None:
+        dest = self._dest()
+        found = self.anchors.get(ev.anchor)
+        if found is None:
+            inside = any(f.anchor == ev.anchor for f in self.stack)
+            raise _Stop(f"alias *{ev.anchor} refers to "
+                        + ("the value it is inside; a value cannot contain itself" if inside
+                           else "an anchor that is not defined before it"), "BG-012", ev.start_mark, ev.end_mark)
+        value, anchor_ptr, size = found
+        self._count(size, ev.start_mark)
+        if isinstance(dest, Pointer):
+            self.source.values[dest] = (ev.start_mark, ev.end_mark)
+            if anchor_ptr is not None:
+                self.source.aliases[dest] = anchor_ptr
+        self._put(_copy(value), dest, ev.start_mark, ev.end_mark)
 
 
-def load_text(text: str) -> Document:
-    loader = _SpecLoader(text)
+def _tab_hint(text: str, line: int, column: int) -> str | None:
+    lines = text.split("\n")
+    if 0 <= line < len(lines):
+        row = lines[line]
+        if "\t" in row[: column + 1] and not row[: row.index("\t")].strip():
+            return (f"line {line + 1} is indented with a tab; YAML indents with spaces only "
+                    "(replace the tab with spaces)")
+    return None
+
+
+def load_text(text: str, lim: Limits | None = None) -> Document:
+    lim = lim or limits()
+    builder = _Builder(lim)
+    parser = _Parser(text)
+    handlers = {
+        ScalarEvent: builder.scalar,
+        AliasEvent: builder.alias,
+        SequenceEndEvent: builder.end,
+        MappingEndEvent: builder.end,
+    }
     try:
-        node = loader.get_single_node()
-        if node is None:
-            return Document({}, SourceMap(), [])
-        builder = _Builder(loader)
-        data = builder.build(node, ROOT)
-        return Document(data, builder.source, builder.findings)
+        get = parser.get_event
+        get()  # StreamStartEvent
+        if isinstance(parser.peek_event(), StreamEndEvent):
+            return Document(None, builder.source, [])
+        get()  # DocumentStartEvent
+        while True:
+            ev = get()
+            kind = type(ev)
+            if kind is MappingStartEvent:
+                builder.start(ev, False)
+            elif kind is SequenceStartEvent:
+                builder.start(ev, True)
+            elif kind is DocumentEndEvent:
+                break
+            else:
+                handlers[kind](ev)
+        ev = get()
+        if isinstance(ev, DocumentStartEvent):
+            raise _Stop("the file holds more than one YAML document (a second '---'); a spec is one document",
+                        "BG-001", ev.start_mark)
+        return Document(builder.root, builder.source, builder.findings)
+    except _Stop as stop:
+        return Document(None, builder.source, builder.findings, fatal=stop.finding)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        span = Span(mark.line + 1, mark.column + 1) if mark else Span(1, 1)
+        line, column = (mark.line, mark.column) if mark else (0, 0)
         detail = exc.problem or str(exc)
         if exc.context:
             detail = f"{exc.context}: {detail}" if exc.problem else exc.context
-        return Document(None, SourceMap(), [], syntax_error=(detail, span))
+        detail = _tab_hint(text, line, column) or detail
+        return Document(None, builder.source, builder.findings,
+                        fatal=Finding(ROOT, {"detail": detail}, code="BG-001", span=Span(line + 1, column + 1)))
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow in a file
         before = text[: exc.position]
         code = exc.character if isinstance(exc.character, int) else ord(exc.character)
         span = Span(before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1)
-        return Document(None, SourceMap(), [], syntax_error=(
-            f"character #x{code:04x} is not allowed in YAML; "
-            "write it as an escape inside double quotes", span))
+        return Document(None, builder.source, builder.findings, fatal=Finding(ROOT, {
+            "detail": f"character #x{code:04x} is not allowed in YAML; write it as an escape inside double quotes"},
+            code="BG-001", span=span))
     except yaml.YAMLError as exc:
-        return Document(None, SourceMap(), [], syntax_error=(str(exc), Span(1, 1)))
+        return Document(None, builder.source, builder.findings,
+                        fatal=Finding(ROOT, {"detail": str(exc)}, code="BG-001", span=Span(1, 1)))
     finally:
-        loader.dispose()
+        parser.dispose()

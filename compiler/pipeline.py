@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .catalog import Catalog, load_catalog
-from .load import Document, load_text
-from .problems import Finding, Problem, Severity, Span
+from .load import Document, SourceMap, load_text
+from .problems import ROOT, Finding, Problem, Severity, Span
 from .validate import validate
 
 
@@ -36,30 +36,44 @@ def to_problem(f: Finding, doc: Document, file: str, catalog: Catalog) -> Proble
     return Problem(code=c.id, severity=c.severity, message=message, file=file, span=span, pointer=f.pointer)
 
 
+LOADER_CODES = frozenset(("BG-012", "BG-016"))
+
+
 def check_text(text: str, file: str) -> tuple[list[Problem], Document]:
     """Load and validate: every problem of the spec, sorted by position."""
     catalog = load_catalog()
     doc = load_text(text)
-    if doc.syntax_error:
-        detail, span = doc.syntax_error
-        msg, _ = catalog["BG-001"].render({"detail": detail})
-        return [Problem("BG-001", Severity.ERROR, msg, file, span)], doc
+    if doc.fatal:
+        return [to_problem(doc.fatal, doc, file, catalog)], doc
     findings = list(doc.findings)
-    if doc.data is None or doc.data == {}:
-        findings.extend(validate({}))
+    if doc.empty:
+        findings.append(Finding(ROOT, {"where": "the spec", "expected": "a mapping", "found": "empty",
+                                       "hint": "; it starts with `batchgen: 1`"}, code="BG-004"))
     else:
-        findings.extend(validate(doc.data))
+        # A value the loader already rejected (a tag, `0755`) gets no second problem.
+        rejected = {f.pointer for f in doc.findings if f.code in LOADER_CODES}
+        findings.extend(f for f in validate(doc.data, written=doc.source.text) if f.at_key or f.pointer not in rejected)
     problems = sorted({to_problem(f, doc, file, catalog) for f in findings}, key=Problem.sort_key)
     return problems, doc
 
 
 def read_spec(path: str) -> tuple[str | None, Problem | None]:
+    """The spec's text, or the problem: BG-008 when it can't be read (exit 2), BG-014/015
+    when its bytes are too many or not UTF-8 (exit 1)."""
+    from .load import decode, limits
+
+    cap = limits().max_bytes
     try:
-        return Path(path).read_text(encoding="utf-8"), None
-    except (OSError, UnicodeDecodeError) as exc:
-        detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        msg, _ = load_catalog()["BG-008"].render({"detail": detail})
+        with open(path, "rb") as fh:
+            raw = fh.read(cap + 1)  # never more: a spec path may name a device or a huge file
+    except OSError as exc:
+        msg, _ = load_catalog()["BG-008"].render({"detail": exc.strerror or str(exc)})
         return None, Problem("BG-008", Severity.ERROR, msg, path, Span(1, 1))
+    text, finding = decode(raw, cap)
+    if finding:
+        catalog = load_catalog()
+        return None, to_problem(finding, Document(None, SourceMap(), []), path, catalog)
+    return text, None
 
 
 @contextlib.contextmanager
@@ -84,7 +98,7 @@ def compile_spec(path: str, emit: bool = True) -> Result:
 def _compile(path: str, emit: bool) -> Result:
     text, problem = read_spec(path)
     if problem:
-        return Result([problem], io_error=True)
+        return Result([problem], io_error=problem.code == "BG-008")
     return compile_text(text, path, emit)
 
 
@@ -95,7 +109,8 @@ def compile_text(text: str, path: str, emit: bool = True) -> Result:
     if any(p.severity is Severity.ERROR for p in problems) or not emit:
         return Result(problems)
     from .emit import emit_all
+    from .output import with_manifest
     from .resolve import resolve
 
     model = resolve(doc.data)
-    return Result(problems, emit_all(model, Path(path).name))
+    return Result(problems, with_manifest(emit_all(model, Path(path).name)))  # + OUT's manifest

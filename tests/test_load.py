@@ -40,11 +40,10 @@ def test_non_string_keys_and_tags_are_problems():
 
 
 def test_syntax_error_has_a_position():
-    doc = load_text("a: [1, 2\nb: 3\n")
-    detail, span = doc.syntax_error
-    assert span.line >= 2 and "flow sequence" in detail
+    fatal = load_text("a: [1, 2\nb: 3\n").fatal
+    assert fatal.code == "BG-001" and fatal.span.line >= 2 and "flow sequence" in fatal.values["detail"]
 
 
 def test_control_character_is_located():
-    detail, span = load_text("a: 1\nb: x\x7fy\n").syntax_error
-    assert _at(span) == (2, 5) and "#x007f" in detail
+    fatal = load_text("a: 1\nb: x\x7fy\n").fatal
+    assert _at(fatal.span) == (2, 5) and "#x007f" in fatal.values["detail"]

@@ -5,9 +5,9 @@ explicitly (no discovery by reflection): each module below exports `RULES`.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
-from ..problems import Finding
+from ..problems import Finding, Pointer
 from . import schema
 from .context import Context, Rule
 from . import ac, ce, ev, iam, jd, jdv, jq, output, refs, sj, xr
@@ -27,11 +27,13 @@ ALL_RULES: tuple[Rule, ...] = (
 )
 
 
-def validate(data: Any, rules: tuple[Rule, ...] = ALL_RULES) -> list[Finding]:
-    """Every finding for `data`: schema findings, then every rule's."""
+def validate(data: Any, rules: tuple[Rule, ...] = ALL_RULES,
+             written: Callable[[Pointer], str | None] | None = None) -> list[Finding]:
+    """Every finding for `data`: schema findings, then every rule's. `written(pointer)` is
+    how a plain scalar read as a number, boolean or null was written (for "quote it" hints)."""
     quotas = data.get("quotas") if isinstance(data, dict) and isinstance(data.get("quotas"), dict) else {}
     quotas = {k: v for k, v in quotas.items() if isinstance(v, int) and not isinstance(v, bool)}
-    findings, broken = schema.check(data, quotas)
+    findings, broken = schema.check(data, quotas, written)
     if not isinstance(data, dict):
         return findings
     ctx = Context(data, broken, quotas)

@@ -13,7 +13,7 @@ import copy
 import difflib
 import functools
 import json
-from typing import Any, Iterator, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
 import jsonschema
 
@@ -24,6 +24,9 @@ _JSON_TYPE_NAMES = {
     "object": "a mapping", "array": "a list", "string": "a string", "integer": "an integer",
     "number": "a number", "boolean": "true or false", "null": "null",
 }
+
+
+_YAML11_BOOLEANS = frozenset(("y", "yes", "n", "no", "on", "off"))
 
 
 def _type_of(value: Any) -> str:
@@ -42,13 +45,25 @@ def _type_of(value: Any) -> str:
     return "null"
 
 
+def _is_integer(checker, instance: Any) -> bool:
+    # JSON Schema counts 1000.0 as an integer; an AWS API field typed Integer does not,
+    # and the value would reach the output as "1000.0".
+    return isinstance(instance, int) and not isinstance(instance, bool)
+
+
+_Validator = jsonschema.validators.extend(
+    jsonschema.Draft202012Validator,
+    type_checker=jsonschema.Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_integer),
+)
+
+
 @functools.lru_cache(maxsize=1)
 def load_schema() -> dict:
     return json.loads(schema_text())
 
 
 @functools.lru_cache(maxsize=8)
-def _validator(quota_items: tuple[tuple[str, int], ...]) -> jsonschema.Draft202012Validator:
+def _validator(quota_items: tuple[tuple[str, int], ...]) -> jsonschema.protocols.Validator:
     schema = load_schema()
     if quota_items:
         schema = copy.deepcopy(schema)
@@ -57,7 +72,7 @@ def _validator(quota_items: tuple[tuple[str, int], ...]) -> jsonschema.Draft2020
             name = node.get("x-quota")
             if name in quotas and "maxItems" in node:
                 node["maxItems"] = quotas[name]
-    return jsonschema.Draft202012Validator(schema)
+    return _Validator(schema)
 
 
 def _walk(node: Any) -> Iterator[dict]:
@@ -90,13 +105,14 @@ def _entry_of(path: Pointer) -> Pointer | None:
     return None
 
 
-def check(data: Any, quotas: Mapping[str, int] | None = None) -> tuple[list[Finding], set[Pointer]]:
+def check(data: Any, quotas: Mapping[str, int] | None = None,
+          written: Callable[[Pointer], str | None] | None = None) -> tuple[list[Finding], set[Pointer]]:
     """All schema findings, and the set of entries (('jobs', 3), ...) that failed the schema."""
     validator = _validator(tuple(sorted((quotas or {}).items())))
     findings: list[Finding] = []
     broken: set[Pointer] = set()
     for error in validator.iter_errors(data):
-        for f in _findings(error, quotas or {}):
+        for f in _findings(error, quotas or {}, written or _not_written):
             findings.append(f)
             entry = _entry_of(f.pointer)
             if entry is not None:
@@ -111,7 +127,12 @@ def _constraint_id(error: jsonschema.ValidationError) -> str | None:
     return None
 
 
-def _findings(error: jsonschema.ValidationError, quotas: Mapping[str, int]) -> Iterator[Finding]:
+def _not_written(pointer: Pointer) -> None:
+    return None
+
+
+def _findings(error: jsonschema.ValidationError, quotas: Mapping[str, int],
+              written: Callable[[Pointer], str | None]) -> Iterator[Finding]:
     path = Pointer(error.absolute_path)
     where = path.dotted() or "the spec"
     kw, value, instance, schema = error.validator, error.validator_value, error.instance, error.schema
@@ -119,7 +140,7 @@ def _findings(error: jsonschema.ValidationError, quotas: Mapping[str, int]) -> I
 
     if kw in ("anyOf", "oneOf") and error.context:
         best = jsonschema.exceptions.best_match(error.context)
-        yield from _findings(best, quotas)
+        yield from _findings(best, quotas, written)
         return
 
     if kw == "additionalProperties" and isinstance(instance, dict):
@@ -142,8 +163,15 @@ def _findings(error: jsonschema.ValidationError, quotas: Mapping[str, int]) -> I
         expected = value if isinstance(value, list) else [value]
         found = _type_of(instance)
         hint = ""
-        if "string" in expected and found in ("integer", "number", "boolean"):
-            hint = f"; quote it: \"{_yaml_scalar(instance)}\""
+        if "string" in expected and found in ("integer", "number", "boolean", "null"):
+            text = written(path)
+            if text is not None or found != "null":
+                hint = f"; quote it: \"{text if text is not None else _yaml_scalar(instance)}\""
+        elif "integer" in expected and found == "number" and float(instance).is_integer():
+            hint = f"; write {int(instance)}"
+        elif "boolean" in expected and isinstance(instance, str) and instance.lower() in _YAML11_BOOLEANS:
+            hint = (f"; batchgen reads YAML 1.2, where '{instance}' is text and only true and false are "
+                    f"booleans: write {'true' if instance.lower() in ('y', 'yes', 'on') else 'false'}")
         elif "array" in expected and found != "array":
             hint = "; write it as a list, e.g. [" + (json.dumps(instance) if found != "object" else "...") + "]"
         yield Finding(path, {"where": where, "expected": " or ".join(_JSON_TYPE_NAMES[t] for t in expected),
