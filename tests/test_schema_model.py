@@ -597,3 +597,27 @@ VALID = [
 @pytest.mark.parametrize("case, path, value", VALID, ids=[c[0] for c in VALID])
 def test_valid_variants_pass(validator, case, path, value):
     assert findings(validator, edit(path, value)) == set(), case
+
+
+def test_inlining_the_references_changes_no_error():
+    """validate/schema.py validates against the schema with its $refs inlined (for speed):
+    on every rule case and example it finds exactly the errors the schema as written does."""
+    from compiler.load import load_text
+    from compiler.validate import schema as vschema
+
+    as_written = vschema._Validator(vschema.load_schema())
+    inlined = vschema._validator(())
+    root = Path(__file__).resolve().parent
+    specs = sorted((root / "rules" / "cases").glob("*/*.yaml")) + sorted((root.parent / "specs").glob("*.yaml"))
+    compared = 0
+    for spec in specs:
+        data = load_text(spec.read_text(encoding="utf-8")).data
+        if data is None:
+            continue
+
+        def errors(validator):
+            return sorted((tuple(map(str, e.absolute_path)), e.validator, e.message) for e in validator.iter_errors(data))
+
+        assert errors(inlined) == errors(as_written), spec
+        compared += 1
+    assert compared > 500

@@ -20,16 +20,21 @@ class Context:
     broken: set[Pointer]
     quotas: Mapping[str, int] = field(default_factory=dict)
     _index: dict[str, dict[str, tuple[Pointer, dict]]] = field(default_factory=dict, init=False)
+    _entries: dict[str, list[tuple[Pointer, dict]]] = field(default_factory=dict, init=False)
 
-    def entries(self, section: str) -> Iterator[tuple[Pointer, dict]]:
-        """(pointer, entry) for every entry of `section` that passed the schema."""
-        items = section_items(self.data, section)
-        if not isinstance(items, list):
-            return
-        for i, entry in enumerate(items):
-            ptr = Pointer((*section_path(section), i))
-            if ptr not in self.broken and isinstance(entry, dict):
-                yield ptr, entry
+    def entries(self, section: str) -> list[tuple[Pointer, dict]]:
+        """(pointer, entry) for every entry of `section` that passed the schema. Worked out
+        once per section: some 150 rules ask, and a large spec has thousands of entries."""
+        found = self._entries.get(section)
+        if found is None:
+            found = self._entries[section] = []
+            items = section_items(self.data, section)
+            if isinstance(items, list):
+                for i, entry in enumerate(items):
+                    ptr = Pointer((*section_path(section), i))
+                    if ptr not in self.broken and isinstance(entry, dict):
+                        found.append((ptr, entry))
+        return found
 
     def all_entries(self, section: str) -> Iterator[tuple[Pointer, dict]]:
         """Every mapping entry of `section`, schema-valid or not: for rules that check one
