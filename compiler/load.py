@@ -18,7 +18,6 @@ The spec arrives in pull requests from anyone, so reading it is defensive:
 """
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,6 +27,7 @@ from yaml.events import (AliasEvent, DocumentEndEvent, DocumentStartEvent, Mappi
                          MappingStartEvent, ScalarEvent, SequenceEndEvent, SequenceStartEvent,
                          StreamEndEvent)
 
+from .language import copy_data
 from .problems import Finding, Pointer, ROOT, Span
 
 _Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # only its parser is used
@@ -261,16 +261,6 @@ class _Frame:
         self.merges: list[tuple[Pointer, Any]] = []
 
 
-def _copy(value: Any) -> Any:
-    """An alias's own copy of the anchored value (the rules and the resolver may rely on
-    entries being independent); recursion is bounded by the depth limit."""
-    if isinstance(value, dict):
-        return {k: _copy(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_copy(v) for v in value]
-    return value
-
-
 def _kind(value: Any) -> str:
     if value is None:
         return "null"
@@ -445,7 +435,7 @@ class _Builder:
             self.source.values[dest] = (ev.start_mark, ev.end_mark)
             if anchor_ptr is not None:
                 self.source.aliases[dest] = anchor_ptr
-        self._put(_copy(value), dest, ev.start_mark, ev.end_mark)
+        self._put(copy_data(value), dest, ev.start_mark, ev.end_mark)
 
 
 def _tab_hint(text: str, line: int, column: int) -> str | None:

@@ -6,11 +6,10 @@ no JSON files: emitters decide how a Ref is written.
 """
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 from typing import Any
 
-from .language import REFERENCES, SECTIONS, default_tags, is_arn, partition_for, split_revision, walk_path
+from .language import REFERENCES, SECTIONS, copy_data, default_tags, is_arn, partition_for, split_revision, walk_path
 from .naming import generated_role_name, tf_label
 
 FARGATE_TYPES = ("FARGATE", "FARGATE_SPOT")
@@ -261,7 +260,7 @@ def resolve(spec: dict) -> Model:
     def resources(section: str) -> list[Resource]:
         out = []
         for entry in spec.get(section) or []:
-            body = copy.deepcopy(entry)
+            body = copy_data(entry)
             _link(section, body)
             name = entry[SECTIONS[section]]
             out.append(Resource(section, name, tf_label(name), body))
