@@ -53,12 +53,18 @@ def _parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser("compile", help="validate SPEC and write OUT/terraform and OUT/cli",
                        description="Validate SPEC; if it has no errors, write OUT/terraform/*.tf, "
-                                   "OUT/cli/<service>/<command>/<name>.json and OUT/cli/deploy.sh. "
-                                   "A spec with errors writes nothing and leaves OUT untouched.")
+                                   "OUT/cli/<service>/<command>/<name>.json, OUT/cli/deploy.sh and the "
+                                   "list of them, OUT/batchgen.manifest.json. "
+                                   "A spec with errors writes nothing and leaves OUT untouched. OUT is "
+                                   "replaced as a whole; an OUT holding files batchgen did not write, or "
+                                   "edited since, is refused (see --force).")
     c.add_argument("spec", metavar="SPEC", help="the YAML spec")
     c.add_argument("-o", "--out", metavar="OUT", default="out", help="output directory (default: out)")
     c.add_argument("--check", action="store_true",
                    help="write nothing; exit 1 if OUT differs from what would be written (for CI)")
+    c.add_argument("--force", action="store_true",
+                   help="replace OUT even if it holds files batchgen did not write or files edited "
+                        "since (they are deleted; Terraform's working files are still kept)")
     diag_options(c)
 
     v = sub.add_parser("validate", help="check SPEC and report every problem; write nothing")
@@ -130,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_ERRORS
         return EXIT_OK
     try:
-        write_tree(out, result.files)
+        write_tree(out, result.files, force=args.force)
     except OutputError as exc:
         sys.stderr.write(f"batchgen: {exc}\n")
         return EXIT_USAGE

@@ -1,89 +1,284 @@
 """Write the compiled tree all at once or not at all; compare it with what is on disk.
 
-Only `terraform/` and `cli/` under OUT belong to batchgen. Terraform's own working files
-in OUT/terraform (`.terraform/`, `.terraform.lock.hcl`, state files) are carried over on
-every write and ignored by --check, so `terraform init` there survives a recompile.
+Every write leaves OUT/batchgen.manifest.json, which lists each file batchgen wrote with
+its sha256 (`with_manifest` adds it to the compiled files, so --check covers it too).
+An existing OUT is replaced only when it is empty, or holds exactly what its manifest
+lists, unedited; anything else is refused unless `force`, so a mistyped -o can't wipe
+someone's directory. Terraform's own working files in OUT/terraform (`.terraform/`,
+`.terraform.lock.hcl`, state files) are exempt: they are carried over on every write and
+ignored by --check, so `terraform init` there survives a recompile.
+
+Symlinks inside OUT are never followed: one counts as a file batchgen did not write, and
+replacing OUT removes the link, not what it points to. OUT itself is resolved first (a
+symlink named by -o stands for its target directory).
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
+import stat
 import tempfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 
-MANAGED_TOP = ("terraform", "cli")
+MANIFEST = "batchgen.manifest.json"
+MANIFEST_FORMAT = "batchgen-manifest"
+MANIFEST_VERSION = 1
+_MANIFEST_MAX_BYTES = 64 << 20
+_LISTED = 5  # names an error message shows before "(n more)"
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
 class OutputError(Exception):
-    """OUT can't be written (I/O, or it holds files batchgen didn't write)."""
+    """OUT can't be written (I/O, an unsafe path, or it holds files batchgen didn't write)."""
 
 
-def _is_terraform_working_file(rel: Path) -> bool:
-    return len(rel.parts) >= 2 and rel.parts[0] == "terraform" and (
-        rel.parts[1].startswith(".terraform") or rel.parts[1].startswith("terraform.tfstate")
-    )
+# -- the manifest --------------------------------------------------------------------------
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
-def _existing_files(out: Path) -> dict[str, Path]:
-    files = {}
-    for path in sorted(out.rglob("*")):
-        rel = path.relative_to(out)
-        if path.is_file() and not _is_terraform_working_file(rel):
-            files[rel.as_posix()] = path
-    return files
+def with_manifest(files: dict[str, str]) -> dict[str, str]:
+    """`files` (relative path -> text) and the manifest listing them, sorted by path: the
+    complete tree batchgen writes to OUT. A manifest already in `files` is made afresh."""
+    listed = {rel: _sha256(text.encode("utf-8")) for rel, text in sorted(files.items()) if rel != MANIFEST}
+    manifest = {"format": MANIFEST_FORMAT, "version": MANIFEST_VERSION, "hash": "sha256", "files": listed}
+    tree = {rel: files[rel] for rel in listed}
+    tree[MANIFEST] = json.dumps(manifest, indent=2) + "\n"
+    return dict(sorted(tree.items()))
 
 
-def _check_foreign(out: Path) -> None:
-    foreign = [p.name for p in out.iterdir() if p.name not in MANAGED_TOP]
+def _read_manifest(path: str) -> tuple[dict[str, str] | None, str]:
+    """The files a manifest on disk lists (path -> sha256), or None and why it isn't one."""
+    try:
+        data = _read_bytes(path, limit=_MANIFEST_MAX_BYTES)
+    except OSError as exc:
+        return None, exc.strerror or str(exc)
+    if data is None:
+        return None, "too large"
+    try:
+        doc = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return None, "not JSON"
+    if not isinstance(doc, dict) or doc.get("format") != MANIFEST_FORMAT:
+        return None, f"no \"format\": \"{MANIFEST_FORMAT}\""
+    if doc.get("version") != MANIFEST_VERSION or doc.get("hash") != "sha256":
+        return None, f"version {doc.get('version')!r}, this batchgen reads version {MANIFEST_VERSION}"
+    files = doc.get("files")
+    if not isinstance(files, dict) or not all(
+            isinstance(rel, str) and _name_problem(rel) is None and rel != MANIFEST
+            and isinstance(h, str) and len(h) == 64 for rel, h in files.items()):
+        return None, "its file list is malformed"
+    return files, ""
+
+
+# -- paths ---------------------------------------------------------------------------------
+
+def _name_problem(rel: str) -> str | None:
+    """Why `rel` can't name a file inside OUT, or None. A safety net: spec names are
+    validated by the schema's patterns long before they become file names."""
+    if not isinstance(rel, str) or not rel:
+        return "an empty path"
+    if "\0" in rel or "\\" in rel:
+        return "a NUL or a backslash in the path"
+    if PurePosixPath(rel).is_absolute() or PureWindowsPath(rel).drive or PureWindowsPath(rel).root:
+        return "an absolute path"
+    if any(part in ("", ".", "..") for part in rel.split("/")):
+        return "an empty, '.' or '..' part in the path"
+    return None
+
+
+def _inside(root: str, path: str) -> bool:
+    return os.path.commonpath([root, path]) == root and path != root
+
+
+def _is_terraform_working_name(name: str) -> bool:
+    """Terraform's own files directly in OUT/terraform: `.terraform/`, `.terraform.lock.hcl`,
+    `.terraform.tfstate.lock.info`, `terraform.tfstate`, `terraform.tfstate.backup`."""
+    return name.startswith(".terraform") or name.startswith("terraform.tfstate")
+
+
+def _scan(root: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """What OUT holds, without following any symlink: its regular files (relative path ->
+    path) and everything else that isn't a directory (relative path -> "symlink" or
+    "special file"). Terraform's working files are left out; empty directories hold nothing."""
+    regular: dict[str, str] = {}
+    odd: dict[str, str] = {}
+    stack = [("", str(root))]
+    while stack:
+        prefix, directory = stack.pop()
+        with os.scandir(directory) as entries:
+            for entry in entries:
+                rel = prefix + entry.name
+                if prefix == "terraform/" and _is_terraform_working_name(entry.name):
+                    continue
+                if entry.is_symlink():
+                    odd[rel] = "symlink"
+                elif entry.is_dir(follow_symlinks=False):
+                    stack.append((rel + "/", entry.path))
+                elif entry.is_file(follow_symlinks=False):
+                    regular[rel] = entry.path
+                else:
+                    odd[rel] = "special file"
+    return regular, odd
+
+
+def _read_bytes(path: str, limit: int | None = None) -> bytes | None:
+    """The bytes of the regular file at `path`, never through a symlink (None: over `limit`)."""
+    fd = os.open(path, os.O_RDONLY | _NOFOLLOW)
+    with os.fdopen(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+            raise OSError(f"{path} is not a regular file")
+        data = fh.read() if limit is None else fh.read(limit + 1)
+    return None if limit is not None and len(data) > limit else data
+
+
+def _names(rels: list[str], odd: dict[str, str]) -> str:
+    shown = [f"{rel} ({odd[rel]})" if rel in odd else rel for rel in rels[:_LISTED]]
+    more = f", ... ({len(rels) - _LISTED} more)" if len(rels) > _LISTED else ""
+    return ", ".join(shown) + more
+
+
+# -- refusing --------------------------------------------------------------------------------
+
+def _refusal(out: Path, root: Path) -> str | None:
+    """Why the existing directory OUT must not be replaced without --force, or None."""
+    regular, odd = _scan(root)
+    if not regular and not odd:
+        return None
+    manifest = regular.pop(MANIFEST, None)
+    if manifest is None:
+        rels = sorted([*regular, *odd])
+        return (f"{out} holds files batchgen did not write: {_names(rels, odd)}; "
+                "choose another -o, or pass --force to replace it")
+    listed, why = _read_manifest(manifest)
+    if listed is None:
+        return (f"{out / MANIFEST} is not a manifest batchgen wrote ({why}); "
+                "choose another -o, or pass --force to replace it")
+    foreign = sorted([*(rel for rel in regular if rel not in listed), *odd])
+    edited = sorted(rel for rel, path in regular.items()
+                    if rel in listed and _sha256(_read_bytes(path) or b"") != listed[rel])
+    problems = []
     if foreign:
-        raise OutputError(
-            f"{out} holds {', '.join(sorted(foreign))}, which batchgen did not write; "
-            "choose an empty or batchgen-only output directory with -o"
-        )
+        problems.append(f"files batchgen did not write: {_names(foreign, odd)}")
+    if edited:
+        problems.append(f"files edited since batchgen wrote them: {_names(edited, odd)}")
+    if not problems:
+        return None
+    return (f"{out} holds {'; and '.join(problems)}; replacing it would lose them: move them "
+            "out of it (make edits in the spec), or pass --force to replace it")
 
+
+# -- comparing and writing -------------------------------------------------------------------
 
 def differences(out: Path, files: dict[str, str]) -> list[str]:
-    """Relative paths that --check would report: changed, missing, or not written any more."""
-    if not out.exists():
-        return sorted(files)
-    existing = _existing_files(out)
-    diff = []
-    for rel, text in files.items():
-        path = existing.get(rel)
-        if path is None or path.read_bytes() != text.encode("utf-8"):
-            diff.append(rel)
-    diff.extend(rel for rel in existing if rel not in files)
+    """Relative paths that --check would report: changed, missing, not written any more, or
+    not batchgen's (a symlink, a file it didn't write). Reads no symlink."""
+    tree = with_manifest(files)
+    root = out.resolve()
+    if not root.is_dir():
+        return sorted(tree)
+    try:
+        regular, odd = _scan(root)
+        diff = {rel for rel, text in tree.items()
+                if rel not in regular or _read_bytes(regular[rel]) != text.encode("utf-8")}
+    except OSError as exc:
+        raise OutputError(f"cannot read {out}: {exc.strerror or exc}") from exc
+    diff.update(rel for rel in regular if rel not in tree)
+    diff.update(odd)
     return sorted(diff)
 
 
-def write_tree(out: Path, files: dict[str, str]) -> None:
-    out = out.resolve()
-    if out.exists():
-        if not out.is_dir():
-            raise OutputError(f"{out} exists and is not a directory")
-        _check_foreign(out)
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def write_tree(out: Path, files: dict[str, str], force: bool = False) -> None:
+    """Replace OUT with `files` and their manifest, all at once, or raise OutputError and
+    change nothing. An existing OUT holding anything but batchgen's unedited output (and
+    Terraform's working files) is refused unless `force`."""
+    tree = with_manifest(files)
+    for rel in tree:
+        problem = _name_problem(rel)
+        if problem:
+            raise OutputError(f"refusing to write {rel!r} under {out}: {problem}")
+    root = out.resolve()
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-        for rel, text in sorted(files.items()):
-            path = tmp / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with open(path, "w", encoding="utf-8", newline="\n") as fh:
-                fh.write(text)
-            if rel.endswith(".sh"):
-                path.chmod(0o755)
-        backup = None
-        if out.exists():
-            tf = out / "terraform"
-            if tf.is_dir():
-                for item in tf.iterdir():
-                    if _is_terraform_working_file(item.relative_to(out)):
-                        (tmp / "terraform").mkdir(exist_ok=True)
-                        os.replace(item, tmp / "terraform" / item.name)
-            backup = out.parent / (tmp.name + ".old")
-            os.replace(out, backup)
-        os.replace(tmp, out)
-        if backup is not None:
-            shutil.rmtree(backup)
+        st = os.lstat(root)
+    except FileNotFoundError:
+        st = None
     except OSError as exc:
         raise OutputError(f"cannot write {out}: {exc.strerror or exc}") from exc
+    if st is not None:
+        if not stat.S_ISDIR(st.st_mode):
+            raise OutputError(f"{out} exists and is not a directory; choose another -o")
+        if not force:
+            try:
+                refusal = _refusal(out, root)
+            except OSError as exc:
+                raise OutputError(f"cannot read {out}: {exc.strerror or exc}") from exc
+            if refusal:
+                raise OutputError(refusal)
+
+    try:
+        root.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{root.name}.", dir=root.parent))
+    except OSError as exc:
+        raise OutputError(f"cannot write {out}: {exc.strerror or exc}") from exc
+    moved: list[tuple[str, Path]] = []  # Terraform's working files, carried from OUT into tmp
+    backup: Path | None = None
+    try:
+        os.chmod(tmp, stat.S_IMODE(st.st_mode) if st is not None else 0o777 & ~_umask())
+        real_tmp = os.path.realpath(tmp)
+        for rel, text in tree.items():
+            path = tmp.joinpath(*rel.split("/"))
+            if not _inside(real_tmp, os.path.normpath(os.path.join(real_tmp, rel))):
+                raise OutputError(f"refusing to write {rel!r}: it would land outside {out}")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if not _inside(real_tmp, os.path.join(os.path.realpath(path.parent), path.name)):
+                raise OutputError(f"refusing to write {rel!r}: it would land outside {out}")
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o666)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(text.encode("utf-8"))
+            if rel.endswith(".sh"):
+                path.chmod(0o755)
+        if st is not None:
+            tf = root / "terraform"
+            if tf.is_dir() and not tf.is_symlink():
+                for entry in sorted(os.scandir(tf), key=lambda e: e.name):
+                    if _is_terraform_working_name(entry.name):
+                        (tmp / "terraform").mkdir(exist_ok=True)
+                        os.replace(entry.path, tmp / "terraform" / entry.name)
+                        moved.append((entry.path, tmp / "terraform" / entry.name))
+            backup = root.parent / (tmp.name + ".old")
+            os.replace(root, backup)
+        os.replace(tmp, root)
+    except (OSError, OutputError) as exc:
+        kept = _roll_back(root, tmp, backup, moved)
+        if isinstance(exc, OutputError):
+            raise
+        note = f"; Terraform's working files are left in {tmp}" if kept else ""
+        raise OutputError(f"cannot write {out}: {exc.strerror or exc}{note}") from exc
+    if backup is not None:
+        try:
+            shutil.rmtree(backup)  # removes symlinks as links: their targets are untouched
+        except OSError as exc:
+            raise OutputError(f"wrote {out}, but cannot remove its old copy {backup}: "
+                              f"{exc.strerror or exc}") from exc
+
+
+def _roll_back(root: Path, tmp: Path, backup: Path | None, moved: list[tuple[str, Path]]) -> bool:
+    """Put OUT back as it was after a failed write; True if working files stay in `tmp`."""
+    try:
+        if backup is not None and not os.path.lexists(root):
+            os.replace(backup, root)
+        for src, dst in reversed(moved):
+            os.replace(dst, src)
+    except OSError:
+        return True
+    shutil.rmtree(tmp, ignore_errors=True)
+    return False

@@ -1,25 +1,37 @@
-"""The writer: all or nothing, Terraform's working files survive, foreign folders are refused."""
+"""The writer: all or nothing, Terraform's working files survive, foreign folders are refused.
+
+tests/test_safe_writes.py has the manifest, the refusals, --force, symlinks and unsafe paths.
+"""
 from __future__ import annotations
 
 from .helpers import run, tree, write_spec
 from .test_diagnostics import BASE
 
 
+GONE_JOB = """\
+  - jobName: gone
+    jobQueue: queue-one
+    jobDefinition: jd-one
+"""
+
+
 def test_recompile_keeps_terraform_working_files_and_drops_stale_output(tmp_path):
-    spec = write_spec(tmp_path, BASE)
+    spec = write_spec(tmp_path, BASE + GONE_JOB)
     out = tmp_path / "out"
     assert run("compile", spec, "-o", out).code == 0
+    assert (out / "cli" / "batch" / "submit-job" / "gone.json").is_file()
     (out / "terraform" / ".terraform.lock.hcl").write_text("# lock\n")
     (out / "terraform" / ".terraform").mkdir()
     (out / "terraform" / "terraform.tfstate").write_text("{}")
-    (out / "cli" / "batch" / "submit-job" / "gone.json").write_text("{}")  # no longer in the spec
 
+    spec = write_spec(tmp_path, BASE)  # the job is no longer in the spec
     assert run("compile", spec, "-o", out).code == 0
 
     files = tree(out)
     assert "terraform/.terraform.lock.hcl" in files and "terraform/terraform.tfstate" in files
     assert (out / "terraform" / ".terraform").is_dir()
     assert "cli/batch/submit-job/gone.json" not in files
+    assert "gone.json" not in files["batchgen.manifest.json"].decode()
     assert run("compile", spec, "-o", out, "--check").code == 0  # working files don't count as stale
 
 

@@ -95,8 +95,10 @@ def scan(tmp_path_factory) -> Scan:
     warnings[CANARY] = {w.code for w in compile_to(canary, tree / CANARY).warnings}
     for spec_dir in tree.iterdir():  # only the Terraform: cli/ holds JSON checkov would read as CloudFormation
         for other in spec_dir.iterdir():
-            if other.name != "terraform":
+            if other.is_dir() and other.name != "terraform":
                 shutil.rmtree(other)
+            elif other.is_file():  # batchgen.manifest.json
+                other.unlink()
     home = work / "home"
     env = tool_env(home, BC_SKIP_MAPPING="TRUE", CKV_CACHE_DIR=str(home / "ckv-cache"),
                    TMPDIR=str(home / "tmp"), PYTHONDONTWRITEBYTECODE="1")
