@@ -128,7 +128,11 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_OK
     out = Path(args.out)
     if args.check:
-        changed = differences(out, result.files)
+        try:
+            changed = differences(out, result.files)
+        except OutputError as exc:
+            sys.stderr.write(f"batchgen: {exc}\n")
+            return EXIT_USAGE
         for rel in changed:
             sys.stderr.write(f"{out / rel}: out of date\n")
         if changed:

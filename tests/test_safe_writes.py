@@ -390,3 +390,16 @@ def test_a_failed_rename_puts_out_back_as_it_was(tmp_path, monkeypatch):
     assert result.code == 2
     assert f"batchgen: cannot write {out}: Permission denied" in result.stderr
     assert snapshot(tmp_path) == before
+
+
+def test_check_that_cannot_read_out_is_exit_2_not_a_traceback(tmp_path, monkeypatch):
+    # As root every directory is readable, so the unreadable OUT is simulated at the scan.
+    spec, out = compiled(tmp_path)
+
+    def unreadable(root):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("compiler.output._scan", unreadable)
+    result = run("compile", spec, "-o", out, "--check")
+    assert result.code == 2
+    assert result.stderr == f"batchgen: cannot read {out}: Permission denied\n"
