@@ -262,3 +262,25 @@ def test_merge_keys_work_and_a_merged_value_is_located_at_its_anchor(tmp_path):
     spec.write_text(bad, encoding="utf-8")
     diags = run("validate", spec, "--format", "json").diagnostics()
     assert [(d["code"], at(d)) for d in diags] == [("JDY-001", locate(bad, "11"))] * 2
+
+
+def test_a_flood_of_wrong_values_stops_after_the_problem_cap(tmp_path, previous_out):
+    """A million-item list of wrong values: reported up to the cap, in seconds, not minutes."""
+    count = LIMITS["max_nodes"] - 10
+    text = "batchgen: 1\njobs: [" + ",".join(["1"] * count) + "]\n"
+    before = tree(previous_out)
+    code, diags, _ = compile_bytes(tmp_path, text.encode(), previous_out)
+    cap = LIMITS["max_problems"]
+    assert code == 1 and len(diags) == cap + 1
+    assert {d["code"] for d in diags[:cap]} == {"BG-004"}
+    last = diags[-1]
+    assert last["code"] == "BG-014" and f"more than {cap:,} problems" in last["message"]
+    assert at(last) == (2, 8 + 2 * cap)  # the first value past the cap
+    assert tree(previous_out) == before
+
+
+def test_one_value_past_the_node_limit_is_refused(tmp_path, previous_out):
+    text = "batchgen: 1\njobs: [" + ",".join(["1"] * LIMITS["max_nodes"]) + "]\n"
+    code, diags, _ = compile_bytes(tmp_path, text.encode(), previous_out)
+    d = only(diags, "BG-014")
+    assert code == 1 and f"more than {LIMITS['max_nodes']:,} values" in d["message"]

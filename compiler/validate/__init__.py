@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from ..problems import Finding, Pointer
+from ..problems import ROOT, Finding, Pointer
 from . import schema
 from .context import Context, Rule
 from . import ac, ce, ev, iam, jd, jdv, jq, output, refs, sj, xr
@@ -34,7 +34,7 @@ def validate(data: Any, rules: tuple[Rule, ...] = ALL_RULES,
     quotas = data.get("quotas") if isinstance(data, dict) and isinstance(data.get("quotas"), dict) else {}
     quotas = {k: v for k, v in quotas.items() if isinstance(v, int) and not isinstance(v, bool)}
     findings, broken = schema.check(data, quotas, written)
-    if not isinstance(data, dict):
+    if not isinstance(data, dict) or ROOT in broken:  # not a mapping, or too broken to check further
         return findings
     ctx = Context(data, broken, quotas)
     for rule in rules:

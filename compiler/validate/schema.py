@@ -17,7 +17,8 @@ from typing import Any, Callable, Iterator, Mapping
 
 import jsonschema
 
-from ..problems import Finding, Pointer
+from ..catalog import load_catalog
+from ..problems import ROOT, Finding, Pointer
 from ..resources import schema_text
 
 _JSON_TYPE_NAMES = {
@@ -137,12 +138,23 @@ def _entry_of(path: Pointer) -> Pointer | None:
 
 def check(data: Any, quotas: Mapping[str, int] | None = None,
           written: Callable[[Pointer], str | None] | None = None) -> tuple[list[Finding], set[Pointer]]:
-    """All schema findings, and the set of entries (('jobs', 3), ...) that failed the schema."""
+    """All schema findings, and the set of entries (('jobs', 3), ...) that failed the schema.
+
+    After BG-014's `max_problems` the check stops (a list of a million wrong values would
+    otherwise take minutes and gigabytes to report); `broken` then holds the root: no
+    entry can be trusted to have the schema's shape."""
     validator = _validator(tuple(sorted((quotas or {}).items())))
+    cap = load_catalog()["BG-014"].limits["max_problems"]
     findings: list[Finding] = []
     broken: set[Pointer] = set()
     for error in validator.iter_errors(data):
         for f in _findings(error, quotas or {}, written or _not_written):
+            if len(findings) == cap:
+                findings.append(Finding(f.pointer, {"detail": f"more than {cap:,} problems; batchgen stopped "
+                                                              "checking here: fix these and run it again"},
+                                        code="BG-014", at_key=f.at_key))
+                broken.add(ROOT)
+                return findings, broken
             findings.append(f)
             entry = _entry_of(f.pointer)
             if entry is not None:
