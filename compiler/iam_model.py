@@ -46,7 +46,8 @@ def role_uses(spec: dict) -> list[RoleUse]:
 
 
 def jobs_by_name(spec: dict) -> dict[str, dict]:
-    return {j["jobName"]: j for j in spec.get("jobs") or []
+    jobs = spec.get("jobs")
+    return {j["jobName"]: j for j in (jobs if isinstance(jobs, list) else [])
             if isinstance(j, dict) and isinstance(j.get("jobName"), str)}
 
 

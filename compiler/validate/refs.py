@@ -26,6 +26,20 @@ def _defined(ctx: Context, target: str) -> dict:
     return _role_names(ctx) if target == "iam.roles" else ctx.names(target)
 
 
+def _empty_role_reported_elsewhere(field: str, ce: dict) -> bool:
+    """Where batchgen would generate a compute environment's role, an empty one is the field's
+    own rule's (CE-005, CE-017, CE-024; CE-034 on Fargate); anywhere else '' names nothing."""
+    cr = ce.get("computeResources") if isinstance(ce.get("computeResources"), dict) else {}
+    if field == "serviceRole":
+        return ce.get("type") == "UNMANAGED"
+    if field == "instanceRole":
+        return cr.get("type") in ("EC2", "SPOT", "FARGATE", "FARGATE_SPOT")
+    if field == "spotIamFleetRole":
+        return cr.get("type") in ("FARGATE", "FARGATE_SPOT") or (
+            cr.get("type") == "SPOT" and cr.get("allocationStrategy", "BEST_FIT") == "BEST_FIT")
+    return False
+
+
 @rule("XR-001")
 def reference_names_an_entry(ctx: Context):
     """Every by-name reference names an entry of the same spec; anything else is given by ARN."""
@@ -33,8 +47,10 @@ def reference_names_an_entry(ctx: Context):
     for ref in REFERENCES:
         for ptr, entry in ctx.all_entries(ref.section):
             for rel, value in walk_path(entry, ref.path):
-                if not isinstance(value, str) or not value or is_arn(value):
-                    continue  # an empty value is the field's own rule's (CE-005, CE-017, ...)
+                if not isinstance(value, str) or is_arn(value):
+                    continue
+                if not value and _empty_role_reported_elsewhere(ref.path[-1], entry):
+                    continue
                 name = split_revision(value)[0] if ref.target == "jobDefinitions" else value
                 if ref.target not in defined:  # once per target: setdefault would rebuild it per value
                     defined[ref.target] = _defined(ctx, ref.target)

@@ -270,7 +270,7 @@ def node_overrides_fit_the_definition(ctx: Context):
         if t.jd is None or not isinstance(no, dict):
             continue
         if is_fargate(t.jd):
-            yield finding(t.pointer / "nodeOverrides", at_key=True, jd=t.jd_name, variant="fargate")
+            yield finding(t.pointer / "nodeOverrides", at_key=True, jd=t.jd_name)
             continue
         num = no.get("numNodes")
         if not isinstance(num, int) or not is_multinode(t.jd):
