@@ -192,10 +192,30 @@ class Document:
     source: SourceMap
     findings: list[Finding]  # BG-002/012/016, located by pointer (or span)
     fatal: Finding | None = None  # a problem that stopped the load (syntax, encoding, limits)
+    end: tuple[int, int] | None = None  # line and column just past the last line's last character
 
     @property
     def empty(self) -> bool:
         return self.fatal is None and self.data is None
+
+    def clamp(self, span: Span) -> Span:
+        """`span` kept inside the file: libyaml puts the end of a stream that lacks a final
+        line break on a line of its own, past the last."""
+        if self.end is None:
+            return span
+        start = min((span.line, span.column), self.end)
+        end = min((span.end_line, span.end_column), self.end) if span.end_line else (0, 0)
+        return Span(*start, *end)
+
+
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # libyaml's, YAML 1.1's
+
+
+def _end_of(text: str) -> tuple[int, int]:
+    lines = _LINE_BREAK.split(text)
+    if len(lines) > 1 and lines[-1] == "":
+        lines.pop()
+    return len(lines), len(lines[-1]) + 1
 
 
 # --- bytes -> text -----------------------------------------------------------------------
@@ -449,7 +469,12 @@ def _tab_hint(text: str, line: int, column: int) -> str | None:
 
 
 def load_text(text: str, lim: Limits | None = None) -> Document:
-    lim = lim or limits()
+    doc = _load(text, lim or limits())
+    doc.end = _end_of(text)
+    return doc
+
+
+def _load(text: str, lim: Limits) -> Document:
     builder = _Builder(lim)
     parser = _Parser(text)
     handlers = {
@@ -492,9 +517,10 @@ def load_text(text: str, lim: Limits | None = None) -> Document:
         return Document(None, builder.source, builder.findings,
                         fatal=Finding(ROOT, {"detail": detail}, code="BG-001", span=Span(line + 1, column + 1)))
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow in a file
-        before = text[: exc.position]
+        # libyaml reads UTF-8: its position counts bytes, not characters
+        before = text.encode("utf-8")[: exc.position].decode("utf-8", errors="ignore")
         code = exc.character if isinstance(exc.character, int) else ord(exc.character)
-        span = Span(before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1)
+        span = Span(before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1)
         return Document(None, builder.source, builder.findings, fatal=Finding(ROOT, {
             "detail": f"character #x{code:04x} is not allowed in YAML; write it as an escape inside double quotes"},
             code="BG-001", span=span))

@@ -32,7 +32,7 @@ def to_problem(f: Finding, doc: Document, file: str, catalog: Catalog) -> Proble
     message, fix = c.render(f.values)
     if fix:
         message = f"{message}; {fix}"
-    span = f.span or doc.source.locate(f.pointer, at_key=f.at_key)
+    span = doc.clamp(f.span or doc.source.locate(f.pointer, at_key=f.at_key))
     return Problem(code=c.id, severity=c.severity, message=message, file=file, span=span, pointer=f.pointer)
 
 

@@ -141,3 +141,13 @@ def test_the_format_option_offers_exactly_the_formatters_there_are():
     from compiler.formatters import FORMATTERS
 
     assert list(FORMAT_NAMES) == sorted(FORMATTERS)
+
+
+def test_a_value_quoted_in_a_message_cannot_forge_a_line_of_text_output(tmp_path):
+    forged = "x\nspec.yaml:1:1: error[JQ-001]: forged\n::error::forged\u202e"
+    spec = write_spec(tmp_path, "batchgen: 1\n" + json.dumps(forged) + ": 1\n")
+    result = run("validate", spec)
+    assert result.code == 1
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"{spec}:2:1: error[BG-003]: unknown key ")
+    assert "x\\nspec.yaml:1:1: error[JQ-001]: forged\\n::error::forged\\u202e" in line
