@@ -1,38 +1,98 @@
-"""Time `batchgen validate` and `compile` on a large generated spec. Not a test.
+"""Benchmark batchgen against a floor: how much slower than just parsing the YAML is it? Not a test.
 
-    .venv/bin/python tools/bench.py                      # 2,000 job definitions and 2,000 jobs
-    .venv/bin/python tools/bench.py --jds 500 --profile  # plus the 25 slowest functions of validate
+    .venv/bin/python tools/bench.py                    # every size, the start-up times, PASS/FAIL
+    .venv/bin/python tools/bench.py --markdown         # only the table, for the README
+    .venv/bin/python tools/bench.py --sizes 100 1000 --repeat 5
+    .venv/bin/python tools/bench.py --sizes 2000 --profile 2000   # plus cProfile of one compile
+    .venv/bin/python tools/bench.py --sizes 2000 --per-rule 2000  # plus time per stage and per rule
 
-Writes the spec (and the compile output) to a temporary directory, runs each command a few
-times in-process and prints the best wall-clock time of each, plus the time per rule.
+For each size N it generates a valid spec (build_spec: N job definitions, N jobs, 40 compute
+environments, 40 job queues) and measures, in this one process, the best of several rounds
+(each round times all four below in turn, so load from elsewhere falls on them alike):
+
+- the floor: read the spec, yaml.load(text, Loader=yaml.CSafeLoader), json.dumps, write one
+  file. Once with Python's default cyclic GC and once with gc.disable(); batchgen's compile
+  runs with the cyclic GC off (compiler/pipeline.py), so the ratio is taken against the
+  GC-off floor, the faster and so the stricter of the two;
+- `batchgen validate SPEC` and `batchgen compile SPEC -o OUT` through compiler.cli.main, the
+  whole command (diagnostics, and for compile every output file written to a fresh OUT).
+
+In-process runs are warm: the imports and the catalog are loaded once before timing.
+Start-up is measured separately, as wall-clock time of the venv's `batchgen` in subprocesses
+(with a bytecode cache, as an installed batchgen has). Timings on a busy machine vary a lot:
+the script warns when the load average is high; --clock cpu and --tmpdir /dev/shm help.
+
+Targets (the issue's "Scale and speed"):
+- 2,000 job definitions compile within 6x the floor (GC off);
+- linear cost: 10x the input costs at most 12x the time, checked as compile(1000)/compile(100)
+  and compile(5000)/compile(500);
+- `batchgen --help`, `batchgen validate` and `batchgen compile` of specs/render.yaml each
+  under 300 ms wall.
 """
 from __future__ import annotations
 
 import argparse
 import cProfile
+import gc
 import io
+import json
+import os
 import pstats
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
-from contextlib import redirect_stderr, redirect_stdout
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from pathlib import Path
+from typing import Callable, Iterator
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # `python tools/bench.py` puts tools/, not the repo, on the path
     sys.path.insert(0, str(ROOT))
 
+import yaml  # noqa: E402
+
 from compiler.cli import main  # noqa: E402
 
+DEFAULT_SIZES = (10, 100, 500, 1000, 2000, 5000)
+CES = 40     # an account holds at most 50 compute environments and 50 job queues
+QUEUES = 40
+EXAMPLE = ROOT / "specs" / "render.yaml"
 
-def build_spec(jds: int, jobs: int, ces: int = 21, queues: int = 21) -> str:
-    """A valid spec: EC2, Spot and Fargate environments, queues over them, job definitions
-    with Ref:: placeholders, retry strategies and environments, and jobs (arrays and
-    dependencies among them)."""
+RATIO_SIZE, RATIO_TARGET = 2000, 6.0          # compile(2000) <= 6x floor (GC off)
+LINEAR_PAIRS, LINEAR_TARGET = ((100, 1000), (500, 5000)), 12.0  # 10x input <= 12x time
+STARTUP_TARGET_MS = 300.0
+
+
+# --- the spec ---------------------------------------------------------------------------
+
+def build_spec(jds: int, jobs: int | None = None, ces: int = CES, queues: int = QUEUES) -> str:
+    """A valid spec of `jds` job definitions, `jobs` jobs (default: as many), `ces` compute
+    environments and `queues` job queues.
+
+    Environments cycle EC2, SPOT, FARGATE; a queue takes two environments of one family
+    (never Fargate with EC2/Spot, JQ-007; at most 3, JQ-004); job definitions carry Ref::
+    placeholders, retry strategies, timeouts and tags, every third one for Fargate; jobs
+    submit them to a queue of their family, every tenth as an array job, every fifth
+    depending on the job before it. Fargate appears only when there are at least 3
+    environments and 3 queues, so every size of every part gives a valid spec (keep
+    ces and queues <= 50, the account's default quotas)."""
+    if jds < 1 or ces < 1 or queues < 1:
+        raise ValueError("build_spec needs at least one job definition, environment and queue")
+    jobs = jds if jobs is None else jobs
+    fargate_ces = [i for i in range(ces) if i % 3 == 2]
+    ec2_ces = [i for i in range(ces) if i % 3 != 2]
+    fargate_queues = [q for q in range(queues) if q % 3 == 2] if fargate_ces else []
+    ec2_queues = [q for q in range(queues) if q not in fargate_queues]
+
+    def is_fargate_jd(j: int) -> bool:
+        return bool(fargate_queues) and j % 3 == 2
+
     out = ["batchgen: 1", "project: bench", "region: us-east-1", 'account: "123456789012"',
            "tags: {team: bench}", "computeEnvironments:"]
     for i in range(ces):
-        kind = ("EC2", "SPOT", "FARGATE")[i % 3]
+        kind = "FARGATE" if i in fargate_ces else ("EC2", "SPOT")[i % 3]
         out.append(f"  - computeEnvironmentName: ce-{i}")
         out.append("    type: MANAGED")
         out.append("    computeResources:")
@@ -46,19 +106,15 @@ def build_spec(jds: int, jobs: int, ces: int = 21, queues: int = 21) -> str:
         out.append("      subnets: [subnet-0a1b2c3d, subnet-4e5f6a7b]")
         out.append("      securityGroupIds: [sg-0c1d2e3f]")
     out.append("jobQueues:")
-    fargate_ces = [i for i in range(ces) if i % 3 == 2]
-    ec2_ces = [i for i in range(ces) if i % 3 != 2]
-    fargate_queues, ec2_queues = [], []
     for q in range(queues):
-        fargate = q % 3 == 2  # a queue never mixes Fargate with EC2/Spot (JQ-007)
-        family = fargate_ces if fargate else ec2_ces
-        (fargate_queues if fargate else ec2_queues).append(q)
-        picked = dict.fromkeys(family[(q + k) % len(family)] for k in range(2))
-        order = ", ".join(f"{{order: {n + 1}, computeEnvironment: ce-{c}}}" for n, c in enumerate(picked))
+        family, members = (fargate_ces, fargate_queues) if q in fargate_queues else (ec2_ces, ec2_queues)
+        n = members.index(q)  # the queue's place in its family: consecutive queues, consecutive environments
+        picked = dict.fromkeys(family[(n + k) % len(family)] for k in range(2))
+        order = ", ".join(f"{{order: {o + 1}, computeEnvironment: ce-{c}}}" for o, c in enumerate(picked))
         out.append(f"  - {{jobQueueName: queue-{q}, priority: {q}, computeEnvironmentOrder: [{order}]}}")
     out.append("jobDefinitions:")
     for j in range(jds):
-        fargate = j % 3 == 2
+        fargate = is_fargate_jd(j)
         out.append(f"  - jobDefinitionName: jd-{j}")
         out.append("    type: container")
         out.append(f"    parameters: {{mode: fast, level: \"{j % 7}\"}}")
@@ -76,11 +132,12 @@ def build_spec(jds: int, jobs: int, ces: int = 21, queues: int = 21) -> str:
         out.append("    timeout: {attemptDurationSeconds: 3600}")
         out.append(f"    platformCapabilities: [{'FARGATE' if fargate else 'EC2'}]")
         out.append(f"    tags: {{app: app-{j % 50}}}")
-    out.append("jobs:")
+    if jobs:
+        out.append("jobs:")
     for k in range(jobs):
         j = k % jds
-        fargate = j % 3 == 2
-        q = fargate_queues[k % len(fargate_queues)] if fargate else ec2_queues[k % len(ec2_queues)]
+        family = fargate_queues if is_fargate_jd(j) else ec2_queues
+        q = family[k % len(family)]
         line = f"  - {{jobName: job-{k}, jobQueue: queue-{q}, jobDefinition: jd-{j}, parameters: {{input: s3://in/{k}}}"
         if k % 10 == 0:
             line += ", arrayProperties: {size: 100}"
@@ -90,19 +147,185 @@ def build_spec(jds: int, jobs: int, ces: int = 21, queues: int = 21) -> str:
     return "\n".join(out) + "\n"
 
 
-def _time(argv: list[str], repeat: int) -> tuple[float, int, str]:
-    best, code, err = float("inf"), 0, ""
-    for _ in range(repeat):
-        o, e = io.StringIO(), io.StringIO()
-        start = time.perf_counter()
-        with redirect_stdout(o), redirect_stderr(e):
-            code = main(argv)
-        best = min(best, time.perf_counter() - start)
-        err = e.getvalue()
-    return best, code, err
+# --- timing -----------------------------------------------------------------------------
+
+@contextmanager
+def _gc(enabled: bool) -> Iterator[None]:
+    was = gc.isenabled()
+    gc.collect()  # every run starts with the same (empty) young generations
+    if enabled:
+        gc.enable()
+    else:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+        else:
+            gc.disable()
 
 
-def _per_rule(spec_text: str) -> list[tuple[float, str]]:
+CLOCKS = {"wall": time.perf_counter, "cpu": time.process_time}
+clock = CLOCKS["wall"]  # --clock cpu: this process's CPU time, steadier on a busy machine
+
+
+def _timed(fn: Callable[[], object], gc_enabled: bool = True) -> float:
+    """Seconds (by `clock`) of one call of fn()."""
+    with _gc(gc_enabled):
+        start = clock()
+        fn()
+        return clock() - start
+
+
+def floor_once(spec: Path, out: Path) -> None:
+    """The floor: what reading the spec and writing it out again costs with no checking at all."""
+    text = spec.read_text(encoding="utf-8")
+    data = yaml.load(text, Loader=yaml.CSafeLoader)
+    with open(out, "w", encoding="utf-8") as fh:
+        fh.write(json.dumps(data))
+
+
+def run_cli(argv: list[str]) -> tuple[int, str]:
+    """compiler.cli.main(argv), its output captured: (exit status, standard error)."""
+    o, e = io.StringIO(), io.StringIO()
+    with redirect_stdout(o), redirect_stderr(e):
+        code = main(argv)
+    return code, e.getvalue()
+
+
+class Size:
+    def __init__(self, jds: int, tmp: Path):
+        self.jds = jds
+        self.jobs = jds
+        self.dir = tmp / f"n{jds}"
+        self.dir.mkdir(parents=True)
+        self.spec = self.dir / "bench.yaml"
+        text = build_spec(jds)
+        self.spec.write_text(text, encoding="utf-8")
+        self.kib = len(text.encode()) / 1024
+        self.lines = text.count("\n")
+        self.floor_gc_on = self.floor_gc_off = self.validate = self.compile = float("nan")
+        self.diagnostics: list[str] = []
+        self.files = 0
+
+    def measure(self, runs: int) -> None:
+        """Best of `runs` rounds; each round times the floor (GC on, GC off), validate and
+        compile once, so that other load on the machine falls on all four alike."""
+        code, err = run_cli(["validate", str(self.spec)])
+        self.diagnostics = err.splitlines()
+        if code != 0 or self.diagnostics:
+            return  # an invalid spec compiles to nothing: its timings would mean nothing
+        js, out = self.dir / "floor.json", self.dir / "out"
+
+        def compile_() -> None:
+            code, err = run_cli(["compile", str(self.spec), "-o", str(out)])
+            if code != 0:
+                raise SystemExit(f"compile of {self.jds} job definitions failed ({code}):\n{err}")
+
+        best = [float("inf")] * 4
+        for _ in range(runs):
+            times = (
+                _timed(lambda: floor_once(self.spec, js), gc_enabled=True),
+                _timed(lambda: floor_once(self.spec, js), gc_enabled=False),
+                # batchgen sets the GC itself: the process default (on) is what a shell gives it
+                _timed(lambda: run_cli(["validate", str(self.spec)])),
+                _timed(compile_),  # into a fresh OUT: every run writes every file
+            )
+            best = [min(b, t) for b, t in zip(best, times)]
+            self.files = sum(1 for f in out.rglob("*") if f.is_file())
+            shutil.rmtree(out)
+        self.floor_gc_on, self.floor_gc_off, self.validate, self.compile = best
+
+    @property
+    def ratio(self) -> float:
+        return self.compile / self.floor_gc_off
+
+
+def _ms(seconds: float) -> str:
+    return "—" if seconds != seconds else f"{seconds * 1000:,.0f} ms"
+
+
+def table(rows: list[Size]) -> str:
+    lines = ["| job definitions | jobs | spec KiB | floor (GC on) | floor (GC off) | validate | compile "
+             "| compile ÷ floor (GC off) |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        ratio = "invalid spec" if r.diagnostics else f"{r.ratio:.1f}×"
+        lines.append(f"| {r.jds:,} | {r.jobs:,} | {r.kib:,.0f} | {_ms(r.floor_gc_on)} | {_ms(r.floor_gc_off)} "
+                     f"| {_ms(r.validate)} | {_ms(r.compile)} | {ratio} |")
+    return "\n".join(lines)
+
+
+# --- start-up ---------------------------------------------------------------------------
+
+def _batchgen() -> list[str]:
+    exe = Path(sys.executable).parent / "batchgen"
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "compiler"]
+
+
+def startup(runs: int, tmp: Path) -> list[tuple[str, float, bool]]:
+    """Wall-clock milliseconds (best of `runs`) of each command in a fresh process:
+    (command line, ms, whether it has the 300 ms target).
+
+    With a bytecode cache, as an installed batchgen has (pip compiles it): the cache goes to
+    a temporary PYTHONPYCACHEPREFIX, filled by one untimed run of each command, even when
+    the environment sets PYTHONDONTWRITEBYTECODE (compiling every module's source again on
+    each start would add some 100-200 ms no user pays)."""
+    bg = _batchgen()
+    name = Path(bg[0]).name if len(bg) == 1 else "python -m compiler"
+    example = os.path.relpath(EXAMPLE, ROOT)
+    cases = [
+        ([sys.executable, "-c", "pass"], "python -c pass  (the interpreter alone)", False),
+        (bg + ["--help"], f"{name} --help", True),
+        (bg + ["validate", example], f"{name} validate {example}", True),
+        (bg + ["compile", example, "-o", "{out}"], f"{name} compile {example} -o OUT", True),
+    ]
+    # this checkout's compiler, also when the venv's entry point was installed from another one
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+           "PYTHONPYCACHEPREFIX": str(tmp / "pycache")}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    results = []
+    for argv, label, target in cases:
+        best = float("inf")
+        for i in range(-1, runs):  # run -1 fills the bytecode cache
+            out = tmp / f"startup-{i}"
+            args = [a.replace("{out}", str(out)) for a in argv]
+            start = time.perf_counter()
+            proc = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True)
+            elapsed = time.perf_counter() - start
+            if proc.returncode != 0:
+                raise SystemExit(f"{' '.join(args)} exited {proc.returncode}:\n{proc.stderr}")
+            if i >= 0:
+                best = min(best, elapsed)
+            shutil.rmtree(out, ignore_errors=True)
+        results.append((label, best * 1000, target))
+    return results
+
+
+# --- profiling --------------------------------------------------------------------------
+
+def profile_compile(size: Size, top: int = 30) -> str:
+    prof = cProfile.Profile()
+    out = size.dir / "out-profile"
+    with _gc(True):
+        prof.enable()
+        code, err = run_cli(["compile", str(size.spec), "-o", str(out)])
+        prof.disable()
+    shutil.rmtree(out, ignore_errors=True)
+    s = io.StringIO()
+    s.write(f"cProfile of one `batchgen compile` of {size.jds:,} job definitions (exit {code}); "
+            "times are inflated by the profiler\n")
+    stats = pstats.Stats(prof, stream=s)
+    stats.strip_dirs()
+    for key in ("cumulative", "tottime"):
+        s.write(f"\n--- top {top} by {key} ---\n")
+        stats.sort_stats(key).print_stats(top)
+    return s.getvalue()
+
+
+def per_rule(spec_text: str) -> list[tuple[float, str]]:
+    """Seconds of each validation rule alone on the spec, slowest first."""
     from compiler.load import load_text
     from compiler.validate import ALL_RULES, schema
     from compiler.validate.context import Context
@@ -111,47 +334,156 @@ def _per_rule(spec_text: str) -> list[tuple[float, str]]:
     _, broken = schema.check(data, {})
     ctx = Context(data, broken, {})
     out = []
-    for rule in ALL_RULES:
-        start = time.perf_counter()
-        rule.run(ctx)
-        out.append((time.perf_counter() - start, f"{rule.ids[0]} {rule.name}"))
+    with _gc(False):
+        for rule in ALL_RULES:
+            start = clock()
+            rule.run(ctx)
+            out.append((clock() - start, f"{rule.ids[0]} {rule.name}"))
     return sorted(out, reverse=True)
 
 
+def stages(spec_text: str, tmp: Path) -> list[tuple[str, float]]:
+    """Seconds of each stage of one compile (cyclic GC off, as in the pipeline)."""
+    from compiler.emit import cli_json, terraform
+    from compiler.load import load_text
+    from compiler.output import write_tree
+    from compiler.resolve import resolve
+    from compiler.validate import ALL_RULES, schema
+    from compiler.validate.context import Context
+
+    timings = []
+
+    def step(name: str, fn: Callable[[], object]) -> object:
+        start = clock()
+        value = fn()
+        timings.append((name, clock() - start))
+        return value
+
+    with _gc(False):
+        doc = step("load (YAML + spans)", lambda: load_text(spec_text))
+        _, broken = step("schema", lambda: schema.check(doc.data, {}))
+        ctx = Context(doc.data, broken, {})
+        step(f"rules ({len(ALL_RULES)})", lambda: [rule.run(ctx) for rule in ALL_RULES])
+        model = step("resolve", lambda: resolve(doc.data))
+        tf = step("emit terraform", lambda: terraform.emit(model, "bench.yaml"))
+        cli = step("emit cli", lambda: cli_json.emit(model, "bench.yaml"))
+        files = {**{f"terraform/{k}": v for k, v in tf.items()}, **{f"cli/{k}": v for k, v in cli.items()}}
+        out = tmp / "out-stages"
+        step(f"write ({len(files):,} files)", lambda: write_tree(out, files))
+    shutil.rmtree(out, ignore_errors=True)
+    return timings
+
+
+# --- the report -------------------------------------------------------------------------
+
+def _verdict(ok: bool | None) -> str:
+    return "n/a " if ok is None else ("PASS" if ok else "FAIL")
+
+
 def main_(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--jds", type=int, default=2000, help="job definitions (default 2000)")
-    p.add_argument("--jobs", type=int, default=None, help="jobs (default: as many as job definitions)")
-    p.add_argument("--repeat", type=int, default=3, help="runs per command; the best is reported")
-    p.add_argument("--profile", action="store_true", help="profile one validate run")
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0],
+                                formatter_class=argparse.RawDescriptionHelpFormatter,
+                                epilog="\n".join(__doc__.splitlines()[1:]))
+    p.add_argument("--sizes", type=int, nargs="+", default=list(DEFAULT_SIZES), metavar="N",
+                   help="job definitions (and as many jobs) per spec (default: %(default)s)")
+    p.add_argument("--repeat", type=int, default=3, metavar="R",
+                   help="runs per measurement, the best is reported; sizes under 1,000 job "
+                        "definitions run 3R times (default: 3)")
+    p.add_argument("--startup-repeat", type=int, default=5, metavar="R",
+                   help="runs per start-up command (default: 5)")
+    p.add_argument("--profile", type=int, metavar="SIZE",
+                   help="cProfile one compile of SIZE job definitions: top 30 cumulative and tottime")
+    p.add_argument("--per-rule", type=int, metavar="SIZE",
+                   help="time each stage of one compile, and each validation rule, at SIZE")
+    p.add_argument("--clock", choices=sorted(CLOCKS), default="wall",
+                   help="in-process timings by wall clock (default) or by this process's CPU time, "
+                        "which other load on the machine disturbs less")
+    p.add_argument("--tmpdir", metavar="DIR",
+                   help="where the specs and outputs go (default: the system's temporary directory; "
+                        "a tmpfs such as /dev/shm takes the disk out of the compile times)")
+    p.add_argument("--markdown", action="store_true", help="print only the Markdown table")
+    p.add_argument("--no-startup", action="store_true", help="skip the start-up measurements")
     args = p.parse_args(argv)
-    jobs = args.jobs if args.jobs is not None else args.jds
-    with tempfile.TemporaryDirectory(prefix="batchgen-bench-") as tmp:
-        spec = Path(tmp) / "bench.yaml"
-        text = build_spec(args.jds, jobs)
-        spec.write_text(text, encoding="utf-8")
-        print(f"spec: {args.jds} job definitions, {jobs} jobs, {len(text.splitlines())} lines, "
-              f"{len(text.encode()) / 1024:.0f} KiB")
-        t, code, err = _time(["validate", str(spec)], args.repeat)
-        problems = len(err.splitlines())
-        print(f"validate: {t:.2f} s (exit {code}, {problems} diagnostics)")
-        if problems:
-            print("  first diagnostics:\n    " + "\n    ".join(err.splitlines()[:5]))
-        t, code, _ = _time(["compile", str(spec), "-o", str(Path(tmp) / "out")], args.repeat)
-        files = sum(1 for f in (Path(tmp) / "out").rglob("*") if f.is_file())
-        print(f"compile:  {t:.2f} s (exit {code}, {files} files written)")
-        print("slowest rules:")
-        for seconds, name in _per_rule(text)[:8]:
-            print(f"  {seconds * 1000:8.1f} ms  {name}")
+    say = (lambda *a, **k: None) if args.markdown else print
+    global clock
+    clock = CLOCKS[args.clock]
+    cpus = os.cpu_count() or 1
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
+    say(f"Python {sys.version.split()[0]}, {cpus} CPUs, load average {load:.1f}; "
+        f"in-process times by {args.clock} clock")
+    if load > cpus / 2:
+        print(f"warning: load average {load:.1f} on {cpus} CPUs: the timings will be noisy "
+              "(--clock cpu is steadier)", file=sys.stderr)
+
+    with tempfile.TemporaryDirectory(prefix="batchgen-bench-", dir=args.tmpdir) as tmp_name:
+        tmp = Path(tmp_name)
+        # warm up: imports, the catalog, the templates are loaded before anything is timed
+        code, err = run_cli(["compile", str(EXAMPLE), "-o", str(tmp / "warm-up")])
+        if code != 0:
+            raise SystemExit(f"compile of {EXAMPLE} failed ({code}):\n{err}")
+        rows = []
+        for n in sorted(set(args.sizes)):
+            size = Size(n, tmp)
+            runs = args.repeat if n >= 1000 else 3 * args.repeat
+            say(f"{n:,} job definitions, {size.jobs:,} jobs, {CES} environments, {QUEUES} queues: "
+                f"{size.lines:,} lines, {size.kib:,.0f} KiB ... ", end="", flush=True)
+            size.measure(runs)
+            if size.diagnostics:
+                say(f"INVALID SPEC, {len(size.diagnostics)} diagnostics:\n    "
+                    + "\n    ".join(size.diagnostics[:10]))
+            else:
+                say(f"compile {_ms(size.compile)}, {size.files:,} files (best of {runs})")
+            rows.append(size)
+        by_size = {r.jds: r for r in rows if not r.diagnostics}
+
+        if args.markdown:
+            print(table(rows))
+        else:
+            print("\n" + table(rows) + "\n")
+
+        ok = all(not r.diagnostics for r in rows)
+        checks: list[tuple[str, bool | None]] = []
+        r = by_size.get(RATIO_SIZE)
+        checks.append((f"compile({RATIO_SIZE:,}) <= {RATIO_TARGET:g}x floor (GC off): "
+                       + (f"{r.ratio:.2f}x" if r else "size not run"),
+                       None if r is None else r.ratio <= RATIO_TARGET))
+        for a, b in LINEAR_PAIRS:
+            ra, rb = by_size.get(a), by_size.get(b)
+            if ra and rb:
+                growth = rb.compile / ra.compile
+                checks.append((f"linear: compile({b:,}) / compile({a:,}) = {growth:.2f} "
+                               f"(input x{b / a:g}, target <= {LINEAR_TARGET:g})", growth <= LINEAR_TARGET))
+            else:
+                checks.append((f"linear: compile({b:,}) / compile({a:,}): size not run", None))
+        if not args.no_startup and not args.markdown:
+            say(f"start-up, wall clock in a fresh process, bytecode cached (best of {args.startup_repeat}):")
+            for label, ms, target in startup(args.startup_repeat, tmp):
+                say(f"  {ms:7.0f} ms  {label}")
+                if target:
+                    checks.append((f"{label}: {ms:.0f} ms (target < {STARTUP_TARGET_MS:g} ms)",
+                                   ms < STARTUP_TARGET_MS))
+            say()
+        if not args.markdown:
+            for label, passed in checks:
+                print(f"{_verdict(passed)}  {label}")
+            if not ok:
+                print("FAIL  some generated specs are invalid (see above): build_spec must be fixed")
+        ok = ok and all(passed is not False for _, passed in checks)
+
+        if args.per_rule:
+            size = by_size.get(args.per_rule) or Size(args.per_rule, tmp / "per-rule")
+            text = size.spec.read_text(encoding="utf-8")
+            print(f"\nstages of one compile of {args.per_rule:,} job definitions (cyclic GC off):")
+            for name, seconds in stages(text, size.dir):
+                print(f"  {seconds * 1000:9.1f} ms  {name}")
+            print("slowest rules:")
+            for seconds, name in per_rule(text)[:15]:
+                print(f"  {seconds * 1000:9.1f} ms  {name}")
         if args.profile:
-            prof = cProfile.Profile()
-            prof.enable()
-            _time(["validate", str(spec)], 1)
-            prof.disable()
-            s = io.StringIO()
-            pstats.Stats(prof, stream=s).sort_stats("cumulative").print_stats(25)
-            print(s.getvalue())
-    return 0
+            size = by_size.get(args.profile) or Size(args.profile, tmp / "profile")
+            print()
+            print(profile_compile(size))
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":
