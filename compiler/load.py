@@ -281,18 +281,6 @@ class _Frame:
         self.merges: list[tuple[Pointer, Any]] = []
 
 
-def _kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int):
-        return "an integer"
-    if isinstance(value, float):
-        return "a number"
-    return "a list or mapping"
-
-
 class _Builder:
     def __init__(self, lim: Limits):
         self.lim = lim
@@ -358,7 +346,8 @@ class _Builder:
                 detail = "a mapping key must be a plain string, not a list or mapping"
             else:
                 written = text if text is not None else str(key)
-                detail = f"mapping key {written!r} is read as {_kind(key)}, not a string; quote it: '{written}'"
+                kind = {bool: "a boolean", int: "a number", float: "a number"}.get(type(key), "null")
+                detail = f"mapping key {written!r} is read as {kind}, not a string; quote it: '{written}'"
             self.findings.append(Finding(top.ptr, {"detail": detail}, code="BG-012", span=_span(start, end)))
         elif key in top.first_seen:
             self.findings.append(Finding(top.ptr / key, {"key": key, "first_line": top.first_seen[key]},
