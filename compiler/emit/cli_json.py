@@ -9,6 +9,7 @@ dependency on another job holds @@JOB_ID:<jobName>@@, filled with the ID submit-
 from __future__ import annotations
 
 import json
+import shlex
 from typing import Any
 
 from ..resolve import Model, Ref, Resource
@@ -192,6 +193,25 @@ def emit(model: Model, spec_name: str) -> dict[str, str]:
         account=model.account,
         region=model.region,
         needs_account=not model.account,
-        job_var=lambda name: "JOB_ID_" + "".join(c if c.isalnum() else "_" for c in name),
+        job_var=lambda name: "JOB_ID_" + "".join(c if c.isascii() and c.isalnum() else "_" for c in name),
+        sh=shlex.quote,
+        dq=_double_quoted,
+        comment=_comment,
     )
     return files
+
+
+# deploy.sh quotes every value it interpolates, whatever the validator lets through: a bare
+# word with `sh` (shlex.quote), a word inside the template's own "..." with `dq`, and a
+# comment with `comment` (one line). In deploy.sh.j2 no {{ }} stands outside these three
+# but job_var(), an ASCII identifier by construction.
+
+
+def _double_quoted(s: str) -> str:
+    """`s` for use between double quotes in bash: only \\ " $ and ` are special there."""
+    return "".join("\\" + c if c in '\\"$`' else c for c in str(s))
+
+
+def _comment(s: str) -> str:
+    """`s` on one line, for the text of a # comment (a newline would end the comment)."""
+    return " ".join(str(s).splitlines())

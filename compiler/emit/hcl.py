@@ -9,11 +9,20 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Union
 
 INDENT = "  "
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+# Printable characters that join the grapheme cluster of a neighbour (UAX #29 Extend,
+# SpacingMark and Prepend outside the M categories, regional indicators, conjoining Hangul
+# jamo). `terraform fmt` aligns the `=` of a run of attributes by grapheme clusters, the
+# writer by len(): in a key they are escaped (`_key`), so each character is one cluster.
+_JOINS_CLUSTER = re.compile(
+    "[\u0d4e\u0e33\u0eb3\u1100-\u11ff\ua960-\ua97f\ud7b0-\ud7ff\uff9e\uff9f"
+    "\U000111c2\U000111c3\U0001193f\U00011941\U00011a3a\U00011a84-\U00011a89"
+    "\U00011d46\U00011f02\U0001f1e6-\U0001f1ff\U0001f3fb-\U0001f3ff]")
 
 
 @dataclass(frozen=True)
@@ -52,8 +61,17 @@ class Comment:
 Item = Union[Attr, Block, Blank, Comment]
 
 
-def string(s: str) -> str:
-    """A quoted HCL string literal holding exactly `s` (no interpolation, no directives)."""
+def string(s: str, key: bool = False) -> str:
+    """A quoted HCL string literal holding exactly `s` (no interpolation, no directives).
+
+    Escaped: `\\` and `"`; `${` and `%{` as `$${` and `%%{`; newline, carriage return and tab
+    by name; every other character that isn't printable (controls, format characters such as
+    bidi overrides and zero-width spaces, line and paragraph separators, spaces other than
+    U+0020, private-use and unassigned code points) as `\\uNNNN` / `\\UNNNNNNNN`, so what a
+    reviewer reads in the .tf file is what Terraform gets.
+    (Terraform itself puts every string in Unicode NFC; no escaping can keep `e` + U+0301.)
+    A `key` also escapes combining marks and the other characters of `_JOINS_CLUSTER`.
+    """
     out = []
     i = 0
     while i < len(s):
@@ -72,16 +90,22 @@ def string(s: str) -> str:
         elif ch in "$%" and nxt == "{":
             out.append(ch + ch + "{")
             i += 1
-        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
-            out.append(f"\\u{ord(ch):04x}")
+        elif not ch.isprintable() or key and _joins_cluster(ch):
+            out.append(f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}")
         else:
             out.append(ch)
         i += 1
     return '"' + "".join(out) + '"'
 
 
+def _joins_cluster(ch: str) -> bool:
+    return unicodedata.category(ch)[0] == "M" or _JOINS_CLUSTER.match(ch) is not None
+
+
 def _key(k: str) -> str:
-    return k if _IDENT.match(k) else string(k)
+    """An attribute name or object key: bare if an identifier, else quoted. `for` is quoted:
+    `{ for = ... }` opens a for expression (a syntax error), not an object with a key `for`."""
+    return k if _IDENT.fullmatch(k) and k != "for" else string(k, key=True)
 
 
 def _scalar(v: Any) -> str | None:
