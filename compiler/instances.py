@@ -40,8 +40,8 @@ import re
 KEYWORDS: dict[str, str] = {"optimal": "x86_64", "default_x86_64": "x86_64", "default_arm64": "arm64"}
 
 # family (letters/digits, optional '-suffix' as in m7i-flex, u-6tb1, p6-b200) and optional size
-_NAME = re.compile(r"^(?P<family>[a-z][a-z0-9]*(?:-[a-z0-9]+)*)(?:\.(?P<size>[a-z0-9]+(?:-[a-z0-9]+)*))?$")
-_ARM = re.compile(r"^(?:a1|[a-z]+\d+g[a-z0-9]*)$")
+_NAME = re.compile(r"^(?P<family>[a-z][a-z0-9]*(?:-[a-z0-9]+)*)(?:\.(?P<size>[a-z0-9]+(?:-[a-z0-9]+)*))?\Z")
+_ARM = re.compile(r"^(?:a1|[a-z]+\d+g[a-z0-9]*)\Z")
 
 _X86_FAMILIES = frozenset("""
 c1 c3 c4 c5 c5a c5ad c5d c5n c6a c6i c6id c6in c7a c7i c7i-flex c8i

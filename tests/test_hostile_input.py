@@ -284,3 +284,27 @@ def test_one_value_past_the_node_limit_is_refused(tmp_path, previous_out):
     code, diags, _ = compile_bytes(tmp_path, text.encode(), previous_out)
     d = only(diags, "BG-014")
     assert code == 1 and f"more than {LIMITS['max_nodes']:,} values" in d["message"]
+
+
+@pytest.mark.parametrize("old, new, needle", [
+    ("jobQueueName: queue-one", 'jobQueueName: "queue-one\\n"', '"queue-one'),
+    ("jobDefinitionName: jd-one", 'jobDefinitionName: "jd-one\\n"', '"jd-one'),
+    ("computeEnvironmentName: ce-one", 'computeEnvironmentName: "ce-one\\n"', '"ce-one'),
+    ("  - jobName: job-one", '  - jobName: "job-one\\n"', '"job-one'),
+], ids=["queue", "job-definition", "compute-environment", "job"])
+def test_a_name_ending_in_a_newline_is_rejected(tmp_path, old, new, needle):
+    """A pattern's `$` means the end of the text (ECMA-262), not "before a final newline"
+    (Python): such a name would end a line in deploy.sh and in HCL comments."""
+    text = BASE.replace(old, new, 1)
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(text, encoding="utf-8")
+    diags = run("validate", spec, "--format", "json").diagnostics()
+    located = [d for d in diags if at(d) == locate(text, needle)]
+    assert located and all("does not match" in d["message"] or "must" in d["message"] for d in located), diags
+
+
+def test_ecma_dollar_is_the_end_of_the_text():
+    from compiler.patterns import ecma
+
+    assert ecma("^[a-z]+$").search("queue") and not ecma("^[a-z]+$").search("queue\n")
+    assert ecma(r"^a[$]b\$$").search("a$b$")  # `$` in a class or escaped is a character

@@ -61,3 +61,21 @@ def test_deploy_script_is_executable(tmp_path):
     spec = write_spec(tmp_path, BASE)
     run("compile", spec, "-o", tmp_path / "out")
     assert (tmp_path / "out" / "cli" / "deploy.sh").stat().st_mode & 0o111
+
+
+def test_invisible_characters_are_escaped_where_reviewers_read_them(tmp_path):
+    """A bidi override or zero-width space from the spec reaches the API unchanged but shows
+    in the review as an escape, in the HCL and in the CLI JSON alike ("Trojan source")."""
+    import json
+
+    tricky = "ok\u202eevil\u200b\u2028end\u00e9"
+    text = BASE.replace("command: [echo, hi]", "command: [echo, " + json.dumps(tricky) + "]")
+    spec = write_spec(tmp_path, text)
+    out = tmp_path / "out"
+    assert run("compile", spec, "-o", out).code == 0
+    body_text = (out / "cli/batch/register-job-definition/jd-one.json").read_text(encoding="utf-8")
+    hcl_text = (out / "terraform/job_definitions.tf").read_text(encoding="utf-8")
+    for shown in (body_text, hcl_text):
+        assert not any(c in shown for c in "\u202e\u200b\u2028"), "an invisible character reached the output raw"
+        assert "\\u202e" in shown and "é" in shown
+    assert json.loads(body_text)["containerProperties"]["command"] == ["echo", tricky]

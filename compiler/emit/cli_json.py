@@ -9,6 +9,7 @@ dependency on another job holds @@JOB_ID:<jobName>@@, filled with the ID submit-
 from __future__ import annotations
 
 import json
+import re
 import shlex
 from typing import Any
 
@@ -78,8 +79,20 @@ class _Refs:
         return v
 
 
+_NOT_PLAIN_ASCII = re.compile(r"[^\n\x20-\x7e]")
+
+
+def _escape_invisible(match: re.Match) -> str:
+    c = match.group()
+    return c if c.isprintable() else json.dumps(c)[1:-1]  # café stays café; U+202E becomes \u202e
+
+
 def _dump(body: dict) -> str:
-    return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
+    """The request body as JSON, with every non-printable character (a bidi override, a
+    zero-width space, U+2028) written as a \\u escape: what a reviewer reads is what the
+    API gets. json.dumps already escapes the C0 controls; text inside a string is the only
+    place such a character can be, so the escapes keep the JSON's meaning."""
+    return _NOT_PLAIN_ASCII.sub(_escape_invisible, json.dumps(body, indent=2, ensure_ascii=False)) + "\n"
 
 
 def _with_tags(model: Model, r: Resource, body: dict) -> dict:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Union
 
 INDENT = "  "
-_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*\Z")
 # Printable characters that join the grapheme cluster of a neighbour (UAX #29 Extend,
 # SpacingMark and Prepend outside the M categories, regional indicators, conjoining Hangul
 # jamo). `terraform fmt` aligns the `=` of a run of attributes by grapheme clusters, the

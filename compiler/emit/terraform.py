@@ -51,7 +51,8 @@ class _Refs:
 
     def expr(self, ref: Ref) -> hcl.Expr:
         if ref.kind == "jobDefinitionPrefix":  # Access: register; no resource has this ARN yet
-            return hcl.Expr(f'"{tf_iam.PREFIX_ARN}{ref.name}*"')  # the prefix is [A-Za-z0-9_-] (BG-116)
+            # PREFIX_ARN interpolates the partition, region and account; the prefix itself is a literal
+            return hcl.Expr(f'"{tf_iam.PREFIX_ARN}{hcl.string(ref.name)[1:-1]}*"')
         if ref.kind == "jobDefinitions" and ref.arn:  # any revision, or the one named (IAM-007)
             suffix = "*" if ref.revision is None else str(ref.revision)
             return hcl.Expr(f'"${{{self.address(ref)}.arn_prefix}}:{suffix}"')

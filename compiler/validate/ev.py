@@ -21,8 +21,8 @@ def _lim(cid: str) -> dict:
 
 # --- EV-006 schedule expressions ----------------------------------------------------------
 
-_RATE = re.compile(r"^rate\((.*)\)$")
-_CRON = re.compile(r"^cron\((.*)\)$")
+_RATE = re.compile(r"^rate\((.*)\)\Z")
+_CRON = re.compile(r"^cron\((.*)\)\Z")
 
 
 def _cron_field_problem(field: str, text: str, lo: int, hi: int, names: list[str], extra: str) -> str | None:

@@ -16,6 +16,7 @@ from ..catalog import load_catalog
 from ..iam_model import RoleUse, jobs_by_name, role_uses
 from ..language import is_arn, section_items
 from ..naming import generated_role_name, tf_label
+from ..patterns import ecma
 from ..problems import Pointer
 from ..resolve import ROLE_USES, Ref
 from .context import Context, finding, rule
@@ -158,7 +159,7 @@ def _policy_entries(ctx: Context) -> Iterator[tuple[Pointer, dict, str]]:
 def actions_are_service_actions(ctx: Context):
     """Action and NotAction values are "*" or service:Action, and batch: ones name AWS Batch actions."""
     lim = _lim("BG-102")
-    pattern = re.compile(lim["pattern"])
+    pattern = ecma(lim["pattern"])
     batch = [f"batch:{a}" for a in lim["batch_actions"]]
     for doc_ptr, doc, _ in documents(ctx):
         for st_ptr, st in statements(doc_ptr, doc):
@@ -221,14 +222,14 @@ def _arn_values(ctx: Context) -> Iterator[tuple[Pointer, str, str]]:
 _ACCOUNT = r"[0-9]{12}"
 _EXACT = {
     # kind: (regex, what it should look like); no wildcard but a job definition's revision
-    "queue": (rf"^arn:aws[a-z-]*:batch:[a-z0-9-]+:{_ACCOUNT}:job-queue/[A-Za-z0-9_-]{{1,128}}$",
+    "queue": (rf"^arn:aws[a-z-]*:batch:[a-z0-9-]+:{_ACCOUNT}:job-queue/[A-Za-z0-9_-]{{1,128}}\Z",
               "a job queue ARN is arn:aws:batch:<region>:<account>:job-queue/<name>, without wildcards"),
-    "definition": (rf"^arn:aws[a-z-]*:batch:[a-z0-9-]+:{_ACCOUNT}:job-definition/[A-Za-z0-9_-]{{1,128}}(:([0-9]+|\*))?$",
+    "definition": (rf"^arn:aws[a-z-]*:batch:[a-z0-9-]+:{_ACCOUNT}:job-definition/[A-Za-z0-9_-]{{1,128}}(:([0-9]+|\*))?\Z",
                    "a job definition ARN is arn:aws:batch:<region>:<account>:job-definition/<name>[:<revision>|:*]; "
                    "the revision is the only place for a wildcard"),
-    "role": (rf"^arn:aws[a-z-]*:iam::{_ACCOUNT}:role/([A-Za-z0-9+=,.@_-]+/)*[A-Za-z0-9+=,.@_-]+$",
+    "role": (rf"^arn:aws[a-z-]*:iam::{_ACCOUNT}:role/([A-Za-z0-9+=,.@_-]+/)*[A-Za-z0-9+=,.@_-]+\Z",
              "a role ARN is arn:aws:iam::<account>:role/[<path>/]<name>"),
-    "topic": (rf"^arn:aws[a-z-]*:sns:[a-z0-9-]+:{_ACCOUNT}:[A-Za-z0-9_-]{{1,256}}$",
+    "topic": (rf"^arn:aws[a-z-]*:sns:[a-z0-9-]+:{_ACCOUNT}:[A-Za-z0-9_-]{{1,256}}\Z",
               "a topic ARN is arn:aws:sns:<region>:<account>:<name>"),
 }
 
@@ -237,8 +238,8 @@ _EXACT = {
 def arns_have_the_right_shape(ctx: Context):
     """ARNs in policies, ManagedPolicyArns, Access, schedules and notifications have the shape of their resource type."""
     lim = _lim("BG-103")
-    general = re.compile(lim["pattern"])
-    policy = re.compile(lim["policy_pattern"])
+    general = ecma(lim["pattern"])
+    policy = ecma(lim["policy_pattern"])
     batch_types = lim["batch_resource_types"]
     for ptr, value, kind in _arn_values(ctx):
         if kind == "resource":

@@ -14,6 +14,7 @@ from typing import Any, Iterator
 from .. import instances
 from ..catalog import load_catalog
 from ..language import is_arn, split_revision, walk_path
+from ..patterns import ecma
 from ..problems import Pointer
 from .context import Context, finding, rule
 from .schema import did_you_mean
@@ -251,7 +252,7 @@ def consumable_resources_are_complete(ctx: Context):
 def container_image_is_valid(ctx: Context):
     """containerProperties has an image of at most 255 documented characters ('@' warns)."""
     lim = _limits("JDC-001")
-    allowed = re.compile(lim["pattern"])
+    allowed = ecma(lim["pattern"])
     for ptr, jd in ctx.entries("jobDefinitions"):
         single = _single(ptr, jd)
         if single and "image" not in single[1]:
@@ -623,7 +624,7 @@ def fargate_ecs_tasks_have_an_execution_role(ctx: Context):
 def fargate_platform_version(ctx: Context):
     """fargatePlatformConfiguration.platformVersion is LATEST or x.y.z, and 1.4.0 or later (explicit) with EFS volumes."""
     lim8, lim9 = _limits("JDF-008"), _limits("JDF-009")
-    pattern = re.compile(lim8["pattern"])
+    pattern = ecma(lim8["pattern"])
     minimum = tuple(int(p) for p in str(lim9["min"]).split("."))
     for ptr, jd in ctx.entries("jobDefinitions"):
         for cptr, c, single in _containers(ptr, jd):

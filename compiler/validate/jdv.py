@@ -406,7 +406,7 @@ def awslogs_options(ctx: Context):
                                   suggestion=did_you_mean(key, known))
 
 
-_SSM_NAME = re.compile(r"^[A-Za-z0-9_.\-/]+$")
+_SSM_NAME = re.compile(r"^[A-Za-z0-9_.\-/]+\Z")
 _ARN_HEAD = re.compile(r"^arn:aws[a-z-]*:([a-z0-9-]+):")
 
 
@@ -584,7 +584,7 @@ def _windows(task: dict) -> bool:
 
 
 _USER_PART = r"(?:[0-9]+|[A-Za-z_][A-Za-z0-9_.-]*\$?)"
-_USER = re.compile(rf"^{_USER_PART}(?::{_USER_PART})?$")
+_USER = re.compile(rf"^{_USER_PART}(?::{_USER_PART})?\Z")
 
 
 @rule("JDE-008")
@@ -642,8 +642,8 @@ def pod_container_names_are_unique(ctx: Context):
                     seen[name] = cptr
 
 
-_MEMORY = re.compile(r"^([0-9]+)Mi$")
-_CPU = re.compile(r"^(?:([0-9]+(?:\.[0-9]+)?|\.[0-9]+)|([0-9]+)m)$")
+_MEMORY = re.compile(r"^([0-9]+)Mi\Z")
+_CPU = re.compile(r"^(?:([0-9]+(?:\.[0-9]+)?|\.[0-9]+)|([0-9]+)m)\Z")
 
 
 def _cpu(value: str) -> Decimal | None:
@@ -709,9 +709,9 @@ def eks_resources(ctx: Context):
 
 
 _DNS_LABEL = r"[a-z0-9](?:[-a-z0-9]*[a-z0-9])?"
-_DNS_SUBDOMAIN = re.compile(rf"^{_DNS_LABEL}(?:\.{_DNS_LABEL})*$")
-_LABEL_CHARS = re.compile(r"^[A-Za-z0-9_-]*$")
-_ANNOTATION_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9])?$")
+_DNS_SUBDOMAIN = re.compile(rf"^{_DNS_LABEL}(?:\.{_DNS_LABEL})*\Z")
+_LABEL_CHARS = re.compile(r"^[A-Za-z0-9_-]*\Z")
+_ANNOTATION_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9])?\Z")
 
 
 def _annotation_key_problem(key: str, lim: dict) -> str | None:

@@ -182,12 +182,12 @@ def tags_use_portable_characters(ctx: Context):
 
 # --- ARN shapes (NT-014) ----------------------------------------------------------------------
 
-_PARTITION = re.compile(r"^aws(-[a-z]+)*$")
-_REGION = re.compile(r"^[a-z]{2,4}(-[a-z]+){1,3}-[0-9]{1,2}$")
-_BATCH_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
-_JOB_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_:-]*$")
-_IAM_NAME = re.compile(r"^[\w+=,.@-]+$", re.ASCII)
-_IAM_PATH = re.compile(r"^(/[\x21-\x7e]*?)?/?$")
+_PARTITION = re.compile(r"^aws(-[a-z]+)*\Z")
+_REGION = re.compile(r"^[a-z]{2,4}(-[a-z]+){1,3}-[0-9]{1,2}\Z")
+_BATCH_NAME = re.compile(r"^[A-Za-z0-9_-]+\Z")
+_JOB_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_:-]*\Z")
+_IAM_NAME = re.compile(r"^[\w+=,.@-]+\Z", re.ASCII)
+_IAM_PATH = re.compile(r"^(/[\x21-\x7e]*?)?/?\Z")
 
 
 def _arn_kind(target: str, field: str) -> tuple[str, str, str] | None:

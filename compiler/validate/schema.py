@@ -18,6 +18,7 @@ from typing import Any, Callable, Iterator, Mapping
 import jsonschema
 
 from ..catalog import load_catalog
+from ..patterns import ecma
 from ..problems import ROOT, Finding, Pointer
 from ..resources import schema_text
 
@@ -52,8 +53,15 @@ def _is_integer(checker, instance: Any) -> bool:
     return isinstance(instance, int) and not isinstance(instance, bool)
 
 
+def _pattern(validator, pattern: str, instance: Any, schema: dict):
+    # ECMA-262's `$`, as JSON Schema means it: "queue\n" does not match ^[a-z]+$
+    if validator.is_type(instance, "string") and not ecma(pattern).search(instance):
+        yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
 _Validator = jsonschema.validators.extend(
     jsonschema.Draft202012Validator,
+    validators={"pattern": _pattern},
     type_checker=jsonschema.Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_integer),
 )
 

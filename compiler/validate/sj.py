@@ -16,8 +16,8 @@ from .context import Context, finding, rule
 from .targets import (KIND_WORDS, array_size, effective_resources, is_array, is_fargate, is_multinode,
                       kind, node_count, node_ranges, parse_range, placeholders, requirement, targets)
 
-_QUEUE_ARN = re.compile(r"^arn:aws[a-z-]*:batch:[a-z0-9-]+:[0-9]{12}:job-queue/[A-Za-z0-9_-]{1,128}$")
-_JD_ARN = re.compile(r"^arn:aws[a-z-]*:batch:[a-z0-9-]+:[0-9]{12}:job-definition/[A-Za-z0-9_-]{1,128}(:([0-9]+))?$")
+_QUEUE_ARN = re.compile(r"^arn:aws[a-z-]*:batch:[a-z0-9-]+:[0-9]{12}:job-queue/[A-Za-z0-9_-]{1,128}\Z")
+_JD_ARN = re.compile(r"^arn:aws[a-z-]*:batch:[a-z0-9-]+:[0-9]{12}:job-definition/[A-Za-z0-9_-]{1,128}(:([0-9]+))?\Z")
 
 
 def _limits(cid: str) -> dict:

@@ -269,7 +269,7 @@ def effective_resources(container: Any, overrides: Any) -> tuple[float | None, f
 
 # --- Ref:: placeholders ---------------------------------------------------------------------
 
-REF = re.compile(r"^Ref::(.+)$")
+REF = re.compile(r"^Ref::(.+)\Z")
 
 
 def placeholders(command: Any) -> list[str]:
