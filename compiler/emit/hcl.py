@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Union
 
 INDENT = "  "
+_SPECIAL = re.compile(r'[\\"$%]')
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*\Z")
 # Printable characters that join the grapheme cluster of a neighbour (UAX #29 Extend,
 # SpacingMark and Prepend outside the M categories, regional indicators, conjoining Hangul
@@ -72,6 +73,8 @@ def string(s: str, key: bool = False) -> str:
     (Terraform itself puts every string in Unicode NFC; no escaping can keep `e` + U+0301.)
     A `key` also escapes combining marks and the other characters of `_JOINS_CLUSTER`.
     """
+    if s.isprintable() and not _SPECIAL.search(s) and (not key or s.isascii()):
+        return '"' + s + '"'  # nothing to escape: most strings of a spec
     out = []
     i = 0
     while i < len(s):
