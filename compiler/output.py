@@ -17,10 +17,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import stat
 import tempfile
-from pathlib import Path, PurePosixPath, PureWindowsPath
+from pathlib import Path
 
 MANIFEST = "batchgen.manifest.json"
 MANIFEST_FORMAT = "batchgen-manifest"
@@ -76,6 +77,9 @@ def _read_manifest(path: str) -> tuple[dict[str, str] | None, str]:
 
 # -- paths ---------------------------------------------------------------------------------
 
+_DRIVE = re.compile(r"[A-Za-z]:")  # a Windows drive (C:x); backslashes are refused before this
+
+
 def _name_problem(rel: str) -> str | None:
     """Why `rel` can't name a file inside OUT, or None. A safety net: spec names are
     validated by the schema's patterns long before they become file names."""
@@ -83,7 +87,7 @@ def _name_problem(rel: str) -> str | None:
         return "an empty path"
     if "\0" in rel or "\\" in rel:
         return "a NUL or a backslash in the path"
-    if PurePosixPath(rel).is_absolute() or PureWindowsPath(rel).drive or PureWindowsPath(rel).root:
+    if rel.startswith("/") or _DRIVE.match(rel):
         return "an absolute path"
     if any(part in ("", ".", "..") for part in rel.split("/")):
         return "an empty, '.' or '..' part in the path"
@@ -234,18 +238,24 @@ def write_tree(out: Path, files: dict[str, str], force: bool = False) -> None:
     try:
         os.chmod(tmp, stat.S_IMODE(st.st_mode) if st is not None else 0o777 & ~_umask())
         real_tmp = os.path.realpath(tmp)
+        real_dirs: dict[str, str] = {}  # each folder is made and resolved once, not per file
         for rel, text in tree.items():
-            path = tmp.joinpath(*rel.split("/"))
             if not _inside(real_tmp, os.path.normpath(os.path.join(real_tmp, rel))):
                 raise OutputError(f"refusing to write {rel!r}: it would land outside {out}")
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if not _inside(real_tmp, os.path.join(os.path.realpath(path.parent), path.name)):
+            folder, _, name = rel.rpartition("/")
+            real_dir = real_dirs.get(folder)
+            if real_dir is None:
+                made = tmp.joinpath(*folder.split("/")) if folder else tmp
+                made.mkdir(parents=True, exist_ok=True)
+                real_dir = real_dirs[folder] = os.path.realpath(made)
+            path = os.path.join(real_dir, name)
+            if not _inside(real_tmp, path):
                 raise OutputError(f"refusing to write {rel!r}: it would land outside {out}")
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o666)
             with os.fdopen(fd, "wb") as fh:
                 fh.write(text.encode("utf-8"))
             if rel.endswith(".sh"):
-                path.chmod(0o755)
+                os.chmod(path, 0o755)
         if st is not None:
             tf = root / "terraform"
             if tf.is_dir() and not tf.is_symlink():
