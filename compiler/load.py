@@ -114,8 +114,10 @@ def _tagged(tag: str, text: str) -> Any:
         return _CORE_BOOL[text]
     if kind == "int" and _CORE_INT.fullmatch(text):
         return _int(text)
-    if kind == "float" and (_CORE_FLOAT.fullmatch(text) or _CORE_INT.fullmatch(text)):
+    if kind == "float" and _CORE_FLOAT.fullmatch(text):
         return _float(text)
+    if kind == "float" and _CORE_INT.fullmatch(text):
+        return float(_int(text))  # !!float 0x10
     if kind in ("null", "bool", "int", "float"):
         raise _NotData(f"'{text}' is not a YAML 1.2 {kind}; write the value without the tag")
     raise _NotData(f"YAML tag {_tag_name(tag)} is not allowed; the spec is plain data (write the value without a tag)")

@@ -47,3 +47,17 @@ def test_syntax_error_has_a_position():
 def test_control_character_is_located():
     fatal = load_text("a: 1\nb: x\x7fy\n").fatal
     assert _at(fatal.span) == (2, 5) and "#x007f" in fatal.values["detail"]
+
+
+def test_standard_tags_are_read_as_data_and_a_wrong_one_is_a_problem():
+    doc = load_text("a: !!str 0755\nb: !!float 0x10\nc: !!int '8'\nd: !!null ~\ne: !!bool yes\n")
+    assert doc.data == {"a": "0755", "b": 16.0, "c": 8, "d": None, "e": "yes"}
+    (f,) = doc.findings
+    assert f.code == "BG-012" and _at(f.span) == (5, 4) and "not a YAML 1.2 bool" in f.values["detail"]
+
+
+def test_yaml_1_2_core_schema():
+    doc = load_text("a: yes\nb: off\nc: 1_000\nd: 1:30\ne: 0o17\nf: 0x1F\ng: 1e3\nh: .5\ni: TRUE\nj: Null\nk: 2024-01-15\n")
+    assert doc.data == {"a": "yes", "b": "off", "c": "1_000", "d": "1:30", "e": 15, "f": 31, "g": 1000.0,
+                        "h": 0.5, "i": True, "j": None, "k": "2024-01-15"}
+    assert doc.source.text(Pointer(("e",))) == "0o17" and doc.source.text(Pointer(("a",))) is None
