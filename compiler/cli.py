@@ -6,6 +6,7 @@ difference), 2 usage or I/O problem.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -117,7 +118,15 @@ def main(argv: list[str] | None = None) -> int:
     from .problems import Severity
 
     emit = args.command == "compile"
-    result = compile_spec(args.spec, emit=emit)
+    try:
+        result = compile_spec(args.spec, emit=emit)
+    except Exception as exc:  # a bug in batchgen, not in the spec: say so, write nothing
+        if os.environ.get("BATCHGEN_DEBUG"):
+            raise
+        sys.stderr.write(f"batchgen: internal error ({type(exc).__name__}: {exc}) while reading {args.spec}; "
+                         "nothing was written. Please report it with the spec; BATCHGEN_DEBUG=1 shows the "
+                         "traceback\n")
+        return EXIT_USAGE
     problems = _strictly(result, args.strict)
     _report(problems, args.format)
     if result.io_error:

@@ -186,3 +186,17 @@ def test_unsafe_yaml_tag_is_rejected(tmp_path):
     assert result.code == 1
     d = result.diagnostics()[0]
     assert d["code"] == "BG-012" and (d["line"], d["column"]) == (2, 10)
+
+
+def test_an_internal_error_is_a_message_not_a_traceback(tmp_path, monkeypatch):
+    # A bug in batchgen is simulated in the emitter (a real one would be fixed, not tested).
+    import compiler.emit
+
+    def broken(*args, **kwargs):
+        raise KeyError("boom")
+
+    monkeypatch.setattr(compiler.emit, "emit_all", broken)
+    spec = write_spec(tmp_path, BASE)
+    result = run("compile", spec, "-o", tmp_path / "out")
+    assert result.code == 2 and not (tmp_path / "out").exists()
+    assert result.stderr.startswith("batchgen: internal error (KeyError: 'boom')") and "Traceback" not in result.stderr
