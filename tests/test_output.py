@@ -79,3 +79,21 @@ def test_invisible_characters_are_escaped_where_reviewers_read_them(tmp_path):
         assert not any(c in shown for c in "\u202e\u200b\u2028"), "an invisible character reached the output raw"
         assert "\\u202e" in shown and "é" in shown
     assert json.loads(body_text)["containerProperties"]["command"] == ["echo", tricky]
+
+
+def test_jobs_whose_names_differ_only_in_punctuation_keep_their_own_job_ids(tmp_path):
+    """deploy.sh holds each submitted job's ID in a bash variable named after the job; 'job-one'
+    and 'job_one' must not share one, or a dependency would point at the wrong job."""
+    import re
+
+    text = BASE.replace(
+        "  - jobName: job-two",
+        "  - jobName: job_one\n    jobQueue: queue-one\n    jobDefinition: jd-one\n  - jobName: job-two",
+    ).replace("      - {jobId: job-one}", "      - {jobId: job-one}\n      - {jobId: job_one}")
+    out = tmp_path / "out"
+    assert run("compile", write_spec(tmp_path, text), "-o", out).code == 0
+    script = (out / "cli/deploy.sh").read_text(encoding="utf-8")
+    captured = dict(re.findall(r'^(JOB_ID_\w+)="\$\(aws batch submit-job .*?submit-job/([\w-]+)\.json', script, re.M))
+    filled = dict(re.findall(r"s/@@JOB_ID:([\w-]+)@@/\$\{(JOB_ID_\w+)\}/g", script))
+    assert sorted(captured.values()) == ["job-one", "job-two", "job_one"]
+    assert {job: captured[var] for job, var in filled.items()} == {j: j for j in captured.values()}

@@ -206,7 +206,7 @@ def emit(model: Model, spec_name: str) -> dict[str, str]:
         account=model.account,
         region=model.region,
         needs_account=not model.account,
-        job_var=lambda name: "JOB_ID_" + "".join(c if c.isascii() and c.isalnum() else "_" for c in name),
+        job_var=_job_variables(model.jobs).__getitem__,
         sh=shlex.quote,
         dq=_double_quoted,
         comment=_comment,
@@ -218,6 +218,23 @@ def emit(model: Model, spec_name: str) -> dict[str, str]:
 # word with `sh` (shlex.quote), a word inside the template's own "..." with `dq`, and a
 # comment with `comment` (one line). In deploy.sh.j2 no {{ }} stands outside these three
 # but job_var(), an ASCII identifier by construction.
+
+
+def _job_variables(jobs) -> dict[str, str]:
+    """jobName -> the bash variable holding its job ID: JOB_ID_ and the name's ASCII letters
+    and digits (others become _). Names that differ only in the others ('render-a',
+    'render_a') get _2, _3, ... in spec order, so each dependency finds its own job's ID."""
+    out: dict[str, str] = {}
+    taken: set[str] = set()
+    for job in jobs:
+        base = "JOB_ID_" + "".join(c if c.isascii() and c.isalnum() else "_" for c in job.name)
+        var, n = base, 1
+        while var in taken:
+            n += 1
+            var = f"{base}_{n}"
+        taken.add(var)
+        out[job.name] = var
+    return out
 
 
 def _double_quoted(s: str) -> str:
