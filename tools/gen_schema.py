@@ -577,6 +577,29 @@ PRIMITIVES = {
 }
 
 
+# The range of the wire types: an AWS API "integer" is a signed 32-bit number, a "long" a
+# signed 64-bit one (BG-017's limits). Applied after the OVERLAY, to the integer nodes
+# where neither the model nor the catalog sets a bound of its own.
+WIRE_RANGE = ("integer", "long")
+_WIRE = "_wire"  # a build-time mark: which wire type an integer node is
+
+
+def apply_wire_ranges(node: Any, catalog: Catalog) -> None:
+    if isinstance(node, dict):
+        kind = node.pop(_WIRE, None)
+        if kind is not None:
+            limits = catalog["BG-017"].limits
+            for keyword, bound in (("minimum", f"{kind}_min"), ("maximum", f"{kind}_max")):
+                if keyword not in node:
+                    node[keyword] = limits[bound]
+                    node.setdefault("x-constraint", {})[keyword] = "BG-017"
+        for value in node.values():
+            apply_wire_ranges(value, catalog)
+    elif isinstance(node, list):
+        for value in node:
+            apply_wire_ranges(value, catalog)
+
+
 def is_plain(shape: Shape) -> bool:
     """A primitive with nothing of its own to say (no enum, no min/max): inlined, not a $def."""
     return (
@@ -597,7 +620,10 @@ class SchemaBuilder:
     def ref(self, shape: Shape) -> dict[str, Any]:
         """The schema of a value of `shape`: inline for a plain primitive, else a $ref."""
         if is_plain(shape):
-            return {"type": PRIMITIVES[shape.type_name]}
+            node = {"type": PRIMITIVES[shape.type_name]}
+            if shape.type_name in WIRE_RANGE:
+                node[_WIRE] = shape.type_name
+            return node
         if shape.name not in self.defs:
             self.defs[shape.name] = {}  # placeholder: recursive shapes end here
             self.defs[shape.name] = self.define(shape)
@@ -623,6 +649,8 @@ class SchemaBuilder:
                 node["propertyNames"] = self.ref(shape.key)
         elif kind in PRIMITIVES:
             node["type"] = PRIMITIVES[kind]
+            if kind in WIRE_RANGE:
+                node[_WIRE] = kind
             if shape.metadata.get("enum"):
                 node["enum"] = list(shape.metadata["enum"])
         else:
@@ -749,6 +777,7 @@ def build_schema(model=None, catalog: Catalog | None = None) -> dict[str, Any]:
     apply_case_insensitive(defs)
     apply_overlay(defs, catalog)
     check_model_limits(defs, reachable_shapes(roots))
+    apply_wire_ranges(defs, catalog)
 
     own_properties, own_defs = own_sections(catalog)
     clash = set(own_defs) & set(defs)
