@@ -177,10 +177,16 @@ def _refusal(out: Path, root: Path) -> str | None:
 
 # -- comparing and writing -------------------------------------------------------------------
 
+def _tree(files: dict[str, str]) -> dict[str, str]:
+    """The whole tree for OUT: `files` as a compile returns them, manifest included
+    (pipeline.compile_text adds it), or with one made here for a caller that has none."""
+    return files if MANIFEST in files else with_manifest(files)
+
+
 def differences(out: Path, files: dict[str, str]) -> list[str]:
     """Relative paths that --check would report: changed, missing, not written any more, or
     not batchgen's (a symlink, a file it didn't write). Reads no symlink."""
-    tree = with_manifest(files)
+    tree = _tree(files)
     root = out.resolve()
     if not root.is_dir():
         return sorted(tree)
@@ -205,7 +211,7 @@ def write_tree(out: Path, files: dict[str, str], force: bool = False) -> None:
     """Replace OUT with `files` and their manifest, all at once, or raise OutputError and
     change nothing. An existing OUT holding anything but batchgen's unedited output (and
     Terraform's working files) is refused unless `force`."""
-    tree = with_manifest(files)
+    tree = _tree(files)
     for rel in tree:
         problem = _name_problem(rel)
         if problem:
