@@ -35,6 +35,7 @@ if str(ROOT) not in sys.path:  # `python tools/gen_schema.py` puts tools/, not t
     sys.path.insert(0, str(ROOT))
 
 from compiler.catalog import Catalog, load_catalog  # noqa: E402
+from compiler.validate.schema import schema_nodes  # noqa: E402
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 SERVICE = "batch"
@@ -584,20 +585,16 @@ WIRE_RANGE = ("integer", "long")
 _WIRE = "_wire"  # a build-time mark: which wire type an integer node is
 
 
-def apply_wire_ranges(node: Any, catalog: Catalog) -> None:
-    if isinstance(node, dict):
+def apply_wire_ranges(defs: dict[str, Any], catalog: Catalog) -> None:
+    limits = catalog["BG-017"].limits
+    for node in schema_nodes(defs):
         kind = node.pop(_WIRE, None)
-        if kind is not None:
-            limits = catalog["BG-017"].limits
-            for keyword, bound in (("minimum", f"{kind}_min"), ("maximum", f"{kind}_max")):
-                if keyword not in node:
-                    node[keyword] = limits[bound]
-                    node.setdefault("x-constraint", {})[keyword] = "BG-017"
-        for value in node.values():
-            apply_wire_ranges(value, catalog)
-    elif isinstance(node, list):
-        for value in node:
-            apply_wire_ranges(value, catalog)
+        if kind is None:
+            continue
+        for keyword, bound in (("minimum", f"{kind}_min"), ("maximum", f"{kind}_max")):
+            if keyword not in node:
+                node[keyword] = limits[bound]
+                node.setdefault("x-constraint", {})[keyword] = "BG-017"
 
 
 def is_plain(shape: Shape) -> bool:

@@ -77,7 +77,7 @@ def _validator(quota_items: tuple[tuple[str, int], ...]) -> jsonschema.protocols
     if quota_items:
         schema = copy.deepcopy(schema)
         quotas = dict(quota_items)
-        for node in _walk(schema):
+        for node in schema_nodes(schema):
             name = node.get("x-quota")
             if name in quotas and "maxItems" in node:
                 node["maxItems"] = quotas[name]
@@ -114,14 +114,16 @@ def _inline_refs(schema: dict) -> dict:
     return {k: (v if k == "$defs" else inline(v)) for k, v in schema.items()}
 
 
-def _walk(node: Any) -> Iterator[dict]:
+def schema_nodes(node: Any) -> Iterator[dict]:
+    """Every mapping in a JSON Schema document, outermost first (a node may be changed when
+    it is yielded; its children are read after)."""
     if isinstance(node, dict):
         yield node
         for v in node.values():
-            yield from _walk(v)
+            yield from schema_nodes(v)
     elif isinstance(node, list):
         for v in node:
-            yield from _walk(v)
+            yield from schema_nodes(v)
 
 
 def did_you_mean(word: str, choices) -> str:
