@@ -87,6 +87,27 @@ def load_generator():
 # --- (1) and (2): fresh and valid ------------------------------------------------------
 
 
+def test_schema_records_the_locked_botocore(schema):
+    """The schema says which botocore model it came from, and the lock installs exactly that
+    one: a fresh machine regenerates the same schema, and a botocore release changes nothing
+    until someone moves the lock (make lock-upgrade) and the schema (make schema) on purpose."""
+    gen = load_generator()
+    assert schema["x-botocore-version"] == gen.locked_botocore(), (
+        "requirements/test.txt locks another botocore than the schema was generated from: run make schema")
+    assert botocore.__version__ == gen.locked_botocore(), (
+        f"this environment has botocore {botocore.__version__}, the lock {gen.locked_botocore()}: "
+        "install the lock (make test does)")
+
+
+def test_schema_generator_refuses_a_botocore_other_than_the_locked_one(monkeypatch, capsys):
+    gen = load_generator()
+    monkeypatch.setattr(gen.botocore, "__version__", "0.0.1")
+    before = SCHEMA_PATH.read_bytes()
+    assert gen.main([]) == 2
+    assert "botocore 0.0.1" in capsys.readouterr().err
+    assert SCHEMA_PATH.read_bytes() == before
+
+
 def test_schema_is_what_the_generator_writes():
     gen = load_generator()
     expected = gen.render(gen.build_schema())

@@ -786,6 +786,7 @@ def build_schema(model=None, catalog: Catalog | None = None) -> dict[str, Any]:
     return {
         "$schema": DRAFT,
         "$comment": COMMENT.format(botocore=botocore.__version__),
+        "x-botocore-version": botocore.__version__,
         "title": "batchgen spec, format version 1",
         "description": "One YAML file describing an AWS Batch setup (SPEC.md).",
         "type": "object",
@@ -800,10 +801,27 @@ def render(schema: Mapping[str, Any]) -> str:
     return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
+LOCK_PATH = ROOT / "requirements" / "test.txt"
+
+
+def locked_botocore() -> str:
+    """The botocore version requirements/test.txt pins: the one the schema is generated from."""
+    match = re.search(r"^botocore==(\S+)", LOCK_PATH.read_text(encoding="utf-8"), re.MULTILINE)
+    if not match:
+        raise SystemExit(f"gen_schema: {LOCK_PATH.relative_to(ROOT)} pins no botocore")
+    return match.group(1)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="exit 1 if the committed schema is stale")
     args = parser.parse_args(argv)
+    if botocore.__version__ != locked_botocore():
+        # The schema must not change with whatever botocore happens to be installed.
+        print(f"gen_schema: this environment has botocore {botocore.__version__}, "
+              f"{LOCK_PATH.relative_to(ROOT)} locks {locked_botocore()}: run `make schema`, "
+              "which installs the lock first", file=sys.stderr)
+        return 2
     text = render(build_schema())
     current = SCHEMA_PATH.read_text(encoding="utf-8") if SCHEMA_PATH.exists() else None
     if args.check:
