@@ -57,15 +57,17 @@ def _parser() -> argparse.ArgumentParser:
                                    "OUT/cli/<service>/<command>/<name>.json, OUT/cli/deploy.sh and the "
                                    "list of them, OUT/batchgen.manifest.json. "
                                    "A spec with errors writes nothing and leaves OUT untouched. OUT is "
-                                   "replaced as a whole; an OUT holding files batchgen did not write, or "
-                                   "edited since, is refused (see --force).")
+                                   "replaced as a whole, so batchgen refuses an OUT that is the current "
+                                   "directory or a parent of it, or holds a .git, the spec, or any file "
+                                   "batchgen did not write; files edited since it wrote them are "
+                                   "replaced only with --force.")
     c.add_argument("spec", metavar="SPEC", help="the YAML spec")
     c.add_argument("-o", "--out", metavar="OUT", default="out", help="output directory (default: out)")
     c.add_argument("--check", action="store_true",
                    help="write nothing; exit 1 if OUT differs from what would be written (for CI)")
     c.add_argument("--force", action="store_true",
-                   help="replace OUT even if it holds files batchgen did not write or files edited "
-                        "since (they are deleted; Terraform's working files are still kept)")
+                   help="replace files batchgen wrote that were edited since (the edits are lost); "
+                        "files batchgen did not write are never deleted")
     diag_options(c)
 
     v = sub.add_parser("validate", help="check SPEC and report every problem; write nothing")
@@ -149,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_ERRORS
         return EXIT_OK
     try:
-        write_tree(out, result.files, force=args.force)
+        write_tree(out, result.files, force=args.force, spec=args.spec)
     except OutputError as exc:
         sys.stderr.write(f"batchgen: {exc}\n")
         return EXIT_USAGE

@@ -2,15 +2,22 @@
 
 Every write leaves OUT/batchgen.manifest.json, which lists each file batchgen wrote with
 its sha256 (`with_manifest` adds it to the compiled files, so --check covers it too).
-An existing OUT is replaced only when it is empty, or holds exactly what its manifest
-lists, unedited; anything else is refused unless `force`, so a mistyped -o can't wipe
-someone's directory. Terraform's own working files in OUT/terraform (`.terraform/`,
-`.terraform.lock.hcl`, state files) are exempt: they are carried over on every write and
-ignored by --check, so `terraform init` there survives a recompile.
+batchgen never deletes what it didn't write:
 
-Symlinks inside OUT are never followed: one counts as a file batchgen did not write, and
-replacing OUT removes the link, not what it points to. OUT itself is resolved first (a
-symlink named by -o stands for its target directory).
+- OUT must not be, or hold, what a mistyped -o would destroy: the current directory or
+  one of its parents, a `.git`, or the spec itself. Refused always, --force or not.
+- An existing OUT is replaced only when it holds nothing but what its manifest lists.
+  A file, folder or symlink the manifest doesn't list is refused, --force or not: the
+  user moves it out (or names it as a file of their own, below).
+- A listed file edited since batchgen wrote it is refused unless `force`: --force
+  replaces batchgen's own edited or stale files, and nothing else.
+
+Kept across every write and ignored by --check: Terraform's working files in
+OUT/terraform (`.terraform/`, `.terraform.lock.hcl`, state files), so `terraform init`
+there survives a recompile.
+
+Symlinks inside OUT are never followed. OUT itself is resolved first (a symlink named by
+-o stands for its target directory).
 """
 from __future__ import annotations
 
@@ -147,32 +154,46 @@ def _names(rels: list[str], odd: dict[str, str]) -> str:
 
 # -- refusing --------------------------------------------------------------------------------
 
-def _refusal(out: Path, root: Path) -> str | None:
-    """Why the existing directory OUT must not be replaced without --force, or None."""
+def _danger(out: Path, root: Path, spec: str | None) -> str | None:
+    """Why OUT must never be replaced, --force or not: what a mistyped -o would destroy."""
+    cwd = Path.cwd().resolve()
+    if root == cwd or root in cwd.parents:
+        where = "the current directory" if root == cwd else "a parent of the current directory"
+        return f"{out} is {where}; batchgen replaces OUT as a whole: choose a folder of its own, e.g. -o out"
+    if ".git" in root.parts or os.path.lexists(root / ".git"):
+        return f"{out} is or holds a git repository (.git); choose a folder of its own, e.g. -o out"
+    if spec is not None:
+        spec_path = Path(spec).resolve()
+        if spec_path == root or root in spec_path.parents:
+            return f"{out} holds the spec {spec}; choose a folder of its own, e.g. -o out"
+    return None
+
+
+def _refusal(out: Path, root: Path, force: bool) -> str | None:
+    """Why the existing directory OUT must not be replaced, or None. Files the manifest
+    doesn't list are never replaced; edited ones only with `force`."""
     regular, odd = _scan(root)
     if not regular and not odd:
         return None
     manifest = regular.pop(MANIFEST, None)
+    keep = ("batchgen never deletes files it did not write, not even with --force: "
+            "move them out of it, or choose another -o")
     if manifest is None:
         rels = sorted([*regular, *odd])
-        return (f"{out} holds files batchgen did not write: {_names(rels, odd)}; "
-                "choose another -o, or pass --force to replace it")
+        return f"{out} holds files batchgen did not write: {_names(rels, odd)}; {keep}"
     listed, why = _read_manifest(manifest)
     if listed is None:
-        return (f"{out / MANIFEST} is not a manifest batchgen wrote ({why}); "
-                "choose another -o, or pass --force to replace it")
+        return f"{out / MANIFEST} is not a manifest batchgen wrote ({why}); {keep}"
     foreign = sorted([*(rel for rel in regular if rel not in listed), *odd])
     edited = sorted(rel for rel, path in regular.items()
                     if rel in listed and _sha256(_read_bytes(path) or b"") != listed[rel])
-    problems = []
     if foreign:
-        problems.append(f"files batchgen did not write: {_names(foreign, odd)}")
-    if edited:
-        problems.append(f"files edited since batchgen wrote them: {_names(edited, odd)}")
-    if not problems:
-        return None
-    return (f"{out} holds {'; and '.join(problems)}; replacing it would lose them: move them "
-            "out of it (make edits in the spec), or pass --force to replace it")
+        also = f"; it also holds files edited since batchgen wrote them: {_names(edited, odd)}" if edited else ""
+        return f"{out} holds files batchgen did not write: {_names(foreign, odd)}; {keep}{also}"
+    if edited and not force:
+        return (f"{out} holds files edited since batchgen wrote them: {_names(edited, odd)}; replacing "
+                "it would lose the edits: make them in the spec, or pass --force to replace them")
+    return None
 
 
 # -- comparing and writing -------------------------------------------------------------------
@@ -207,10 +228,11 @@ def _umask() -> int:
     return mask
 
 
-def write_tree(out: Path, files: dict[str, str], force: bool = False) -> None:
+def write_tree(out: Path, files: dict[str, str], force: bool = False, spec: str | None = None) -> None:
     """Replace OUT with `files` and their manifest, all at once, or raise OutputError and
-    change nothing. An existing OUT holding anything but batchgen's unedited output (and
-    Terraform's working files) is refused unless `force`."""
+    change nothing. Refused: an OUT that is the current directory or a parent of it, holds
+    a `.git` or the spec (at path `spec`), or holds anything batchgen did not write (but
+    Terraform's working files); with files edited since batchgen wrote them, unless `force`."""
     tree = _tree(files)
     for rel in tree:
         problem = _name_problem(rel)
@@ -223,16 +245,18 @@ def write_tree(out: Path, files: dict[str, str], force: bool = False) -> None:
         st = None
     except OSError as exc:
         raise OutputError(f"cannot write {out}: {exc.strerror or exc}") from exc
+    danger = _danger(out, root, spec)
+    if danger:
+        raise OutputError(danger)
     if st is not None:
         if not stat.S_ISDIR(st.st_mode):
             raise OutputError(f"{out} exists and is not a directory; choose another -o")
-        if not force:
-            try:
-                refusal = _refusal(out, root)
-            except OSError as exc:
-                raise OutputError(f"cannot read {out}: {exc.strerror or exc}") from exc
-            if refusal:
-                raise OutputError(refusal)
+        try:
+            refusal = _refusal(out, root, force)
+        except OSError as exc:
+            raise OutputError(f"cannot read {out}: {exc.strerror or exc}") from exc
+        if refusal:
+            raise OutputError(refusal)
 
     try:
         root.parent.mkdir(parents=True, exist_ok=True)

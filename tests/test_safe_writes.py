@@ -122,25 +122,116 @@ def test_mistyped_out_with_someones_files_is_refused_and_untouched(tmp_path, can
     assert result.code == 2
     assert result.stderr.startswith(f"batchgen: {home} holds files batchgen did not write: ")
     assert "docs/thesis.tex" in result.stderr and ", ... (5 more);" in result.stderr
-    assert "choose another -o, or pass --force" in result.stderr
+    assert "never deletes files it did not write, not even with --force" in result.stderr
     assert "Traceback" not in result.stderr
     assert snapshot(home) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == siblings  # no temp dir left behind
     assert not (home / "executed").exists()
 
 
-def test_force_replaces_a_foreign_directory(tmp_path, canary):
+def test_force_never_deletes_a_foreign_directory(tmp_path, canary):
     spec = write_spec(tmp_path, BASE)
     home = tmp_path / "home"
     home.mkdir()
     (home / "notes.txt").write_text("mine\n")
+    before = snapshot(home)
     result = run("compile", spec, "-o", home, "--force")
-    assert result.code == 0, result.stderr
-    assert not (home / "notes.txt").exists()
-    assert (home / MANIFEST).is_file() and (home / "terraform" / "versions.tf").is_file()
-    assert run("compile", spec, "-o", home, "--check").code == 0
-    assert run("compile", spec, "-o", home).code == 0  # batchgen's own now: no --force needed
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["home", "spec.yaml"]
+    assert result.code == 2
+    assert f"batchgen: {home} holds files batchgen did not write: notes.txt;" in result.stderr
+    assert snapshot(home) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["home", "spec.yaml"]  # no temp dir left
+
+
+# -- what a mistyped -o would destroy: refused always ------------------------------------
+
+def project_checkout(tmp_path: Path) -> tuple[Path, Path]:
+    """A user's project: a git repository holding their spec (the issue's `cd project` case)."""
+    project = tmp_path / "project"
+    (project / ".git" / "objects").mkdir(parents=True)
+    (project / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    spec = write_spec(project, BASE, name="etl.yaml")
+    return project, spec
+
+
+@pytest.mark.parametrize("force", [[], ["--force"]], ids=["plain", "force"])
+def test_out_that_is_the_current_directory_is_refused(tmp_path, monkeypatch, canary, force):
+    project, _ = project_checkout(tmp_path)
+    monkeypatch.chdir(project)
+    before = snapshot(project)
+    result = run("compile", "etl.yaml", "-o", ".", *force)
+    assert result.code == 2
+    assert result.stderr == ("batchgen: . is the current directory; batchgen replaces OUT as a whole: "
+                             "choose a folder of its own, e.g. -o out\n")
+    assert snapshot(project) == before
+
+
+@pytest.mark.parametrize("out", ["..", "../..", "/"])
+def test_out_that_is_a_parent_of_the_current_directory_is_refused(tmp_path, monkeypatch, canary, out):
+    project, _ = project_checkout(tmp_path)
+    work = project / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    before = snapshot(tmp_path)
+    result = run("compile", "../etl.yaml", "-o", out, "--force")
+    assert result.code == 2 and "is a parent of the current directory" in result.stderr
+    assert snapshot(tmp_path) == before
+
+
+def test_out_that_holds_a_git_repository_is_refused(tmp_path, canary):
+    project, spec = project_checkout(tmp_path)
+    elsewhere = tmp_path / "specs"
+    elsewhere.mkdir()
+    other_spec = write_spec(elsewhere, BASE)
+    before = snapshot(project)
+    for force in ([], ["--force"]):
+        result = run("compile", other_spec, "-o", project, *force)
+        assert result.code == 2
+        assert result.stderr == (f"batchgen: {project} is or holds a git repository (.git); "
+                                 "choose a folder of its own, e.g. -o out\n")
+    assert run("compile", other_spec, "-o", project / ".git" / "out").code == 2
+    assert snapshot(project) == before
+
+
+def test_out_that_holds_a_git_worktree_file_is_refused(tmp_path):
+    """A linked worktree or submodule has a `.git` file, not a folder."""
+    spec = write_spec(tmp_path, BASE)
+    out = tmp_path / "checkout"
+    out.mkdir()
+    (out / ".git").write_text("gitdir: ../main/.git/worktrees/checkout\n")
+    result = run("compile", spec, "-o", out, "--force")
+    assert result.code == 2 and "git repository" in result.stderr
+    assert (out / ".git").read_text().startswith("gitdir:")
+
+
+def test_out_that_holds_the_spec_is_refused(tmp_path, canary):
+    project = tmp_path / "project"
+    (project / "specs").mkdir(parents=True)
+    spec = write_spec(project / "specs", BASE, name="etl.yaml")
+    before = snapshot(project)
+    for out in (project, project / "specs"):
+        result = run("compile", spec, "-o", out, "--force")
+        assert result.code == 2
+        assert result.stderr == f"batchgen: {out} holds the spec {spec}; choose a folder of its own, e.g. -o out\n"
+    assert snapshot(project) == before
+
+
+def test_out_given_as_a_symlink_to_a_dangerous_place_is_refused(tmp_path, monkeypatch, canary):
+    project, _ = project_checkout(tmp_path)
+    monkeypatch.chdir(project)
+    (tmp_path / "innocent").symlink_to(project, target_is_directory=True)
+    before = snapshot(project)
+    result = run("compile", "etl.yaml", "-o", tmp_path / "innocent", "--force")
+    assert result.code == 2 and "is the current directory" in result.stderr
+    assert snapshot(project) == before
+
+
+def test_a_spec_outside_a_fresh_out_in_the_project_compiles(tmp_path, monkeypatch):
+    """The refusals above don't get in the way of the everyday layout: -o out beside the spec."""
+    project, _ = project_checkout(tmp_path)
+    monkeypatch.chdir(project)
+    assert run("compile", "etl.yaml", "-o", "out").code == 0
+    assert run("compile", "etl.yaml", "-o", "out").code == 0
+    assert (project / "out" / MANIFEST).is_file() and (project / "etl.yaml").is_file()
 
 
 def test_empty_existing_directory_is_fine(tmp_path):
@@ -158,11 +249,10 @@ def test_a_user_file_inside_out_terraform_is_refused_and_named(tmp_path, canary)
     result = run("compile", spec, "-o", out)
     assert result.code == 2
     assert f"batchgen: {out} holds files batchgen did not write: terraform/backend.tf;" in result.stderr
-    assert "--force" in result.stderr
     assert snapshot(out) == before
-    # --force replaces OUT: the file is gone.
-    assert run("compile", spec, "-o", out, "--force").code == 0
-    assert not (out / "terraform" / "backend.tf").exists()
+    # --force doesn't delete it either.
+    assert run("compile", spec, "-o", out, "--force").code == 2
+    assert snapshot(out) == before
 
 
 def test_a_hand_edited_generated_file_is_refused_and_named(tmp_path, canary):
@@ -184,8 +274,10 @@ def test_foreign_and_edited_files_are_named_together(tmp_path):
     (out / "cli" / "batch" / "extra.json").write_text("{}")
     result = run("compile", spec, "-o", out)
     assert result.code == 2
-    assert "did not write: cli/batch/extra.json; and files edited since batchgen wrote them: cli/deploy.sh;" \
-        in result.stderr
+    assert "did not write: cli/batch/extra.json; batchgen never deletes" in result.stderr
+    assert result.stderr.endswith("; it also holds files edited since batchgen wrote them: cli/deploy.sh\n")
+    assert run("compile", spec, "-o", out, "--force").code == 2
+    assert (out / "cli" / "batch" / "extra.json").read_text() == "{}"
 
 
 def test_a_deleted_generated_file_is_fine(tmp_path):
@@ -203,6 +295,7 @@ def test_a_manifest_batchgen_did_not_write_is_refused(tmp_path):
     result = run("compile", spec, "-o", out)
     assert result.code == 2
     assert f"batchgen: {out / MANIFEST} is not a manifest batchgen wrote" in result.stderr
+    assert run("compile", spec, "-o", out, "--force").code == 2
     assert (out / MANIFEST).read_text() == '{"format": "something else"}\n'
 
 
@@ -220,7 +313,7 @@ def test_out_that_is_a_regular_file_is_refused(tmp_path, canary):
 
 # -- symlinks ------------------------------------------------------------------------------
 
-def test_a_symlink_inside_out_is_refused_and_force_removes_only_the_link(tmp_path, canary):
+def test_a_symlink_inside_out_is_refused_even_with_force(tmp_path, canary):
     spec, out = compiled(tmp_path)
     target = tmp_path / "data"
     (target / "deep").mkdir(parents=True)
@@ -240,9 +333,8 @@ def test_a_symlink_inside_out_is_refused_and_force_removes_only_the_link(tmp_pat
     assert check.code == 1 and f"{out / 'cli' / 'data'}: out of date" in check.stderr
 
     result = run("compile", spec, "-o", out, "--force")
-    assert result.code == 0, result.stderr
-    assert not os.path.lexists(out / "cli" / "data")
-    assert snapshot(target) == target_before
+    assert result.code == 2
+    assert snapshot(out) == out_before and snapshot(target) == target_before
 
 
 def test_a_symlinked_generated_file_is_refused_not_read(tmp_path):
@@ -254,8 +346,8 @@ def test_a_symlinked_generated_file_is_refused_not_read(tmp_path):
     (out / "terraform" / "outputs.tf").symlink_to(secret)
     result = run("compile", spec, "-o", out)
     assert result.code == 2 and "terraform/outputs.tf (symlink)" in result.stderr
-    assert run("compile", spec, "-o", out, "--force").code == 0
-    assert not (out / "terraform" / "outputs.tf").is_symlink()
+    assert run("compile", spec, "-o", out, "--force").code == 2
+    assert (out / "terraform" / "outputs.tf").is_symlink()
     assert secret.read_text() == "do not touch\n"
 
 
@@ -272,9 +364,8 @@ def test_terraform_directory_replaced_by_a_symlink_is_not_followed(tmp_path):
     (out / "terraform").symlink_to(elsewhere, target_is_directory=True)
     result = run("compile", spec, "-o", out)
     assert result.code == 2 and "terraform (symlink)" in result.stderr
-    assert run("compile", spec, "-o", out, "--force").code == 0
-    assert (out / "terraform").is_dir() and not (out / "terraform").is_symlink()
-    assert not (out / "terraform" / "terraform.tfstate").exists()  # nothing carried over from the target
+    assert run("compile", spec, "-o", out, "--force").code == 2
+    assert (out / "terraform").is_symlink()
     assert snapshot(elsewhere) == before
 
 
