@@ -4,16 +4,16 @@ The statements name the spec's own queues, job definitions and roles as Ref obje
 (`arn=True`), so each emitter writes them as it writes every reference: Terraform as
 resource references (aws_batch_job_queue.x.arn, "${aws_batch_job_definition.x.arn_prefix}:*"),
 the CLI as full ARNs. Names that are already ARNs pass through. Knows no YAML positions,
-no HCL and no JSON files; docs/iam.md describes the syntax.
+no HCL and no JSON files; docs/iam.md describes the syntax. Part of the spec language, read
+by resolve (to write the statements) and by validation (to know what an Access grants).
 """
 from __future__ import annotations
 
 from typing import Any, Iterable
 
 from .catalog import load_catalog
-from .language import is_arn, split_revision
-from .resolve import Ref
-
+from .language import RefKind, is_arn, split_revision
+from .model import Ref
 
 
 def read_actions() -> list[str]:
@@ -44,7 +44,7 @@ def _one_or_list(values: list[Any]) -> Any:
 
 
 def queue_ref(value: str) -> Any:
-    return value if is_arn(value) else Ref("jobQueues", value, arn=True)
+    return value if is_arn(value) else Ref(RefKind.JOB_QUEUE, value, arn=True)
 
 
 def definition_ref(value: str) -> Any:
@@ -52,11 +52,11 @@ def definition_ref(value: str) -> Any:
     if is_arn(value):
         return value
     name, revision = split_revision(value)
-    return Ref("jobDefinitions", name, revision, arn=True)
+    return Ref(RefKind.JOB_DEFINITION, name, revision, arn=True)
 
 
 def role_ref(value: str) -> Any:
-    return value if is_arn(value) else Ref("role", value, arn=True)
+    return value if is_arn(value) else Ref(RefKind.ROLE, value, arn=True)
 
 
 def submit_resources(intent: dict, jobs: dict[str, dict]) -> tuple[list[Any], list[Any]]:
@@ -95,7 +95,7 @@ def statements(items: list, jobs: dict[str, dict]) -> list[dict]:
 
 
 def _register(intent: dict, sid) -> list[dict]:
-    resource = Ref("jobDefinitionPrefix", intent.get("namePrefix", ""), arn=True)
+    resource = Ref(RefKind.JOB_DEFINITION_PREFIX, intent.get("namePrefix", ""), arn=True)
     users = [str(u) for u in intent.get("users") or []]
     images = [str(i) for i in intent.get("images") or []]
     conditions: dict[str, dict[str, Any]] = {"StringEquals": {"batch:User": users}}

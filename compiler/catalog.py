@@ -32,7 +32,7 @@ import yaml
 # libyaml when present: the catalog is ~6,000 lines, the pure-Python loader takes 0.6 s.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-from .problems import Severity
+from .problems import Finding, Severity
 
 CatalogId = str
 
@@ -67,6 +67,10 @@ class Constraint:
         if name == "max" and self.quota and quotas and self.quota in quotas:
             return quotas[self.quota]
         return self.limits[name]
+
+    def at(self, pointer: Any, *, at_key: bool = False, **values: Any) -> Finding:
+        """A finding of this constraint at `pointer` (a `variant=` value picks a variant)."""
+        return Finding(pointer, values, self.id, at_key)
 
     def render(self, values: Mapping[str, Any]) -> tuple[str, str | None]:
         """The message and the fix with `values` and the limits filled in."""

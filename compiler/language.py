@@ -4,40 +4,88 @@ Knows no YAML positions and no output format.
 """
 from __future__ import annotations
 
+import enum
 import re
 from dataclasses import dataclass
 
-# top-level section -> the field that names an entry (SPEC.md's table)
-SECTIONS: dict[str, str] = {
-    "computeEnvironments": "computeEnvironmentName",
-    "schedulingPolicies": "name",
-    "jobQueues": "jobQueueName",
-    "jobDefinitions": "jobDefinitionName",
-    "jobs": "jobName",
-}
 
-# Sections outside AWS Batch (SPEC.md's table): IAM entries are CloudFormation properties,
-# schedules and notifications are batchgen's own. A dotted key is nested ("iam.roles" is
-# the `roles` list under `iam`). ALL_SECTIONS is every section whose entries have names.
-OTHER_SECTIONS: dict[str, str] = {
-    "iam.roles": "RoleName",
-    "iam.policies": "ManagedPolicyName",
-    "schedules": "name",
-    "notifications": "name",
-}
-ALL_SECTIONS: dict[str, str] = {**SECTIONS, **OTHER_SECTIONS}
+class RefKind(enum.Enum):
+    """What a reference in the resolved model points at: an entry of a section, or a
+    resource batchgen writes beside the entries (a role's instance profile, an EventBridge
+    rule, an SNS topic, the ARN prefix of job definitions a policy lets users register)."""
 
-# what a section's entry is called in messages
-NOUNS: dict[str, str] = {
-    "computeEnvironments": "compute environment",
-    "schedulingPolicies": "scheduling policy",
-    "jobQueues": "job queue",
-    "jobDefinitions": "job definition",
-    "jobs": "job",
-    "iam.roles": "IAM role",
-    "iam.policies": "IAM managed policy",
-    "schedules": "schedule",
-    "notifications": "notification",
+    COMPUTE_ENVIRONMENT = "computeEnvironments"
+    SCHEDULING_POLICY = "schedulingPolicies"
+    JOB_QUEUE = "jobQueues"
+    JOB_DEFINITION = "jobDefinitions"
+    JOB = "jobs"
+    ROLE = "role"
+    INSTANCE_PROFILE = "instance_profile"
+    POLICY = "policy"
+    RULE = "rule"
+    TOPIC = "topic"
+    JOB_DEFINITION_PREFIX = "jobDefinitionPrefix"
+
+
+@dataclass(frozen=True)
+class Section:
+    """One top-level list of the spec (SPEC.md's table) and what every stage needs to know
+    of it: how an entry is named and called, the API call it is the body of, the resource
+    it becomes in each backend, and whether AWS tags it."""
+
+    key: str  # the spec's key; dotted when nested ("iam.roles" is `roles` under `iam`)
+    name_field: str  # the field that names an entry
+    noun: str  # what one entry is called in messages
+    ref_kind: RefKind | None = None  # what a reference to an entry is
+    shape: str | None = None  # the botocore request shape of an entry (Batch sections)
+    tf_type: str | None = None  # the hashicorp/aws resource an entry becomes
+    cli: tuple[str, str] | None = None  # (service, command) of the CLI body an entry becomes
+    wait: str | None = None  # deploy.sh waits for these to be VALID (creation is asynchronous)
+    taggable: bool = False  # the API takes `tags` on the entry (NT-012)
+
+    @property
+    def path(self) -> tuple[str, ...]:
+        """The pointer prefix of the section's list: ("iam", "roles") for "iam.roles"."""
+        return tuple(self.key.split("."))
+
+
+# SPEC.md's table, in the order the spec and the output list them.
+SECTION_TABLE: tuple[Section, ...] = (
+    Section("computeEnvironments", "computeEnvironmentName", "compute environment", RefKind.COMPUTE_ENVIRONMENT,
+            "CreateComputeEnvironmentRequest", "aws_batch_compute_environment",
+            ("batch", "create-compute-environment"), "compute-environment", True),
+    Section("schedulingPolicies", "name", "scheduling policy", RefKind.SCHEDULING_POLICY,
+            "CreateSchedulingPolicyRequest", "aws_batch_scheduling_policy",
+            ("batch", "create-scheduling-policy"), None, True),
+    Section("jobQueues", "jobQueueName", "job queue", RefKind.JOB_QUEUE,
+            "CreateJobQueueRequest", "aws_batch_job_queue", ("batch", "create-job-queue"), "job-queue", True),
+    Section("jobDefinitions", "jobDefinitionName", "job definition", RefKind.JOB_DEFINITION,
+            "RegisterJobDefinitionRequest", "aws_batch_job_definition",
+            ("batch", "register-job-definition"), None, True),
+    Section("jobs", "jobName", "job", RefKind.JOB, "SubmitJobRequest", None, ("batch", "submit-job"), None, True),
+    # Outside AWS Batch: IAM entries are CloudFormation properties, schedules and
+    # notifications are batchgen's own (docs/iam.md).
+    Section("iam.roles", "RoleName", "IAM role", RefKind.ROLE, None, "aws_iam_role", ("iam", "create-role")),
+    Section("iam.policies", "ManagedPolicyName", "IAM managed policy", RefKind.POLICY, None, "aws_iam_policy",
+            ("iam", "create-policy")),
+    Section("schedules", "name", "schedule", RefKind.RULE, None, "aws_cloudwatch_event_rule", ("events", "put-rule")),
+    Section("notifications", "name", "notification", RefKind.RULE, None, "aws_cloudwatch_event_rule",
+            ("events", "put-rule")),
+)
+SECTION: dict[str, Section] = {s.key: s for s in SECTION_TABLE}
+
+# Views of the table, by the questions most callers ask.
+# The AWS Batch sections: key -> name field.
+SECTIONS: dict[str, str] = {s.key: s.name_field for s in SECTION_TABLE if s.shape}
+# Every section whose entries have names: key -> name field.
+ALL_SECTIONS: dict[str, str] = {s.key: s.name_field for s in SECTION_TABLE}
+NOUNS: dict[str, str] = {s.key: s.noun for s in SECTION_TABLE}
+TAGGABLE_SECTIONS: tuple[str, ...] = tuple(s.key for s in SECTION_TABLE if s.taggable)
+# The resource type of each kind of reference the model holds.
+TF_TYPE_OF_KIND: dict[RefKind, str] = {
+    **{s.ref_kind: s.tf_type for s in SECTION_TABLE if s.ref_kind and s.tf_type},
+    RefKind.INSTANCE_PROFILE: "aws_iam_instance_profile",
+    RefKind.TOPIC: "aws_sns_topic",
 }
 
 WILDCARD = "*"
@@ -87,6 +135,17 @@ REFERENCES: tuple[RefField, ...] = (
     RefField("notifications", ("jobQueues", WILDCARD), "jobQueues"),
 )
 
+# The service that assumes a role, by the field a role of the spec is named in (IAM-001..IAM-005).
+ROLE_USES: dict[str, tuple[str, str]] = {
+    # field: (service principal, what the role is, for messages)
+    "serviceRole": ("batch.amazonaws.com", "the service role of compute environment"),
+    "instanceRole": ("ec2.amazonaws.com", "the instance role of compute environment"),
+    "spotIamFleetRole": ("spotfleet.amazonaws.com", "the Spot Fleet role of compute environment"),
+    "jobRoleArn": ("ecs-tasks.amazonaws.com", "the job role of job definition"),
+    "executionRoleArn": ("ecs-tasks.amazonaws.com", "the execution role of job definition"),
+    "roleArn": ("events.amazonaws.com", "the role of schedule"),
+}
+
 PROJECT_TAG = "Project"
 
 
@@ -132,7 +191,7 @@ def section_items(data: object, section: str) -> list | None:
 
 def section_path(section: str) -> tuple[str, ...]:
     """The pointer prefix of a section's list: ("iam", "roles") for "iam.roles"."""
-    return tuple(section.split("."))
+    return SECTION[section].path if section in SECTION else tuple(section.split("."))
 
 
 def walk_path(entry: object, path: tuple[str, ...], prefix: tuple = ()):
@@ -148,6 +207,40 @@ def walk_path(entry: object, path: tuple[str, ...], prefix: tuple = ()):
         return
     if isinstance(entry, dict) and head in entry:
         yield from walk_path(entry[head], rest, (*prefix, head))
+
+
+@dataclass(frozen=True)
+class RoleUse:
+    """One field of the spec that names a role of `iam.roles`."""
+
+    role: str
+    field: str  # a ROLE_USES key
+    section: str
+    entry: str  # the using entry's name
+    pointer: tuple  # where the name is written
+
+
+def role_uses(spec: dict) -> list[RoleUse]:
+    """Every use of an `iam.roles` name by a Batch role field or a schedule's roleArn, in spec order."""
+    out: list[RoleUse] = []
+    for ref in REFERENCES:
+        if ref.target != "iam.roles" or ref.path[-1] not in ROLE_USES:
+            continue
+        for i, entry in enumerate(section_items(spec, ref.section) or []):
+            if not isinstance(entry, dict):
+                continue
+            for rel, value in walk_path(entry, ref.path):
+                if isinstance(value, str) and not is_arn(value):
+                    name = entry.get(ALL_SECTIONS[ref.section])
+                    out.append(RoleUse(value, ref.path[-1], ref.section, str(name),
+                                       (*section_path(ref.section), i, *rel)))
+    return out
+
+
+def jobs_by_name(spec: dict) -> dict[str, dict]:
+    jobs = spec.get("jobs")
+    return {j["jobName"]: j for j in (jobs if isinstance(jobs, list) else [])
+            if isinstance(j, dict) and isinstance(j.get("jobName"), str)}
 
 
 def copy_data(value: object) -> object:

@@ -106,11 +106,21 @@ def compile_text(text: str, path: str, emit: bool = True) -> Result:
     """Compile the spec `text` as if read from `path` (which only names it in diagnostics
     and, by its base name, in the output's comments)."""
     problems, doc = check_text(text, path)
+    if any(p.severity is Severity.ERROR for p in problems):
+        return Result(problems)
+    from .resolve import resolve
+    from .validate.measure import measure
+
+    # What is written is measured on the model (sizes after resolution): only a spec that
+    # resolves can be measured, so these come once the other errors are fixed.
+    model = resolve(doc.data)
+    catalog = load_catalog()
+    measured = [to_problem(f, doc, path, catalog) for f in measure(model)]
+    if measured:
+        problems = sorted({*problems, *measured}, key=Problem.sort_key)
     if any(p.severity is Severity.ERROR for p in problems) or not emit:
         return Result(problems)
     from .emit import emit_all
     from .output import with_manifest
-    from .resolve import resolve
 
-    model = resolve(doc.data)
     return Result(problems, with_manifest(emit_all(model, Path(path).name)))  # + OUT's manifest

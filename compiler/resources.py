@@ -26,7 +26,7 @@ def schemas_dir() -> Path:
 
 
 def templates_dir() -> Path:
-    return _dir("templates", "_templates", "terraform/versions.tf.j2")
+    return _dir("templates", "_templates", "cli/deploy.sh.j2")
 
 
 def schema_text() -> str:

@@ -48,7 +48,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from compiler.emit import cli_json
+from compiler.emit import cli
 from compiler.pipeline import compile_text
 from compiler.resolve import resolve
 
@@ -593,5 +593,5 @@ def test_deploy_script_quotes_every_name(drawn, names, tmp_path_factory):
     validation. Job names stay valid: their @@JOB_ID:name@@ placeholder is matched by sed
     (in the JSON text, where a quote or a control character would be escaped)."""
     spec = make_spec({**drawn, **names}, lambda s: s)
-    files = {f"cli/{k}": v for k, v in cli_json.emit(resolve(spec), drawn["spec_file"]).items()}
+    files = {f"cli/{k}": v for k, v in cli.emit(resolve(spec), drawn["spec_file"]).items()}
     check_deploy_run(files, tmp_path_factory.mktemp("deploy"), spec)

@@ -327,15 +327,16 @@ def profile_compile(size: Size, top: int = 30) -> str:
 def per_rule(spec_text: str) -> list[tuple[float, str]]:
     """Seconds of each validation rule alone on the spec, slowest first."""
     from compiler.load import load_text
-    from compiler.validate import ALL_RULES, schema
+    from compiler.validate import SPEC_RULES, schema
     from compiler.validate.context import Context
+    from compiler.validate.measure import measure
 
     data = load_text(spec_text).data
     _, broken = schema.check(data, {})
     ctx = Context(data, broken, {})
     out = []
     with _gc(False):
-        for rule in ALL_RULES:
+        for rule in SPEC_RULES:
             start = clock()
             rule.run(ctx)
             out.append((clock() - start, f"{rule.ids[0]} {rule.name}"))
@@ -344,12 +345,13 @@ def per_rule(spec_text: str) -> list[tuple[float, str]]:
 
 def stages(spec_text: str, tmp: Path) -> list[tuple[str, float]]:
     """Seconds of each stage of one compile (cyclic GC off, as in the pipeline)."""
-    from compiler.emit import cli_json, terraform
+    from compiler.emit import cli, terraform
     from compiler.load import load_text
     from compiler.output import write_tree
     from compiler.resolve import resolve
-    from compiler.validate import ALL_RULES, schema
+    from compiler.validate import SPEC_RULES, schema
     from compiler.validate.context import Context
+    from compiler.validate.measure import measure
 
     timings = []
 
@@ -363,11 +365,12 @@ def stages(spec_text: str, tmp: Path) -> list[tuple[str, float]]:
         doc = step("load (YAML + spans)", lambda: load_text(spec_text))
         _, broken = step("schema", lambda: schema.check(doc.data, {}))
         ctx = Context(doc.data, broken, {})
-        step(f"rules ({len(ALL_RULES)})", lambda: [rule.run(ctx) for rule in ALL_RULES])
+        step(f"rules ({len(SPEC_RULES)})", lambda: [rule.run(ctx) for rule in SPEC_RULES])
         model = step("resolve", lambda: resolve(doc.data))
+        step("measure (model checks)", lambda: measure(model))
         tf = step("emit terraform", lambda: terraform.emit(model, "bench.yaml"))
-        cli = step("emit cli", lambda: cli_json.emit(model, "bench.yaml"))
-        files = {**{f"terraform/{k}": v for k, v in tf.items()}, **{f"cli/{k}": v for k, v in cli.items()}}
+        bodies = step("emit cli", lambda: cli.emit(model, "bench.yaml"))
+        files = {**{f"terraform/{k}": v for k, v in tf.items()}, **{f"cli/{k}": v for k, v in bodies.items()}}
         out = tmp / "out-stages"
         step(f"write ({len(files):,} files)", lambda: write_tree(out, files))
     shutil.rmtree(out, ignore_errors=True)

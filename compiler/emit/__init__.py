@@ -3,12 +3,12 @@ They know no YAML and no positions, and never re-validate: a check belongs in a 
 """
 from __future__ import annotations
 
-from ..resolve import Model
-from . import cli_json, terraform
+from ..model import Model
+from . import cli, terraform
 
 
 def emit_all(model: Model, spec_name: str) -> dict[str, str]:
     files: dict[str, str] = {}
     files.update({f"terraform/{k}": v for k, v in terraform.emit(model, spec_name).items()})
-    files.update({f"cli/{k}": v for k, v in cli_json.emit(model, spec_name).items()})
+    files.update({f"cli/{k}": v for k, v in cli.emit(model, spec_name).items()})
     return dict(sorted(files.items()))

@@ -10,9 +10,9 @@ from typing import Any, Callable
 from ..problems import ROOT, Finding, Pointer
 from . import schema
 from .context import Context, Rule
-from . import ac, ce, ev, iam, jd, jdv, jq, output, refs, sj, xr
+from . import ac, ce, ev, iam, jd, jdv, jq, measure, output, refs, sj, xr
 
-ALL_RULES: tuple[Rule, ...] = (
+SPEC_RULES: tuple[Rule, ...] = (
     *refs.RULES,
     *output.RULES,
     *ce.RULES,
@@ -25,9 +25,10 @@ ALL_RULES: tuple[Rule, ...] = (
     *iam.RULES,
     *ev.RULES,
 )
+ALL_RULES: tuple[Rule, ...] = (*SPEC_RULES, *measure.RULES)
 
 
-def validate(data: Any, rules: tuple[Rule, ...] = ALL_RULES,
+def validate(data: Any, rules: tuple[Rule, ...] = SPEC_RULES,
              written: Callable[[Pointer], str | None] | None = None) -> list[Finding]:
     """Every finding for `data`: schema findings, then every rule's. `written(pointer)` is
     how a plain scalar read as a number, boolean or null was written (for "quote it" hints)."""

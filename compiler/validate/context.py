@@ -69,7 +69,10 @@ class Context:
 @dataclass(frozen=True)
 class Rule:
     ids: tuple[str, ...]
-    check: Callable[[Context], Iterable[Finding]]
+    check: Callable[..., Iterable[Finding]]
+    # "spec": check(ctx) on the spec's data, after the schema; "model": check(model,
+    # *constraints) on the resolved model, once the spec has no errors.
+    stage: str = "spec"
 
     @property
     def name(self) -> str:
@@ -79,10 +82,12 @@ class Rule:
     def doc(self) -> str:
         return (self.check.__doc__ or "").strip()
 
-    def run(self, ctx: Context) -> list[Finding]:
+    def run(self, target: Any) -> list[Finding]:
+        """The findings of this rule on `target` (a Context, or the Model for a model rule)."""
         try:
             out = []
-            for f in self.check(ctx):
+            found = self.check(target) if self.stage == "spec" else self.check(target, *self.constraints())
+            for f in found:
                 out.append(f if f.code else Finding(f.pointer, f.values, self.ids[0], f.at_key, f.span))
             return out
         except Exception as exc:  # a crashing rule is a finding, not a traceback (cfn-lint does this too)
@@ -92,9 +97,23 @@ class Rule:
                             code="BG-013")]
 
 
+    def constraints(self) -> list:
+        from ..catalog import load_catalog
+
+        catalog = load_catalog()
+        return [catalog[i] for i in self.ids]
+
+
 def rule(*ids: str) -> Callable[[Callable[[Context], Iterable[Finding]]], Rule]:
     def wrap(fn: Callable[[Context], Iterable[Finding]]) -> Rule:
         return Rule(tuple(ids), fn)
+    return wrap
+
+
+def model_rule(*ids: str) -> Callable[[Callable[..., Iterable[Finding]]], Rule]:
+    """A check over the resolved model; it receives the Constraint of each ID, in order."""
+    def wrap(fn: Callable[..., Iterable[Finding]]) -> Rule:
+        return Rule(tuple(ids), fn, stage="model")
     return wrap
 
 

@@ -7,18 +7,15 @@ advisories of job definitions (privileged, root with host volumes). No positions
 from __future__ import annotations
 
 import fnmatch
-import json
 import re
 from typing import Any, Iterator
 
 from .. import access
 from ..catalog import load_catalog
-from ..iam_model import RoleUse, jobs_by_name, role_uses
-from ..language import is_arn, section_items
+from ..language import ROLE_USES, RoleUse, is_arn, jobs_by_name, role_uses, section_items
 from ..naming import generated_role_name, tf_label
 from ..patterns import ecma
 from ..problems import Pointer
-from ..resolve import ROLE_USES, Ref
 from .context import Context, finding, rule
 from .schema import did_you_mean
 
@@ -289,56 +286,6 @@ def generated_names_fit(ctx: Context):
 
 
 # --- BG-105 sizes -------------------------------------------------------------------------
-
-
-def _render(doc: Any, ctx: Context) -> Any:
-    """The document as the CLI body writes it (Refs as ARNs), for measuring."""
-    region = ctx.data.get("region") or "@@REGION@@"
-    account = ctx.data.get("account") or "@@ACCOUNT_ID@@"
-
-    def walk(n: Any) -> Any:
-        if isinstance(n, Ref):
-            kinds = {"jobQueues": f"job-queue/{n.name}", "jobDefinitions": f"job-definition/{n.name}:*",
-                     "jobDefinitionPrefix": f"job-definition/{n.name}*"}
-            if n.kind in kinds:
-                return f"arn:aws:batch:{region}:{account}:{kinds[n.kind]}"
-            return f"arn:aws:iam::{account}:{n.kind}/{n.name}"
-        if isinstance(n, dict):
-            return {k: walk(v) for k, v in n.items()}
-        if isinstance(n, list):
-            return [walk(v) for v in n]
-        return n
-
-    return walk(doc)
-
-
-def _size(doc: Any) -> int:
-    text = json.dumps(doc, separators=(",", ":"), ensure_ascii=False)
-    return len(re.sub(r"\s", "", text))
-
-
-@rule("BG-105")
-def policies_fit_iam_size_limits(ctx: Context):
-    """Managed policies, a role's inline policies together, and trust policies fit IAM's size limits."""
-    lim = _lim("BG-105")
-    jobs = jobs_by_name(ctx.data)
-    for ptr, p in ctx.entries("iam.policies"):
-        size = _size(_render(access.document(p.get("PolicyDocument"), p.get("Access"), jobs), ctx))
-        if size > lim["managed_max"]:
-            at = "PolicyDocument" if "PolicyDocument" in p else "Access"
-            yield finding(ptr / at, what=f"managed policy '{p['ManagedPolicyName']}'", size=size, max=lim["managed_max"])
-    for ptr, r in ctx.entries("iam.roles"):
-        policies = r.get("Policies") or []
-        total = sum(_size(_render(access.document(p.get("PolicyDocument"), p.get("Access"), jobs), ctx))
-                    for p in policies if isinstance(p, dict))
-        if total > lim["inline_total_max"]:
-            yield finding(ptr / "Policies", what=f"the inline policies of role '{r['RoleName']}' together",
-                          size=total, max=lim["inline_total_max"])
-        if isinstance(r.get("AssumeRolePolicyDocument"), dict):
-            size = _size(r["AssumeRolePolicyDocument"])
-            if size > lim["trust_max"]:
-                yield finding(ptr / "AssumeRolePolicyDocument", what=f"the trust policy of role '{r['RoleName']}'",
-                              size=size, max=lim["trust_max"])
 
 
 # --- BG-106 wildcards, IAM-007 resource-level permissions ---------------------------------
@@ -633,7 +580,6 @@ RULES = (
     actions_are_service_actions,
     arns_have_the_right_shape,
     generated_names_fit,
-    policies_fit_iam_size_limits,
     user_policy_is_not_a_wildcard,
     batch_resource_level_permissions,
     role_trusts_the_service_that_uses_it,

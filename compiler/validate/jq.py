@@ -12,13 +12,11 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from ..catalog import load_catalog
-from ..language import NOUNS, PROJECT_TAG, REFERENCES, default_tags, split_revision, walk_path
+from ..language import NOUNS, PROJECT_TAG, REFERENCES, TAGGABLE_SECTIONS, default_tags, split_revision, walk_path
 from ..problems import Pointer
 from .context import Context, finding, rule
 from .targets import EnvKind, env_kind
 
-# Sections whose entries are AWS Batch resources that carry `tags` (NT-012's taggable list).
-TAGGED_SECTIONS = ("computeEnvironments", "schedulingPolicies", "jobQueues", "jobDefinitions", "jobs")
 ROOT_TAGS = Pointer(("tags",))
 
 
@@ -58,7 +56,7 @@ def _resource_tag_maps(ctx: Context) -> Iterator[tuple[Pointer, dict[str, str]]]
     top = _string_map(ctx.data.get("tags"))
     if top:
         yield ROOT_TAGS, top
-    for section in TAGGED_SECTIONS:
+    for section in TAGGABLE_SECTIONS:
         for ptr, entry in ctx.entries(section):
             own = _string_map(entry.get("tags"))
             if own:
@@ -76,7 +74,7 @@ def tags_with_defaults_fit_the_limit(ctx: Context):
         if len(top) <= limit and project_ptr is not None:
             yield finding(project_ptr, variant="defaults", found=len(defaults), top=len(top))
         return
-    for section in TAGGED_SECTIONS:
+    for section in TAGGABLE_SECTIONS:
         for ptr, entry in ctx.entries(section):
             own = _string_map(entry.get("tags"))
             if not own:
@@ -115,7 +113,7 @@ def tag_keys_differ_in_more_than_case(ctx: Context):
     default_folded: dict[str, str] = {}
     for key in defaults:
         default_folded.setdefault(key.casefold(), key)
-    for section in TAGGED_SECTIONS:
+    for section in TAGGABLE_SECTIONS:
         for ptr, entry in ctx.entries(section):
             own = _string_map(entry.get("tags"))
             if not own:

@@ -69,37 +69,6 @@ def share_identifier_form(ctx: Context):
             yield finding(ptr / "shareIdentifier", found=value, variant="characters")
 
 
-@rule("SJ-006")
-def propagated_tags_fit(ctx: Context):
-    """With propagateTags, the job's and its definition's tags together (default tags included) are at most 50."""
-    from ..resolve import resolve  # the default tags as the emitters write them
-
-    spec_tags = ctx.data.get("tags")
-    project = ctx.data.get("project")
-    defaults = resolve({"tags": spec_tags if _string_map(spec_tags) else {},
-                        "project": project if isinstance(project, str) else None}).default_tags
-    limit = _limits("SJ-006")["max"]
-    for t in targets(ctx):
-        if t.jd is None:
-            continue
-        propagate = t.job.get("propagateTags", t.jd.get("propagateTags"))
-        if propagate is not True:
-            continue
-        keys = {*defaults, *_tags(t.job), *_tags(t.jd)}
-        if len(keys) > limit:
-            at = t.pointer / "propagateTags" if "propagateTags" in t.job else t.pointer / "jobDefinition"
-            yield finding(at, at_key="propagateTags" in t.job, found=len(keys), jd=t.jd_name)
-
-
-def _string_map(value) -> bool:
-    return isinstance(value, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items())
-
-
-def _tags(entry: dict) -> dict:
-    tags = entry.get("tags")
-    return tags if isinstance(tags, dict) else {}
-
-
 @rule("SJ-008")
 def fargate_job_timeout_within_14_days(ctx: Context):
     """A Fargate job's submit-time timeout above 14 days is pointless: Fargate jobs aren't kept running that long."""
@@ -416,7 +385,6 @@ RULES = (
     job_queue_arn_names_a_queue,
     job_definition_reference_form,
     share_identifier_form,
-    propagated_tags_fit,
     fargate_job_timeout_within_14_days,
     multinode_is_never_an_array,
     sequential_dependency_form,

@@ -6,7 +6,6 @@ measures what batchgen writes (XR-011, XR-012). Knows no YAML positions and no w
 """
 from __future__ import annotations
 
-import json
 
 from ..catalog import load_catalog
 from ..problems import Pointer
@@ -454,58 +453,6 @@ def _ecs_commands(ecs, override) -> list:
     return out
 
 
-def _spec_settings(ctx: Context) -> dict:
-    """The top-level keys resolve() reads besides the sections, where they passed the schema."""
-    data = ctx.data
-    out: dict = {k: data[k] for k in ("project", "region", "account") if isinstance(data.get(k), str)}
-    tags = data.get("tags")
-    if isinstance(tags, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in tags.items()):
-        out["tags"] = tags
-    # Role names become ARNs with the role's Path (emit/cli_json.py): keep name and path only.
-    roles = [{k: r[k] for k in ("RoleName", "Path") if k in r} for _, r in ctx.entries("iam.roles")]
-    if roles:
-        out["iam"] = {"roles": roles}
-    return out
-
-
-def _compact_size(value) -> int:
-    return len(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
-
-
-def _strings(node) -> int:
-    if isinstance(node, str):
-        return 1
-    if isinstance(node, dict):
-        return sum(_strings(v) for v in node.values())
-    if isinstance(node, list):
-        return sum(_strings(v) for v in node)
-    return 0
-
-
-@rule("XR-011", "XR-012")
-def request_bodies_fit(ctx: Context):
-    """The register-job-definition body batchgen writes is at most 24 KiB, and each submit-job body at most 30 KiB (compact JSON, after resolution)."""
-    from ..emit.cli_json import request_body
-    from ..resolve import resolve
-
-    settings = _spec_settings(ctx)
-    lim = _limits("XR-011")
-    # What resolution can add to an entry: default tags, a Project tag, defaults and generated
-    # role references, and a name growing into an ARN or placeholder (at most `per_string` bytes).
-    extra = _compact_size(settings.get("tags", {})) + _compact_size(settings.get("project", "")) + lim["slack"]
-    for code, section in (("XR-011", "jobDefinitions"), ("XR-012", "jobs")):
-        limit = _limits(code)["max"]
-        for ptr, entry in ctx.entries(section):
-            if _compact_size(entry) + lim["per_string"] * _strings(entry) + extra <= limit:
-                continue  # can't reach the limit even after resolution: spare the resolve (tools/bench.py)
-            # One entry resolves on its own: references become names/ARNs, never other entries' bodies.
-            model = resolve({**settings, section: [entry]})
-            resource = (model.job_definitions if section == "jobDefinitions" else model.jobs)[0]
-            size = _compact_size(request_body(model, resource))
-            if size > limit:
-                yield finding(ptr, code=code, name=resource.name, found=size)
-
-
 @rule("XR-015")
 def roles_for_definition_features(ctx: Context):
     """Private-registry credentials need an executionRoleArn; Fargate secrets and awslogs-create-group need more than the generated execution role grants."""
@@ -557,7 +504,6 @@ RULES = (
     fair_share_identifiers,
     dependencies_are_acyclic,
     placeholders_have_values,
-    request_bodies_fit,
     roles_for_definition_features,
     overrides_match_definition_kind,
 )

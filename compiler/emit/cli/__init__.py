@@ -11,72 +11,10 @@ from __future__ import annotations
 import json
 import re
 import shlex
-from typing import Any
 
-from ..resolve import Model, Ref, Resource
-from . import cli_iam_events
+from ...model import Arns, Model, Ref, Resource, needs_service_linked_role
+from . import iam_events
 from .templating import render
-
-ACCOUNT_PLACEHOLDER = "@@ACCOUNT_ID@@"
-REGION_PLACEHOLDER = "@@REGION@@"
-# The AWS Batch service-linked role: the same path and name in every account.
-SERVICE_LINKED_ROLE = "role/aws-service-role/batch.amazonaws.com/AWSServiceRoleForBatch"
-TAGGABLE = ("computeEnvironments", "schedulingPolicies", "jobQueues", "jobDefinitions", "jobs")
-
-
-def job_id_placeholder(job_name: str) -> str:
-    return f"@@JOB_ID:{job_name}@@"
-
-
-class _Refs:
-    def __init__(self, model: Model):
-        self.partition = model.partition
-        self.account = model.account or ACCOUNT_PLACEHOLDER
-        self.region = model.region or REGION_PLACEHOLDER
-        # IAM ARNs carry the path: arn:aws:iam::123456789012:role/batch/render-job
-        self.iam_paths = {("role", r.name): r.path or "/" for r in model.roles}
-        self.iam_paths.update({("policy", p.name): p.path or "/" for p in model.policies})
-
-    def arn(self, service: str, resource: str, regional: bool = True) -> str:
-        region = self.region if regional else ""
-        return f"arn:{self.partition}:{service}:{region}:{self.account}:{resource}"
-
-    def string(self, ref: Ref) -> str:
-        if ref.kind == "computeEnvironments":
-            return self.arn("batch", f"compute-environment/{ref.name}")
-        if ref.kind == "schedulingPolicies":
-            return self.arn("batch", f"scheduling-policy/{ref.name}")
-        if ref.kind == "jobQueues":
-            return self.arn("batch", f"job-queue/{ref.name}") if ref.arn else ref.name
-        if ref.kind == "jobDefinitions" and ref.arn:  # in a policy: any revision unless one is named
-            return self.arn("batch", f"job-definition/{ref.name}:{'*' if ref.revision is None else ref.revision}")
-        if ref.kind == "jobDefinitions":
-            return ref.name if ref.revision is None else f"{ref.name}:{ref.revision}"
-        if ref.kind == "jobDefinitionPrefix":
-            return self.arn("batch", f"job-definition/{ref.name}*")
-        if ref.kind == "policy":
-            return self.arn("iam", f"policy{self.iam_paths.get(('policy', ref.name), '/')}{ref.name}", regional=False)
-        if ref.kind == "rule":
-            return self.arn("events", f"rule/{ref.name}")
-        if ref.kind == "topic":
-            return self.arn("sns", ref.name)
-        if ref.kind == "jobs":
-            return job_id_placeholder(ref.name)
-        if ref.kind == "role":
-            return self.arn("iam", f"role{self.iam_paths.get(('role', ref.name), '/')}{ref.name}", regional=False)
-        if ref.kind == "instance_profile":
-            path = self.iam_paths.get(("role", ref.name), "/")  # batchgen gives a role's profile its path
-            return self.arn("iam", f"instance-profile{path}{ref.name}", regional=False)
-        raise ValueError(f"unknown reference kind {ref.kind}")
-
-    def value(self, v: Any) -> Any:
-        if isinstance(v, Ref):
-            return self.string(v)
-        if isinstance(v, dict):
-            return {k: self.value(x) for k, x in v.items()}
-        if isinstance(v, list):
-            return [self.value(x) for x in v]
-        return v
 
 
 _NOT_PLAIN_ASCII = re.compile(r"[^\n\x20-\x7e]")
@@ -93,32 +31,6 @@ def _dump(body: dict) -> str:
     API gets. json.dumps already escapes the C0 controls; text inside a string is the only
     place such a character can be, so the escapes keep the JSON's meaning."""
     return _NOT_PLAIN_ASCII.sub(_escape_invisible, json.dumps(body, indent=2, ensure_ascii=False)) + "\n"
-
-
-def _with_tags(model: Model, r: Resource, body: dict) -> dict:
-    tags = {**model.default_tags, **(body.get("tags") or {})}
-    out = {k: v for k, v in body.items() if k != "tags"}
-    if tags:  # NT-007: no `tags` key rather than an empty map
-        out["tags"] = tags
-    return out
-
-
-def request_body(model: Model, resource: Resource) -> dict:
-    """The request body `emit` writes for one Batch resource (compute environment, scheduling
-    policy, job queue, job definition or job): references resolved, default tags merged.
-    Public so validation can measure what is written (XR-011, XR-012)."""
-    refs = _Refs(model)
-    body = refs.value(resource.body)
-    if resource.section == "computeEnvironments" and needs_service_linked_role(resource):
-        # Left out, AWS would fill in the service-linked role; the body names it explicitly
-        # (the form AWS documents), as deploy.sh makes sure it exists.
-        body["serviceRole"] = refs.arn("iam", SERVICE_LINKED_ROLE, regional=False)
-    return _with_tags(model, resource, body)
-
-
-def needs_service_linked_role(resource: Resource) -> bool:
-    """A MANAGED compute environment without serviceRole runs under AWSServiceRoleForBatch."""
-    return resource.body.get("type") == "MANAGED" and "serviceRole" not in resource.body
 
 
 def _topological(jobs: list[Resource]) -> list[Resource]:
@@ -143,7 +55,7 @@ def _topological(jobs: list[Resource]) -> list[Resource]:
 
 
 def emit(model: Model, spec_name: str) -> dict[str, str]:
-    refs = _Refs(model)
+    refs = Arns(model)
     files: dict[str, str] = {}
     steps: list[dict] = []
 
@@ -153,16 +65,16 @@ def emit(model: Model, spec_name: str) -> dict[str, str]:
         steps.append({"service": service, "command": command, "path": path, "name": name, **step})
         return path
 
-    cli_iam_events.policies(model, refs, add)  # before the roles that attach them
+    iam_events.policies(model, refs, add)  # before the roles that attach them
     for role in model.roles:
         if role.spec:
-            cli_iam_events.spec_role(model, role, refs, add)
+            iam_events.spec_role(model, role, refs, add)
             continue
         add("iam", "create-role", role.name, {
             "RoleName": role.name,
             "Description": f"batchgen: {role.purpose}",
-            "AssumeRolePolicyDocument": cli_iam_events.compact(role.assume_role_policy()),
-            **({"Tags": cli_iam_events.tag_list(model.default_tags)} if model.default_tags else {}),
+            "AssumeRolePolicyDocument": iam_events.compact(role.assume_role_policy()),
+            **({"Tags": iam_events.tag_list(model.default_tags)} if model.default_tags else {}),
         })
         for policy in role.managed_policies:
             add("iam", "attach-role-policy", f"{role.name}--{policy.path.rsplit('/', 1)[-1]}",
@@ -171,7 +83,7 @@ def emit(model: Model, spec_name: str) -> dict[str, str]:
             add("iam", "create-instance-profile", role.name, {"InstanceProfileName": role.name})
             add("iam", "add-role-to-instance-profile", role.name,
                 {"InstanceProfileName": role.name, "RoleName": role.name}, wait_instance_profile=role.name)
-        cli_iam_events.inline_policies(role, refs, add)  # a schedule's role: submit its job only
+        iam_events.inline_policies(role, refs, add)  # a schedule's role: submit its job only
 
     if any(needs_service_linked_role(ce) for ce in model.compute_environments):
         steps.append({"service_linked_role": "batch.amazonaws.com"})
@@ -183,13 +95,13 @@ def emit(model: Model, spec_name: str) -> dict[str, str]:
         ("jobDefinitions", "register-job-definition", model.job_definitions, {}),
     ):
         for r in items:
-            add("batch", command, r.name, request_body(model, r))
+            add("batch", command, r.name, model.request_body(r))
         if items and extra:  # create them all, then wait for all: creation is asynchronous
             steps.append({"wait": extra["wait"], "names": [r.name for r in items]})
 
     # Rules after the job definitions they submit (XR-016), before the jobs: a failure
     # notification then also reports the jobs deploy.sh submits.
-    cli_iam_events.events(model, refs, add)
+    iam_events.events(model, refs, add)
 
     scheduled = model.scheduled_jobs
     for job in _topological(model.jobs):
@@ -197,7 +109,7 @@ def emit(model: Model, spec_name: str) -> dict[str, str]:
             steps.append({"note": f"job {job.name}: submitted by schedule "
                                   f"{', '.join(s.name for s in model.schedules if s.job == job.name)}, not here"})
             continue
-        add("batch", "submit-job", job.name, request_body(model, job), job=job.name)
+        add("batch", "submit-job", job.name, model.request_body(job), job=job.name)
 
     files["deploy.sh"] = render(
         "cli/deploy.sh.j2",

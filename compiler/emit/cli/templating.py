@@ -1,12 +1,17 @@
-"""The Jinja2 environment both emitters share (templates/ beside the package)."""
+"""The Jinja2 environment of the CLI emitter's shell scripts (templates/cli beside the package).
+
+Jinja2 writes deploy.sh only: a shell script is text with a few values in it, each quoted
+by a filter of the emitter (shlex, or for "..." and comments its own). Terraform files are
+written by the typed HCL writer instead (emit/terraform/hcl.py), which can't produce a file
+`terraform fmt` would change or a value that escapes its string.
+"""
 from __future__ import annotations
 
 import functools
 
 import jinja2
 
-from ..resources import templates_dir
-from . import hcl
+from ...resources import templates_dir
 
 
 @functools.lru_cache(maxsize=1)
@@ -19,9 +24,6 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         autoescape=False,
     )
-    env.filters["hcl_string"] = hcl.string
-    env.filters["hcl_block"] = lambda block: "\n".join(hcl.render_block(block))
-    env.filters["hcl_attr"] = lambda value, key, depth=0: "\n".join(hcl.render_body([hcl.Attr(key, value)], depth))
     return env
 
 

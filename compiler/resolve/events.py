@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import access
-from .iam_model import jobs_by_name
-from .language import is_arn, split_revision
-from .naming import generated_role_name, tf_label
-from .resolve import InlinePolicy, Notification, Ref, Role, Schedule, Topic
+from ..language import RefKind, is_arn, jobs_by_name, split_revision
+from ..model import InlinePolicy, Notification, Ref, Role, Schedule, Topic
+from ..naming import generated_role_name, tf_label
+from ..problems import Pointer
+from .. import access
 
 EVENTS_SERVICE = "events.amazonaws.com"
 DEFAULT_STATUSES = ("FAILED",)
@@ -35,15 +35,15 @@ def resolve_schedules(spec: dict, project: str | None) -> tuple[list[Schedule], 
     jobs = jobs_by_name(spec)
     schedules: list[Schedule] = []
     roles: list[Role] = []
-    for s in spec.get("schedules") or []:
+    for i, s in enumerate(spec.get("schedules") or []):
         job = jobs[s["job"]]
         queue = job["jobQueue"]
         definition = job["jobDefinition"]
-        queue_ref: Any = queue if is_arn(queue) else Ref("jobQueues", queue)
-        definition_ref: Any = definition if is_arn(definition) else Ref("jobDefinitions", *split_revision(definition))
+        queue_ref: Any = queue if is_arn(queue) else Ref(RefKind.JOB_QUEUE, queue)
+        definition_ref: Any = definition if is_arn(definition) else Ref(RefKind.JOB_DEFINITION, *split_revision(definition))
         role_arn = s.get("roleArn")
         if role_arn:
-            role: Any = role_arn if is_arn(role_arn) else Ref("role", role_arn)
+            role: Any = role_arn if is_arn(role_arn) else Ref(RefKind.ROLE, role_arn)
         else:
             generated = Role(
                 name=schedule_role_name(project, s["name"]),
@@ -63,7 +63,7 @@ def resolve_schedules(spec: dict, project: str | None) -> tuple[list[Schedule], 
             )
             generated.inline_policies[0].label = f"{generated.label}_submit"
             roles.append(generated)
-            role = Ref("role", generated.name)
+            role = Ref(RefKind.ROLE, generated.name)
         schedules.append(Schedule(
             name=s["name"],
             label=tf_label(s["name"]),
@@ -77,6 +77,7 @@ def resolve_schedules(spec: dict, project: str | None) -> tuple[list[Schedule], 
             array_size=(job.get("arrayProperties") or {}).get("size"),
             attempts=(job.get("retryStrategy") or {}).get("attempts"),
             parameters=dict(job.get("parameters") or {}),
+            pointer=Pointer(("schedules", i)),
         ))
     return schedules, roles
 
@@ -85,7 +86,7 @@ def resolve_notifications(spec: dict) -> tuple[list[Notification], list[Topic]]:
     all_queues = [q["jobQueueName"] for q in spec.get("jobQueues") or [] if isinstance(q, dict)]
     topics: dict[str, Topic] = {}
     notifications: list[Notification] = []
-    for n in spec.get("notifications") or []:
+    for i, n in enumerate(spec.get("notifications") or []):
         key = n["topic"]
         topic = topics.get(key)
         if topic is None:
@@ -102,9 +103,10 @@ def resolve_notifications(spec: dict) -> tuple[list[Notification], list[Topic]]:
             name=n["name"],
             label=tf_label(n["name"]),
             statuses=list(n.get("statuses") or DEFAULT_STATUSES),
-            job_queues=[q if is_arn(q) else Ref("jobQueues", q, arn=True) for q in queues],
+            job_queues=[q if is_arn(q) else Ref(RefKind.JOB_QUEUE, q, arn=True) for q in queues],
             topic=topic,
             description=n.get("description"),
             state=n.get("state", "ENABLED"),
+            pointer=Pointer(("notifications", i)),
         ))
     return notifications, list(topics.values())

@@ -1,7 +1,7 @@
 """CLI request bodies for `iam.roles`, `iam.policies`, schedules and notifications.
 
-Used by cli_json.py, which owns the reference writer (`refs`, full ARNs with @@ACCOUNT_ID@@ /
-@@REGION@@ where the spec gives none) and `add(service, command, name, body)`, which writes
+Used by the CLI emitter (__init__.py), which passes the model's reference writer (`refs`,
+full ARNs with @@ACCOUNT_ID@@ / @@REGION@@ where the spec gives none) and `add(service, command, name, body)`, which writes
 one body and one deploy.sh step. Policy documents are compact JSON strings, as the API takes.
 """
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 from typing import Any, Callable
 
-from ..resolve import Model, Ref, Role
-from .tf_events import NOTIFICATION_TARGET_ID, SCHEDULE_TARGET_ID, topic_policy
+from ...language import RefKind
+from ...model import NOTIFICATION_TARGET_ID, SCHEDULE_TARGET_ID, Model, Ref, Role
 
 Add = Callable[..., str]
 
@@ -95,7 +95,7 @@ def events(model: Model, refs, add: Add) -> None:
             batch["ArrayProperties"] = {"Size": s.array_size}
         if s.attempts is not None:
             batch["RetryStrategy"] = {"Attempts": s.attempts}
-        target: dict[str, Any] = {"Id": SCHEDULE_TARGET_ID, "Arn": refs.value(Ref("jobQueues", s.job_queue.name, arn=True))
+        target: dict[str, Any] = {"Id": SCHEDULE_TARGET_ID, "Arn": refs.value(Ref(RefKind.JOB_QUEUE, s.job_queue.name, arn=True))
                                   if isinstance(s.job_queue, Ref) else s.job_queue,
                                   "RoleArn": refs.value(s.role)}
         if s.parameters:
@@ -104,7 +104,7 @@ def events(model: Model, refs, add: Add) -> None:
         add("events", "put-targets", s.name, {"Rule": s.name, "Targets": [target]})
 
     for t in model.topics:
-        arn = t.arn or refs.value(Ref("topic", t.name, arn=True))
+        arn = t.arn or refs.value(Ref(RefKind.TOPIC, t.name, arn=True))
         if t.arn is None:
             body: dict[str, Any] = {"Name": t.name}
             if t.kms_master_key_id:
@@ -112,7 +112,7 @@ def events(model: Model, refs, add: Add) -> None:
             if model.default_tags:
                 body["Tags"] = tag_list(model.default_tags)
             add("sns", "create-topic", t.name, body)
-            policy = topic_policy(arn, [refs.value(Ref("rule", n, arn=True)) for n in t.rules])
+            policy = refs.value(t.policy())
             add("sns", "set-topic-attributes", t.name,
                 {"TopicArn": arn, "AttributeName": "Policy", "AttributeValue": compact(policy)})
         for i, sub in enumerate(t.subscriptions, 1):
@@ -122,5 +122,5 @@ def events(model: Model, refs, add: Add) -> None:
     for n in model.notifications:
         add("events", "put-rule", n.name, _rule(model, n.name, n.description, n.state,
                                                  EventPattern=compact(refs.value(n.event_pattern()))))
-        arn = n.topic.arn or refs.value(Ref("topic", n.topic.name, arn=True))
+        arn = n.topic.arn or refs.value(Ref(RefKind.TOPIC, n.topic.name, arn=True))
         add("events", "put-targets", n.name, {"Rule": n.name, "Targets": [{"Id": NOTIFICATION_TARGET_ID, "Arn": arn}]})

@@ -1,27 +1,25 @@
 """Terraform blocks for `iam.roles`, `iam.policies` and the roles batchgen generates with policies.
 
-Used by terraform.py, which owns the reference writer (`refs`): policy documents are written
-with jsonencode, and every ARN of the spec's own resources in them is a reference.
+Used by the Terraform emitter (__init__.py), which owns the reference writer (`refs`): policy
+documents are written with jsonencode, and every ARN of the spec's own resources in them is a
+reference.
 """
 from __future__ import annotations
 
 from typing import Any
 
-from ..naming import tf_label
-from ..resolve import CustomerPolicy, ManagedPolicy, Model, Ref, Role
+from ...language import RefKind
+from ...model import CustomerPolicy, ManagedPolicy, Model, Ref, Role
+from ...naming import tf_label
 from . import hcl
+from .references import DATA_SOURCES
 
-# The account, partition and Region of the provider, for ARNs no resource has yet (a job
-# definition name prefix, for Access: register).
-DATA_SOURCES = (("aws_caller_identity", "current"), ("aws_partition", "current"), ("aws_region", "current"))
-PREFIX_ARN = ("arn:${data.aws_partition.current.partition}:batch:${data.aws_region.current.region}:"
-              "${data.aws_caller_identity.current.account_id}:job-definition/")
 
 
 def uses_data_sources(model: Model) -> bool:
     def walk(n: Any) -> bool:
         if isinstance(n, Ref):
-            return n.kind == "jobDefinitionPrefix"
+            return n.kind is RefKind.JOB_DEFINITION_PREFIX
         if isinstance(n, dict):
             return any(walk(v) for v in n.values())
         if isinstance(n, list):
@@ -114,3 +112,37 @@ def inline_policy_blocks(role: Role, refs) -> list:
         ])
         for p in role.inline_policies
     ]
+
+
+def generated_role_blocks(role: Role, model: Model) -> list:
+    """A role batchgen generated for a default: the role, its AWS managed policies and (for
+    the ECS instance role) its instance profile."""
+    items: list = [hcl.Comment(role.purpose), hcl.Block("resource", ("aws_iam_role", role.label), [
+        hcl.Attr("name", role.name),
+        hcl.Attr("description", f"batchgen: {role.purpose}"),
+        hcl.Attr("assume_role_policy", hcl.JsonEncode(role.assume_role_policy())),
+    ])]
+    for label, policy in attachments(role):
+        items.append(hcl.Block("resource", ("aws_iam_role_policy_attachment", label), [
+            hcl.Attr("role", hcl.Expr(f"aws_iam_role.{role.label}.name")),
+            hcl.Attr("policy_arn", policy.arn(model.partition)),
+        ]))
+    if role.instance_profile:
+        items.append(hcl.Block("resource", ("aws_iam_instance_profile", role.label), [
+            hcl.Attr("name", role.name),
+            hcl.Attr("role", hcl.Expr(f"aws_iam_role.{role.label}.name")),
+        ]))
+    return items
+
+
+def iam_blocks(model: Model, refs) -> list:
+    """iam.tf: generated roles, the spec's managed policies, the spec's roles, then the
+    generated roles with inline policies (a schedule's role, which names its job's queue)."""
+    items = data_blocks() if uses_data_sources(model) else []
+    items += [b for role in model.roles if not role.spec and not role.inline_policies
+              for b in generated_role_blocks(role, model)]
+    items += [b for policy in model.policies for b in policy_blocks(policy, refs)]
+    items += [b for role in model.roles if role.spec for b in spec_role_blocks(role, refs)]
+    items += [b for role in model.roles if not role.spec and role.inline_policies
+              for b in generated_role_blocks(role, model) + inline_policy_blocks(role, refs)]
+    return items

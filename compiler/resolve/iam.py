@@ -6,53 +6,17 @@ role that has none, from the fields that use it. Knows no YAML positions and no 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from . import access
-from .language import REFERENCES, is_arn, section_items, section_path, walk_path
-from .naming import tf_label
-from .resolve import ROLE_USES, CustomerPolicy, InlinePolicy, Ref, Role, trust_policy_for
-
-
-@dataclass(frozen=True)
-class RoleUse:
-    """One field of the spec that names a role of `iam.roles`."""
-
-    role: str
-    field: str  # a ROLE_USES key
-    section: str
-    entry: str  # the using entry's name
-    pointer: tuple  # where the name is written
-
-
-def role_uses(spec: dict) -> list[RoleUse]:
-    """Every use of an `iam.roles` name by a Batch role field or a schedule's roleArn, in spec order."""
-    from .language import ALL_SECTIONS
-
-    out: list[RoleUse] = []
-    for ref in REFERENCES:
-        if ref.target != "iam.roles" or ref.path[-1] not in ROLE_USES:
-            continue
-        for i, entry in enumerate(section_items(spec, ref.section) or []):
-            if not isinstance(entry, dict):
-                continue
-            for rel, value in walk_path(entry, ref.path):
-                if isinstance(value, str) and not is_arn(value):
-                    name = entry.get(ALL_SECTIONS[ref.section])
-                    out.append(RoleUse(value, ref.path[-1], ref.section, str(name),
-                                       (*section_path(ref.section), i, *rel)))
-    return out
-
-
-def jobs_by_name(spec: dict) -> dict[str, dict]:
-    jobs = spec.get("jobs")
-    return {j["jobName"]: j for j in (jobs if isinstance(jobs, list) else [])
-            if isinstance(j, dict) and isinstance(j.get("jobName"), str)}
+from .. import access
+from ..language import ROLE_USES, RefKind, RoleUse, is_arn, jobs_by_name, role_uses
+from ..model import CustomerPolicy, InlinePolicy, Ref, Role, trust_policy_for
+from ..naming import tf_label
+from ..problems import Pointer
 
 
 def _policy_ref(value: str) -> Any:
-    return value if is_arn(value) else Ref("policy", value, arn=True)
+    return value if is_arn(value) else Ref(RefKind.POLICY, value, arn=True)
 
 
 def _unique_label(base: str, taken: set[str]) -> str:
@@ -77,12 +41,14 @@ def resolve_iam(spec: dict) -> tuple[list[Role], list[CustomerPolicy]]:
             document=access.document(p.get("PolicyDocument"), p.get("Access"), jobs),
             path=p.get("Path"),
             description=p.get("Description"),
+            pointer=Pointer(("iam", "policies", i)),
+            document_key="PolicyDocument" if "PolicyDocument" in p else "Access",
         )
-        for p in iam.get("policies") or []
+        for i, p in enumerate(iam.get("policies") or [])
     ]
 
     roles: list[Role] = []
-    for r in iam.get("roles") or []:
+    for i, r in enumerate(iam.get("roles") or []):
         name = r["RoleName"]
         label = tf_label(name)
         used = uses.get(name, [])
@@ -110,5 +76,6 @@ def resolve_iam(spec: dict) -> tuple[list[Role], list[CustomerPolicy]]:
             max_session_duration=r.get("MaxSessionDuration"),
             description=r.get("Description"),
             tags={t["Key"]: t["Value"] for t in r.get("Tags") or []},
+            pointer=Pointer(("iam", "roles", i)),
         ))
     return roles, policies

@@ -2,18 +2,15 @@
 
 A schedule is an aws_cloudwatch_event_rule with a schedule_expression and one
 aws_cloudwatch_event_target whose batch_target submits the job; a notification is a rule with
-an event pattern on Batch job state changes and the SNS topic as target. Used by terraform.py.
+an event pattern on Batch job state changes and the SNS topic as target.
 """
 from __future__ import annotations
 
 from typing import Any
 
-from ..resolve import Model, Notification, Ref, Schedule, Topic
+from ...language import RefKind
+from ...model import NOTIFICATION_TARGET_ID, SCHEDULE_TARGET_ID, Model, Notification, Ref, Schedule, Topic
 from . import hcl
-
-SCHEDULE_TARGET_ID = "batch-job"
-NOTIFICATION_TARGET_ID = "sns-topic"
-EVENTS_PRINCIPAL = "events.amazonaws.com"
 
 # A topic without kmsMasterKeyId is created unencrypted: EventBridge can't publish to a topic
 # encrypted with the AWS managed key alias/aws/sns (its key policy can't grant
@@ -54,21 +51,6 @@ def schedule_blocks(s: Schedule, refs) -> list:
     ]
 
 
-def topic_policy(topic_arn: Any, rule_arns: list[Any]) -> dict:
-    """Let EventBridge publish, only for the notification rules of this spec (aws:SourceArn)."""
-    return {
-        "Version": "2012-10-17",
-        "Statement": [{
-            "Sid": "AllowEventBridgeRules",
-            "Effect": "Allow",
-            "Principal": {"Service": EVENTS_PRINCIPAL},
-            "Action": "sns:Publish",
-            "Resource": topic_arn,
-            "Condition": {"ArnEquals": {"aws:SourceArn": rule_arns}},
-        }],
-    }
-
-
 def topic_blocks(t: Topic, model: Model, refs) -> list:
     if t.arn is not None:
         items: list = []  # an existing topic: its policy is the owner's (BG-111)
@@ -76,14 +58,12 @@ def topic_blocks(t: Topic, model: Model, refs) -> list:
         body: list = [hcl.Attr("name", t.name)]
         if t.kms_master_key_id:
             body.append(hcl.Attr("kms_master_key_id", t.kms_master_key_id))
-        arn = Ref("topic", t.name, arn=True)
-        rule_arns = [Ref("rule", n, arn=True) for n in t.rules]
         items = [
             hcl.Comment(f"SNS topic of notification{'s' if len(t.rules) > 1 else ''} {', '.join(t.rules)}"),
             hcl.Block("resource", ("aws_sns_topic", t.label), body),
             hcl.Block("resource", ("aws_sns_topic_policy", t.label), [
-                hcl.Attr("arn", refs.value(arn)),
-                hcl.Attr("policy", hcl.JsonEncode(refs.value(topic_policy(arn, rule_arns)))),
+                hcl.Attr("arn", topic_arn(t, refs)),
+                hcl.Attr("policy", hcl.JsonEncode(refs.value(t.policy()))),
             ]),
         ]
     for i, sub in enumerate(t.subscriptions, 1):
@@ -96,7 +76,7 @@ def topic_blocks(t: Topic, model: Model, refs) -> list:
 
 
 def topic_arn(t: Topic, refs) -> Any:
-    return t.arn if t.arn is not None else refs.value(Ref("topic", t.name, arn=True))
+    return t.arn if t.arn is not None else refs.value(Ref(RefKind.TOPIC, t.name, arn=True))
 
 
 def notification_blocks(n: Notification, refs) -> list:

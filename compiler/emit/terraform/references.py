@@ -1,0 +1,64 @@
+"""References as Terraform writes them: resource addresses and attribute expressions.
+
+A Ref of the model becomes `aws_batch_compute_environment.render_spot.arn`, never a pasted
+ARN, so Terraform knows the order to create things in and a rename moves every use.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from ...language import TF_TYPE_OF_KIND, RefKind
+from ...model import Model, Ref
+from . import hcl
+
+# The account, partition and Region of the provider, for ARNs no resource has yet (a job
+# definition name prefix, for Access: register).
+DATA_SOURCES = (("aws_caller_identity", "current"), ("aws_partition", "current"), ("aws_region", "current"))
+PREFIX_ARN = ("arn:${data.aws_partition.current.partition}:batch:${data.aws_region.current.region}:"
+              "${data.aws_caller_identity.current.account_id}:job-definition/")
+
+
+class Addresses:
+    """The resource label of everything the model defines, and each Ref as an expression."""
+
+    def __init__(self, model: Model):
+        self.labels: dict[tuple[RefKind, str], str] = {}
+        for kind, items in ((RefKind.COMPUTE_ENVIRONMENT, model.compute_environments),
+                            (RefKind.SCHEDULING_POLICY, model.scheduling_policies),
+                            (RefKind.JOB_QUEUE, model.job_queues),
+                            (RefKind.JOB_DEFINITION, model.job_definitions)):
+            for r in items:
+                self.labels[(kind, r.name)] = r.label
+        for role in model.roles:
+            self.labels[(RefKind.ROLE, role.name)] = role.label
+            if role.instance_profile:
+                self.labels[(RefKind.INSTANCE_PROFILE, role.name)] = role.label
+        for policy in model.policies:
+            self.labels[(RefKind.POLICY, policy.name)] = policy.label
+        for rule in [*model.schedules, *model.notifications]:
+            self.labels[(RefKind.RULE, rule.name)] = rule.label
+        for topic in model.topics:
+            self.labels[(RefKind.TOPIC, topic.name)] = topic.label
+
+    def address(self, ref: Ref) -> str:
+        return f"{TF_TYPE_OF_KIND[ref.kind]}.{self.labels[(ref.kind, ref.name)]}"
+
+    def expr(self, ref: Ref) -> hcl.Expr:
+        if ref.kind is RefKind.JOB_DEFINITION_PREFIX:  # Access: register; no resource has this ARN yet
+            # PREFIX_ARN interpolates the partition, region and account; the prefix itself is a literal
+            return hcl.Expr(f'"{PREFIX_ARN}{hcl.string(ref.name)[1:-1]}*"')
+        if ref.kind is RefKind.JOB_DEFINITION and ref.arn:  # any revision, or the one named (IAM-007)
+            suffix = "*" if ref.revision is None else str(ref.revision)
+            return hcl.Expr(f'"${{{self.address(ref)}.arn_prefix}}:{suffix}"')
+        return hcl.Expr(f"{self.address(ref)}.arn")
+
+    def value(self, v: Any, sort_keys: bool = False) -> Any:
+        """`v` with every Ref an expression; `sort_keys` for a value written with jsonencode."""
+        if isinstance(v, Ref):
+            return self.expr(v)
+        if isinstance(v, dict):
+            keys = sorted(v) if sort_keys else list(v)
+            return {k: self.value(v[k], sort_keys) for k in keys if v[k] is not None}
+        if isinstance(v, list):
+            return [self.value(x, sort_keys) for x in v]
+        return v
