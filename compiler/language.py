@@ -42,6 +42,7 @@ class Section:
     cli: tuple[str, str] | None = None  # (service, command) of the CLI body an entry becomes
     wait: str | None = None  # deploy.sh waits for these to be VALID (creation is asynchronous)
     taggable: bool = False  # the API takes `tags` on the entry (NT-012)
+    title: str = ""  # the section as a heading: "Compute environments"
 
     @property
     def path(self) -> tuple[str, ...]:
@@ -53,24 +54,28 @@ class Section:
 SECTION_TABLE: tuple[Section, ...] = (
     Section("computeEnvironments", "computeEnvironmentName", "compute environment", RefKind.COMPUTE_ENVIRONMENT,
             "CreateComputeEnvironmentRequest", "aws_batch_compute_environment",
-            ("batch", "create-compute-environment"), "compute-environment", True),
+            ("batch", "create-compute-environment"), "compute-environment", True, "Compute environments"),
     Section("schedulingPolicies", "name", "scheduling policy", RefKind.SCHEDULING_POLICY,
             "CreateSchedulingPolicyRequest", "aws_batch_scheduling_policy",
-            ("batch", "create-scheduling-policy"), None, True),
+            ("batch", "create-scheduling-policy"), None, True, "Scheduling policies"),
     Section("jobQueues", "jobQueueName", "job queue", RefKind.JOB_QUEUE,
-            "CreateJobQueueRequest", "aws_batch_job_queue", ("batch", "create-job-queue"), "job-queue", True),
+            "CreateJobQueueRequest", "aws_batch_job_queue", ("batch", "create-job-queue"), "job-queue", True,
+            "Job queues"),
     Section("jobDefinitions", "jobDefinitionName", "job definition", RefKind.JOB_DEFINITION,
             "RegisterJobDefinitionRequest", "aws_batch_job_definition",
-            ("batch", "register-job-definition"), None, True),
-    Section("jobs", "jobName", "job", RefKind.JOB, "SubmitJobRequest", None, ("batch", "submit-job"), None, True),
+            ("batch", "register-job-definition"), None, True, "Job definitions"),
+    Section("jobs", "jobName", "job", RefKind.JOB, "SubmitJobRequest", None, ("batch", "submit-job"), None, True,
+            "Job templates"),
     # Outside AWS Batch: IAM entries are CloudFormation properties, schedules and
     # notifications are batchgen's own (docs/iam.md).
-    Section("iam.roles", "RoleName", "IAM role", RefKind.ROLE, None, "aws_iam_role", ("iam", "create-role")),
+    Section("iam.roles", "RoleName", "IAM role", RefKind.ROLE, None, "aws_iam_role", ("iam", "create-role"),
+            title="IAM roles"),
     Section("iam.policies", "ManagedPolicyName", "IAM managed policy", RefKind.POLICY, None, "aws_iam_policy",
-            ("iam", "create-policy")),
-    Section("schedules", "name", "schedule", RefKind.RULE, None, "aws_cloudwatch_event_rule", ("events", "put-rule")),
+            ("iam", "create-policy"), title="IAM managed policies"),
+    Section("schedules", "name", "schedule", RefKind.RULE, None, "aws_cloudwatch_event_rule", ("events", "put-rule"),
+            title="Schedules"),
     Section("notifications", "name", "notification", RefKind.RULE, None, "aws_cloudwatch_event_rule",
-            ("events", "put-rule")),
+            ("events", "put-rule"), title="Notifications"),
 )
 SECTION: dict[str, Section] = {s.key: s for s in SECTION_TABLE}
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Mapping, Union
 
+from .language import SECTION
+
 
 @dataclass(frozen=True)
 class A:
@@ -37,11 +39,15 @@ class Obj:
 
 @dataclass(frozen=True)
 class ResourceMap:
-    type: str
+    section: str  # a key of language.SECTION, which names the resource type
     fields: Obj
 
+    @property
+    def type(self) -> str:
+        return SECTION[self.section].tf_type
 
-COMPUTE_ENVIRONMENT = ResourceMap("aws_batch_compute_environment", Obj({
+
+COMPUTE_ENVIRONMENT = ResourceMap("computeEnvironments", Obj({
     "computeEnvironmentName": A("name"),
     "type": A("type"),
     "state": A("state"),
@@ -84,7 +90,7 @@ COMPUTE_ENVIRONMENT = ResourceMap("aws_batch_compute_environment", Obj({
     "tags": A("tags"),
 }))
 
-SCHEDULING_POLICY = ResourceMap("aws_batch_scheduling_policy", Obj({
+SCHEDULING_POLICY = ResourceMap("schedulingPolicies", Obj({
     "name": A("name"),
     "fairsharePolicy": B("fair_share_policy", Obj({
         "shareDecaySeconds": A("share_decay_seconds"),
@@ -97,7 +103,7 @@ SCHEDULING_POLICY = ResourceMap("aws_batch_scheduling_policy", Obj({
     "tags": A("tags"),
 }))
 
-JOB_QUEUE = ResourceMap("aws_batch_job_queue", Obj({
+JOB_QUEUE = ResourceMap("jobQueues", Obj({
     "jobQueueName": A("name"),
     "state": A("state"),
     "priority": A("priority"),
@@ -158,7 +164,7 @@ _EKS_PROPERTIES = Obj({
     })),
 })
 
-JOB_DEFINITION = ResourceMap("aws_batch_job_definition", Obj({
+JOB_DEFINITION = ResourceMap("jobDefinitions", Obj({
     "jobDefinitionName": A("name"),
     "type": A("type"),
     "platformCapabilities": A("platform_capabilities"),
@@ -184,12 +190,8 @@ JOB_DEFINITION = ResourceMap("aws_batch_job_definition", Obj({
     "tags": A("tags"),
 }))
 
-BY_SECTION: dict[str, ResourceMap] = {
-    "computeEnvironments": COMPUTE_ENVIRONMENT,
-    "schedulingPolicies": SCHEDULING_POLICY,
-    "jobQueues": JOB_QUEUE,
-    "jobDefinitions": JOB_DEFINITION,
-}
+BY_SECTION: dict[str, ResourceMap] = {m.section: m for m in (COMPUTE_ENVIRONMENT, SCHEDULING_POLICY, JOB_QUEUE,
+                                                                JOB_DEFINITION)}
 
 
 def unsupported(section: str, entry: dict):

@@ -35,6 +35,7 @@ if str(ROOT) not in sys.path:  # `python tools/gen_schema.py` puts tools/, not t
     sys.path.insert(0, str(ROOT))
 
 from compiler.catalog import Catalog, load_catalog  # noqa: E402
+from compiler.language import SECTION_TABLE  # noqa: E402
 from compiler.validate.schema import schema_nodes  # noqa: E402
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -45,29 +46,12 @@ SERVICE = "batch"
 # notifications) is one more entry here.
 # ---------------------------------------------------------------------------------------
 
-# Resource sections: key -> (botocore request shape, description). Each item of the
-# array is that request body (SPEC.md "speak the APIs' own vocabulary").
+# Resource sections: key -> (botocore request shape, description), from the section table
+# (compiler/language.py). Each item of the array is that request body (SPEC.md "speak the
+# APIs' own vocabulary").
 SECTIONS: dict[str, tuple[str, str]] = {
-    "computeEnvironments": (
-        "CreateComputeEnvironmentRequest",
-        "Compute environments: each entry is the request body of `batch create-compute-environment`.",
-    ),
-    "jobQueues": (
-        "CreateJobQueueRequest",
-        "Job queues: each entry is the request body of `batch create-job-queue`.",
-    ),
-    "schedulingPolicies": (
-        "CreateSchedulingPolicyRequest",
-        "Scheduling policies: each entry is the request body of `batch create-scheduling-policy`.",
-    ),
-    "jobDefinitions": (
-        "RegisterJobDefinitionRequest",
-        "Job definitions: each entry is the request body of `batch register-job-definition`.",
-    ),
-    "jobs": (
-        "SubmitJobRequest",
-        "Job templates: each entry is the request body of `batch submit-job`.",
-    ),
+    s.key: (s.shape, f"{s.title}: each entry is the request body of `{' '.join(s.cli)}`.")
+    for s in SECTION_TABLE if s.shape
 }
 
 # Keys the API requires but batchgen fills in when omitted (SPEC.md "Defaults batchgen

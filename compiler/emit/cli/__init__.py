@@ -12,6 +12,7 @@ import json
 import re
 import shlex
 
+from ...language import SECTION
 from ...model import Arns, Model, Ref, Resource, needs_service_linked_role
 from . import iam_events
 from .templating import render
@@ -88,16 +89,13 @@ def emit(model: Model, spec_name: str) -> dict[str, str]:
     if any(needs_service_linked_role(ce) for ce in model.compute_environments):
         steps.append({"service_linked_role": "batch.amazonaws.com"})
 
-    for section, command, items, extra in (
-        ("computeEnvironments", "create-compute-environment", model.compute_environments, {"wait": "compute-environment"}),
-        ("schedulingPolicies", "create-scheduling-policy", model.scheduling_policies, {}),
-        ("jobQueues", "create-job-queue", model.job_queues, {"wait": "job-queue"}),
-        ("jobDefinitions", "register-job-definition", model.job_definitions, {}),
-    ):
+    for section in ("computeEnvironments", "schedulingPolicies", "jobQueues", "jobDefinitions"):
+        service, command = SECTION[section].cli
+        items = model.resources(section)
         for r in items:
-            add("batch", command, r.name, model.request_body(r))
-        if items and extra:  # create them all, then wait for all: creation is asynchronous
-            steps.append({"wait": extra["wait"], "names": [r.name for r in items]})
+            add(service, command, r.name, model.request_body(r))
+        if items and SECTION[section].wait:  # create them all, then wait for all: creation is asynchronous
+            steps.append({"wait": SECTION[section].wait, "names": [r.name for r in items]})
 
     # Rules after the job definitions they submit (XR-016), before the jobs: a failure
     # notification then also reports the jobs deploy.sh submits.
@@ -109,7 +107,7 @@ def emit(model: Model, spec_name: str) -> dict[str, str]:
             steps.append({"note": f"job {job.name}: submitted by schedule "
                                   f"{', '.join(s.name for s in model.schedules if s.job == job.name)}, not here"})
             continue
-        add("batch", "submit-job", job.name, model.request_body(job), job=job.name)
+        add(*SECTION["jobs"].cli, job.name, model.request_body(job), job=job.name)
 
     files["deploy.sh"] = render(
         "cli/deploy.sh.j2",
