@@ -2,6 +2,11 @@
 
 Exit status: 0 valid (warnings allowed), 1 the spec has errors (or --check found a
 difference), 2 usage or I/O problem.
+
+Where output goes: `--format text` (the default) writes diagnostics to standard error, as
+compilers do; a machine format (json, sarif, github) writes exactly one document to
+standard output, also when the problem is a bad argument or an OUT that can't be written,
+and nothing else goes to standard output.
 """
 from __future__ import annotations
 
@@ -21,8 +26,11 @@ if TYPE_CHECKING:
 # The pipeline (jsonschema, jinja2, the catalog) is imported only by the commands that
 # compile: `batchgen --help` and argument errors start in a few tens of milliseconds.
 FORMAT_NAMES = ("github", "json", "sarif", "text")
+MACHINE_FORMATS = ("github", "json", "sarif")
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+STDIN = "-"
+NAME_FIELD = "{name}"  # in -o: the spec file's name without its extension
 
 DESCRIPTION = """\
 Compile one YAML spec of an AWS Batch setup (compute environments, job queues,
@@ -32,25 +40,43 @@ Schema and the documented AWS Batch limits.
 """
 
 EPILOG = """\
-diagnostics: one per line, FILE:LINE:COL: SEVERITY[CODE]: MESSAGE [SOURCE]
-exit status: 0 valid (warnings allowed), 1 errors in the spec, 2 usage or I/O problem
+diagnostics: --format text (default): FILE:LINE:COL: SEVERITY[CODE]: MESSAGE [SOURCE] on
+  standard error; --format json|sarif|github: one document on standard output
+exit status: 0 valid (warnings allowed), 1 errors in the spec (or stale output), 2 usage or I/O problem
 examples:
   batchgen compile specs/render.yaml -o out/render
-  batchgen compile specs/render.yaml -o out/render --check   # in CI: is out/ fresh?
+  batchgen compile specs/*.yaml -o 'out/{name}' --check      # in CI: is out/ fresh?
   batchgen validate specs/render.yaml --format sarif > batchgen.sarif
+  cat spec.yaml | batchgen validate - --stdin-filename spec.yaml
 """
 
 
+class UsageError(Exception):
+    """A bad command line: reported like any problem, in the format asked for."""
+
+    def __init__(self, parser: argparse.ArgumentParser, message: str):
+        super().__init__(f"{parser.prog}: {message}")
+        self.parser = parser
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse would print usage and exit; we report it
+        raise UsageError(self, message)
+
+
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="batchgen", description=DESCRIPTION, epilog=EPILOG,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = _Parser(prog="batchgen", description=DESCRIPTION, epilog=EPILOG,
+                formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--version", action="version", version=f"batchgen {__version__}")
-    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     def diag_options(sp):
         sp.add_argument("--format", choices=FORMAT_NAMES, default="text",
-                        help="diagnostic format on standard error (default: text)")
+                        help="text: diagnostics on standard error (default); json, sarif, github: "
+                             "one document on standard output")
         sp.add_argument("--strict", action="store_true", help="treat warnings as errors")
+        sp.add_argument("--stdin-filename", metavar="NAME",
+                        help="the name a spec read from standard input (-) has in diagnostics")
 
     c = sub.add_parser("compile", help="validate SPEC and write OUT/terraform and OUT/cli",
                        description="Validate SPEC; if it has no errors, write OUT/terraform/*.tf, "
@@ -60,9 +86,13 @@ def _parser() -> argparse.ArgumentParser:
                                    "replaced as a whole, so batchgen refuses an OUT that is the current "
                                    "directory or a parent of it, or holds a .git, the spec, or any file "
                                    "batchgen did not write; files edited since it wrote them are "
-                                   "replaced only with --force.")
-    c.add_argument("spec", metavar="SPEC", help="the YAML spec")
-    c.add_argument("-o", "--out", metavar="OUT", default="out", help="output directory (default: out)")
+                                   "replaced only with --force. In OUT/terraform, files named *.local.tf, "
+                                   "override.tf, *_override.tf and *.tfvars are yours: kept, never "
+                                   "written or checked. With several SPECs, OUT must contain {name}.")
+    c.add_argument("specs", nargs="+", metavar="SPEC", help="the YAML spec (- reads standard input)")
+    c.add_argument("-o", "--out", metavar="OUT", default="out",
+                   help="output directory (default: out); {name} stands for the spec's file name "
+                        "without extension, e.g. -o 'out/{name}'")
     c.add_argument("--check", action="store_true",
                    help="write nothing; exit 1 if OUT differs from what would be written (for CI)")
     c.add_argument("--force", action="store_true",
@@ -71,7 +101,7 @@ def _parser() -> argparse.ArgumentParser:
     diag_options(c)
 
     v = sub.add_parser("validate", help="check SPEC and report every problem; write nothing")
-    v.add_argument("spec", metavar="SPEC", help="the YAML spec")
+    v.add_argument("specs", nargs="+", metavar="SPEC", help="the YAML spec (- reads standard input)")
     diag_options(v)
 
     sub.add_parser("schema", help="print the spec's JSON Schema (draft 2020-12)")
@@ -80,25 +110,65 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _requested_format(argv: list[str]) -> str:
+    """The --format of a command line argparse refused: a machine format still gets its document."""
+    for i, arg in enumerate(argv):
+        value = arg.split("=", 1)[1] if arg.startswith("--format=") else (
+            argv[i + 1] if arg == "--format" and i + 1 < len(argv) else None)
+        if value in FORMAT_NAMES:
+            return value
+    return "text"
+
+
+def _invocation_problem(code: str, file: str | None = None, **values) -> Problem:
+    from .catalog import load_catalog
+    from .problems import Problem, Severity
+
+    c = load_catalog()[code]
+    message, fix = c.render(values)
+    return Problem(code, Severity.ERROR, f"{message}; {fix}" if fix else message, file, None)
+
+
 def _report(problems: list[Problem], fmt: str) -> None:
     from .catalog import load_catalog
     from .formatters import FORMATTERS
 
-    if problems or fmt in ("json", "sarif"):
-        sys.stderr.write(FORMATTERS[fmt](problems, load_catalog()))
+    text = FORMATTERS[fmt](problems, load_catalog())
+    if fmt in MACHINE_FORMATS:
+        sys.stdout.write(text)  # one document, also when it is empty
+    elif text:
+        sys.stderr.write(text)
 
 
-def _strictly(result: Result, strict: bool) -> list[Problem]:
-    from .problems import Problem, Severity
+def _strictly(problems: list[Problem], strict: bool) -> list[Problem]:
+    from dataclasses import replace
+
+    from .problems import Severity
 
     if not strict:
-        return result.problems
-    return [Problem(p.code, Severity.ERROR, p.message, p.file, p.span, p.pointer) for p in result.problems]
+        return problems
+    return [replace(p, severity=Severity.ERROR) for p in problems]
+
+
+def _has_errors(problems: list[Problem]) -> bool:
+    from .problems import Severity
+
+    return any(p.severity is Severity.ERROR and p.suppressed is None for p in problems)
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
     parser = _parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except UsageError as exc:
+        fmt = _requested_format(argv)
+        if fmt == "text":  # argparse's own form, and no import beyond the standard library
+            exc.parser.print_usage(sys.stderr)
+            sys.stderr.write(f"{exc}\n")
+        else:
+            _report([_invocation_problem("BG-020", detail=str(exc), prog=exc.parser.prog)], fmt)
+        return EXIT_USAGE
     if args.command is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
@@ -115,47 +185,100 @@ def main(argv: list[str] | None = None) -> int:
             sys.stdout.write(text)
         return EXIT_OK
 
-    from .output import OutputError, differences, write_tree
-    from .pipeline import compile_spec
-    from .problems import Severity
+    problems: list[Problem] = []
+    status = _check_specs(args, problems)
+    _report(problems, args.format)
+    return status
 
-    emit = args.command == "compile"
+
+def _check_specs(args, problems: list[Problem]) -> int:
+    """validate or compile each SPEC; the problems go to `problems`; the exit status."""
+    compiling = args.command == "compile"
+    if args.specs.count(STDIN) > 1:
+        problems.append(_invocation_problem("BG-020", detail="standard input (-) can be read once",
+                                            prog=f"batchgen {args.command}"))
+        return EXIT_USAGE
+    if compiling and len(args.specs) > 1 and NAME_FIELD not in args.out:
+        problems.append(_invocation_problem(
+            "BG-020", detail=f"{len(args.specs)} specs would share one OUT ({args.out}): "
+                             f"give -o with {NAME_FIELD}, e.g. -o 'out/{NAME_FIELD}'", prog="batchgen compile"))
+        return EXIT_USAGE
+    status = EXIT_OK
+    for spec in args.specs:
+        status = max(status, _check_spec(args, spec, problems))
+    return status
+
+
+def _spec_name(args, spec: str) -> str:
+    """The spec's name in diagnostics and in the output's comments."""
+    if spec == STDIN:
+        return args.stdin_filename or "<stdin>"
+    return spec
+
+
+def _check_spec(args, spec: str, problems: list[Problem]) -> int:
+    from .pipeline import compile_spec, compile_text, read_stream
+
+    compiling = args.command == "compile"
+    name = _spec_name(args, spec)
     try:
-        result = compile_spec(args.spec, emit=emit)
+        if spec == STDIN:
+            text, problem = read_stream(sys.stdin.buffer, name)
+            result = compile_text(text, name, emit=compiling) if problem is None else _failed(problem)
+        else:
+            result = compile_spec(spec, emit=compiling)
     except Exception as exc:  # a bug in batchgen, not in the spec: say so, write nothing
         if os.environ.get("BATCHGEN_DEBUG"):
             raise
-        sys.stderr.write(f"batchgen: internal error ({type(exc).__name__}: {exc}) while reading {args.spec}; "
-                         "nothing was written. Please report it with the spec; BATCHGEN_DEBUG=1 shows the "
-                         "traceback\n")
+        problems.append(_invocation_problem("BG-023", detail=f"{type(exc).__name__}: {exc}", spec=name))
         return EXIT_USAGE
-    problems = _strictly(result, args.strict)
-    _report(problems, args.format)
+    found = _strictly(result.problems, args.strict)
+    problems.extend(found)
     if result.io_error:
         return EXIT_USAGE
-    if any(p.severity is Severity.ERROR for p in problems):
+    if _has_errors(found):
         return EXIT_ERRORS
-    if not emit:
+    if not compiling:
         return EXIT_OK
-    out = Path(args.out)
+    return _write(args, spec, result, problems)
+
+
+def _failed(problem: Problem) -> Result:
+    from .pipeline import Result
+
+    return Result([problem], io_error=problem.code == "BG-008")
+
+
+def _write(args, spec: str, result: Result, problems: list[Problem]) -> int:
+    from .output import OutputError, differences, write_tree
+
+    stem = Path(_spec_name(args, spec)).stem
+    out_arg = args.out.replace(NAME_FIELD, stem)
+    out = Path(out_arg)
     if args.check:
         try:
             changed = differences(out, result.files)
         except OutputError as exc:
-            sys.stderr.write(f"batchgen: {exc}\n")
+            problems.append(_invocation_problem("BG-021", detail=str(exc)))
             return EXIT_USAGE
-        for rel in changed:
-            sys.stderr.write(f"{out / rel}: out of date\n")
-        if changed:
-            sys.stderr.write(f"batchgen: {out} is stale; run: batchgen compile {args.spec} -o {args.out}\n")
-            return EXIT_ERRORS
-        return EXIT_OK
+        again = f"batchgen compile {spec} -o {out_arg}"
+        problems.extend(_invocation_problem("BG-022", str(out / rel), what=_staleness(out, rel, result.files),
+                                            command=again) for rel in changed)
+        return EXIT_ERRORS if changed else EXIT_OK
     try:
-        write_tree(out, result.files, force=args.force, spec=args.spec)
+        write_tree(out, result.files, force=args.force, spec=None if spec == STDIN else spec)
     except OutputError as exc:
-        sys.stderr.write(f"batchgen: {exc}\n")
+        problems.append(_invocation_problem("BG-021", detail=str(exc)))
         return EXIT_USAGE
     return EXIT_OK
+
+
+def _staleness(out: Path, rel: str, files: dict[str, str]) -> str:
+    if rel not in files:
+        return "not part of what the spec compiles to"
+    if not os.path.lexists(out / rel):
+        return "missing"
+    return "out of date"
 
 
 if __name__ == "__main__":

@@ -60,19 +60,27 @@ def check_text(text: str, file: str) -> tuple[list[Problem], Document]:
 def read_spec(path: str) -> tuple[str | None, Problem | None]:
     """The spec's text, or the problem: BG-008 when it can't be read (exit 2), BG-014/015
     when its bytes are too many or not UTF-8 (exit 1)."""
+    try:
+        with open(path, "rb") as fh:
+            return read_stream(fh, path)
+    except OSError as exc:
+        msg, _ = load_catalog()["BG-008"].render({"detail": exc.strerror or str(exc)})
+        return None, Problem("BG-008", Severity.ERROR, msg, path, Span(1, 1))
+
+
+def read_stream(fh, name: str) -> tuple[str | None, Problem | None]:
+    """read_spec for an open binary stream (a file, or standard input) named `name`."""
     from .load import decode, limits
 
     cap = limits().max_bytes
     try:
-        with open(path, "rb") as fh:
-            raw = fh.read(cap + 1)  # never more: a spec path may name a device or a huge file
+        raw = fh.read(cap + 1)  # never more: a spec path may name a device or a huge file
     except OSError as exc:
         msg, _ = load_catalog()["BG-008"].render({"detail": exc.strerror or str(exc)})
-        return None, Problem("BG-008", Severity.ERROR, msg, path, Span(1, 1))
+        return None, Problem("BG-008", Severity.ERROR, msg, name, Span(1, 1))
     text, finding = decode(raw, cap)
     if finding:
-        catalog = load_catalog()
-        return None, to_problem(finding, Document(None, SourceMap(), []), path, catalog)
+        return None, to_problem(finding, Document(None, SourceMap(), []), name, load_catalog())
     return text, None
 
 

@@ -70,17 +70,23 @@ UNKNOWN_SPAN = Span(1, 1, 1, 1)
 
 @dataclass(frozen=True)
 class Problem:
-    """One diagnostic: what a formatter needs and nothing else."""
+    """One diagnostic: what a formatter needs and nothing else.
+
+    `file` and `span` say where it is. A problem of the invocation rather than the spec
+    (a bad argument, an OUT that can't be written) has no span, and no file unless it is
+    about one (a stale output file)."""
 
     code: str
     severity: Severity
     message: str
-    file: str
-    span: Span
+    file: str | None
+    span: Span | None
     pointer: Pointer = field(default=ROOT)
+    suppressed: str | None = None  # the reason given where the spec suppresses this problem
 
     def sort_key(self):
-        return (self.file, self.span.line, self.span.column, self.code, self.message)
+        span = self.span or Span(0, 0)
+        return (self.file or "", span.line, span.column, self.code, self.message)
 
 
 @dataclass(frozen=True)

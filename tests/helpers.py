@@ -22,7 +22,8 @@ class Run:
     stderr: str
 
     def diagnostics(self) -> list[dict]:
-        return json.loads(self.stderr)
+        """The --format json document (standard output; nothing else may be there)."""
+        return json.loads(self.stdout)
 
 
 def run(*argv: str) -> Run:

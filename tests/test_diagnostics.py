@@ -199,4 +199,4 @@ def test_an_internal_error_is_a_message_not_a_traceback(tmp_path, monkeypatch):
     spec = write_spec(tmp_path, BASE)
     result = run("compile", spec, "-o", tmp_path / "out")
     assert result.code == 2 and not (tmp_path / "out").exists()
-    assert result.stderr.startswith("batchgen: internal error (KeyError: 'boom')") and "Traceback" not in result.stderr
+    assert result.stderr.startswith("batchgen: error[BG-023]: internal error (KeyError: 'boom')") and "Traceback" not in result.stderr

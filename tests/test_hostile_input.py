@@ -33,7 +33,8 @@ def previous_out(tmp_path):
 
 
 def compile_bytes(tmp_path: Path, raw: bytes, out: Path) -> tuple[int, list[dict], str]:
-    """`batchgen compile` in a subprocess (bounded in time); exit code, JSON diagnostics, stderr."""
+    """`batchgen compile` in a subprocess (bounded in time); exit code, JSON diagnostics (standard
+    output), standard error (empty: a machine format writes only its document)."""
     spec = tmp_path / "spec.yaml"
     spec.write_bytes(raw)
     proc = subprocess.run(
@@ -42,7 +43,7 @@ def compile_bytes(tmp_path: Path, raw: bytes, out: Path) -> tuple[int, list[dict
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     assert "Traceback" not in proc.stderr, proc.stderr
-    return proc.returncode, json.loads(proc.stderr), proc.stderr
+    return proc.returncode, json.loads(proc.stdout), proc.stderr
 
 
 def only(diags: list[dict], code: str) -> dict:

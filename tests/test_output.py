@@ -42,7 +42,7 @@ def test_check_reports_a_changed_file(tmp_path):
     (out / "terraform" / "job_queues.tf").write_text("# edited by hand\n")
     result = run("compile", spec, "-o", out, "--check")
     assert result.code == 1
-    assert "job_queues.tf: out of date" in result.stderr
+    assert "job_queues.tf: error[BG-022]: out of date" in result.stderr
     assert (out / "terraform" / "job_queues.tf").read_text() == "# edited by hand\n"
 
 

@@ -97,7 +97,7 @@ def test_twenty_broken_rules_give_twenty_located_diagnostics(tmp_path):
 def test_sarif_output_is_valid_sarif_2_1_0(sarif_schema):
     result = run("validate", "--format", "sarif", str(TWENTY))
     assert result.code == 1
-    log = json.loads(result.stderr)
+    log = json.loads(result.stdout)
     jsonschema.Draft7Validator.check_schema(sarif_schema)
     errors = sorted(jsonschema.Draft7Validator(sarif_schema).iter_errors(log), key=lambda e: list(e.path))
     assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors[:10])
@@ -114,21 +114,21 @@ def test_sarif_output_without_problems_is_valid_too(tmp_path, sarif_schema):
     spec = write_spec(tmp_path, WARN_ONLY.replace(", ouput: s3://out/a", ""))
     result = run("validate", "--format", "sarif", str(spec))
     assert result.code == 0
-    log = json.loads(result.stderr)
+    log = json.loads(result.stdout)
     assert not list(jsonschema.Draft7Validator(sarif_schema).iter_errors(log))
     assert log["runs"][0]["results"] == []
 
 
 def test_sarif_output_with_a_warning_is_valid(tmp_path, sarif_schema):
     spec = write_spec(tmp_path, WARN_ONLY)
-    log = json.loads(run("validate", "--format", "sarif", str(spec)).stderr)
+    log = json.loads(run("validate", "--format", "sarif", str(spec)).stdout)
     assert not list(jsonschema.Draft7Validator(sarif_schema).iter_errors(log))
     assert [r["level"] for r in log["runs"][0]["results"]] == ["warning"]
 
 
 def test_sarif_uri_is_a_uri_reference_even_for_odd_file_names(tmp_path, sarif_schema):
     spec = write_spec(tmp_path, WARN_ONLY, name="my spec #1.yaml")
-    log = json.loads(run("validate", "--format", "sarif", str(spec)).stderr)
+    log = json.loads(run("validate", "--format", "sarif", str(spec)).stdout)
     uri = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
     assert uri.endswith("/my%20spec%20%231.yaml")
     assert re.fullmatch(r"[A-Za-z0-9\-._~/%]+", uri), uri  # RFC 3986 path characters only

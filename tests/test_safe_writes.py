@@ -97,10 +97,11 @@ def test_check_reports_a_stale_manifest(tmp_path):
     (out / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
     result = run("compile", spec, "-o", out, "--check")
     assert result.code == 1
-    assert f"{MANIFEST}: out of date" in result.stderr
+    assert f"{MANIFEST}: error[BG-022]: out of date" in result.stderr
     (out / MANIFEST).unlink()
     result = run("compile", spec, "-o", out, "--check")
-    assert result.code == 1 and f"{MANIFEST}: out of date" in result.stderr
+    assert result.code == 1 and f"{MANIFEST}: error[BG-022]: missing; run: batchgen compile {spec} -o {out}" \
+        in result.stderr
 
 
 # -- refusals ------------------------------------------------------------------------------
@@ -120,7 +121,7 @@ def test_mistyped_out_with_someones_files_is_refused_and_untouched(tmp_path, can
     result = run("compile", spec, "-o", home)
 
     assert result.code == 2
-    assert result.stderr.startswith(f"batchgen: {home} holds files batchgen did not write: ")
+    assert result.stderr.startswith(f"batchgen: error[BG-021]: {home} holds files batchgen did not write: ")
     assert "docs/thesis.tex" in result.stderr and ", ... (5 more);" in result.stderr
     assert "never deletes files it did not write, not even with --force" in result.stderr
     assert "Traceback" not in result.stderr
@@ -137,7 +138,7 @@ def test_force_never_deletes_a_foreign_directory(tmp_path, canary):
     before = snapshot(home)
     result = run("compile", spec, "-o", home, "--force")
     assert result.code == 2
-    assert f"batchgen: {home} holds files batchgen did not write: notes.txt;" in result.stderr
+    assert f"batchgen: error[BG-021]: {home} holds files batchgen did not write: notes.txt;" in result.stderr
     assert snapshot(home) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["home", "spec.yaml"]  # no temp dir left
 
@@ -160,7 +161,7 @@ def test_out_that_is_the_current_directory_is_refused(tmp_path, monkeypatch, can
     before = snapshot(project)
     result = run("compile", "etl.yaml", "-o", ".", *force)
     assert result.code == 2
-    assert result.stderr == ("batchgen: . is the current directory; batchgen replaces OUT as a whole: "
+    assert result.stderr == ("batchgen: error[BG-021]: . is the current directory; batchgen replaces OUT as a whole: "
                              "choose a folder of its own, e.g. -o out\n")
     assert snapshot(project) == before
 
@@ -186,7 +187,7 @@ def test_out_that_holds_a_git_repository_is_refused(tmp_path, canary):
     for force in ([], ["--force"]):
         result = run("compile", other_spec, "-o", project, *force)
         assert result.code == 2
-        assert result.stderr == (f"batchgen: {project} is or holds a git repository (.git); "
+        assert result.stderr == (f"batchgen: error[BG-021]: {project} is or holds a git repository (.git); "
                                  "choose a folder of its own, e.g. -o out\n")
     assert run("compile", other_spec, "-o", project / ".git" / "out").code == 2
     assert snapshot(project) == before
@@ -211,7 +212,7 @@ def test_out_that_holds_the_spec_is_refused(tmp_path, canary):
     for out in (project, project / "specs"):
         result = run("compile", spec, "-o", out, "--force")
         assert result.code == 2
-        assert result.stderr == f"batchgen: {out} holds the spec {spec}; choose a folder of its own, e.g. -o out\n"
+        assert result.stderr == f"batchgen: error[BG-021]: {out} holds the spec {spec}; choose a folder of its own, e.g. -o out\n"
     assert snapshot(project) == before
 
 
@@ -248,7 +249,7 @@ def test_a_user_file_inside_out_terraform_is_refused_and_named(tmp_path, canary)
     before = snapshot(out)
     result = run("compile", spec, "-o", out)
     assert result.code == 2
-    assert f"batchgen: {out} holds files batchgen did not write: terraform/backend.tf;" in result.stderr
+    assert f"batchgen: error[BG-021]: {out} holds files batchgen did not write: terraform/backend.tf;" in result.stderr
     assert snapshot(out) == before
     # --force doesn't delete it either.
     assert run("compile", spec, "-o", out, "--force").code == 2
@@ -261,7 +262,7 @@ def test_a_hand_edited_generated_file_is_refused_and_named(tmp_path, canary):
     before = snapshot(out)
     result = run("compile", spec, "-o", out)
     assert result.code == 2
-    assert (f"batchgen: {out} holds files edited since batchgen wrote them: terraform/job_queues.tf;"
+    assert (f"batchgen: error[BG-021]: {out} holds files edited since batchgen wrote them: terraform/job_queues.tf;"
             in result.stderr)
     assert snapshot(out) == before
     assert run("compile", spec, "-o", out, "--force").code == 0
@@ -294,7 +295,7 @@ def test_a_manifest_batchgen_did_not_write_is_refused(tmp_path):
     (out / MANIFEST).write_text('{"format": "something else"}\n')
     result = run("compile", spec, "-o", out)
     assert result.code == 2
-    assert f"batchgen: {out / MANIFEST} is not a manifest batchgen wrote" in result.stderr
+    assert f"batchgen: error[BG-021]: {out / MANIFEST} is not a manifest batchgen wrote" in result.stderr
     assert run("compile", spec, "-o", out, "--force").code == 2
     assert (out / MANIFEST).read_text() == '{"format": "something else"}\n'
 
@@ -306,7 +307,7 @@ def test_out_that_is_a_regular_file_is_refused(tmp_path, canary):
     for extra in ([], ["--force"]):
         result = run("compile", spec, "-o", out, *extra)
         assert result.code == 2
-        assert f"batchgen: {out} exists and is not a directory" in result.stderr
+        assert f"batchgen: error[BG-021]: {out} exists and is not a directory" in result.stderr
         assert out.read_text() == "precious\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt", "spec.yaml"]
 
@@ -325,12 +326,12 @@ def test_a_symlink_inside_out_is_refused_even_with_force(tmp_path, canary):
 
     result = run("compile", spec, "-o", out)
     assert result.code == 2
-    assert f"batchgen: {out} holds files batchgen did not write: cli/data (symlink);" in result.stderr
+    assert f"batchgen: error[BG-021]: {out} holds files batchgen did not write: cli/data (symlink);" in result.stderr
     assert snapshot(out) == out_before and snapshot(target) == target_before
 
     # --check reports it, and reads nothing through it
     check = run("compile", spec, "-o", out, "--check")
-    assert check.code == 1 and f"{out / 'cli' / 'data'}: out of date" in check.stderr
+    assert check.code == 1 and f"{out / 'cli' / 'data'}: error[BG-022]: not part of what the spec compiles to" in check.stderr
 
     result = run("compile", spec, "-o", out, "--force")
     assert result.code == 2
@@ -479,7 +480,7 @@ def test_a_failed_rename_puts_out_back_as_it_was(tmp_path, monkeypatch):
     before[spec.name] = spec.read_bytes()
     result = run("compile", spec, "-o", out)
     assert result.code == 2
-    assert f"batchgen: cannot write {out}: Permission denied" in result.stderr
+    assert f"batchgen: error[BG-021]: cannot write {out}: Permission denied" in result.stderr
     assert snapshot(tmp_path) == before
 
 
@@ -493,4 +494,4 @@ def test_check_that_cannot_read_out_is_exit_2_not_a_traceback(tmp_path, monkeypa
     monkeypatch.setattr("compiler.output._scan", unreadable)
     result = run("compile", spec, "-o", out, "--check")
     assert result.code == 2
-    assert result.stderr == f"batchgen: cannot read {out}: Permission denied\n"
+    assert result.stderr == f"batchgen: error[BG-021]: cannot read {out}: Permission denied\n"

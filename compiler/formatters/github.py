@@ -1,4 +1,5 @@
-"""GitHub Actions workflow commands: `::error file=...,line=...,col=...,title=CODE::message`."""
+"""GitHub Actions workflow commands: `::error file=...,line=...,col=...,title=CODE::message`.
+Problems the spec suppresses are not annotated."""
 from __future__ import annotations
 
 
@@ -6,8 +7,20 @@ def _escape(s: str) -> str:
     return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
+def _property(s: str) -> str:
+    return _escape(s).replace(":", "%3A").replace(",", "%2C")
+
+
+def _where(p) -> str:
+    if p.file is None:
+        return ""
+    if p.span is None:
+        return f"file={_property(p.file)},"
+    return f"file={_property(p.file)},line={p.span.line},col={p.span.column},"
+
+
 def render(problems, catalog) -> str:
     return "".join(
-        f"::{p.severity} file={p.file},line={p.span.line},col={p.span.column},title={p.code}::{_escape(p.message)}\n"
-        for p in problems
+        f"::{p.severity} {_where(p)}title={p.code}::{_escape(p.message)}\n"
+        for p in problems if p.suppressed is None
     )

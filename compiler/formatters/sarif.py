@@ -11,7 +11,7 @@ _LEVEL = {"error": "error", "warning": "warning"}
 
 
 def render(problems, catalog) -> str:
-    used = sorted({p.code for p in problems})
+    used = sorted({p.code for p in problems if p.file is not None})
     index = {code: i for i, code in enumerate(used)}
     rules = []
     for code in used:
@@ -25,24 +25,34 @@ def render(problems, catalog) -> str:
             "properties": {"source": c.source, "checkedFrom": c.chk},
         })
     results = []
+    notifications = []
     for p in problems:
-        region = {"startLine": p.span.line, "startColumn": p.span.column}
-        if p.span.end_line:
-            region.update(endLine=p.span.end_line, endColumn=max(p.span.end_column, 1))
-        results.append({
+        if p.file is None:  # a problem of the invocation, not of a file: SARIF 3.20.21
+            notifications.append({"level": "error", "message": {"text": p.message},
+                                  "descriptor": {"id": p.code}})
+            continue
+        location: dict = {
+            # a URI reference (SARIF 3.4.3): forward slashes, spaces and the like %-encoded
+            "artifactLocation": {"uri": quote(p.file.replace("\\", "/"), safe="/")},
+        }
+        if p.span is not None:
+            region = {"startLine": p.span.line, "startColumn": p.span.column}
+            if p.span.end_line:
+                region.update(endLine=p.span.end_line, endColumn=max(p.span.end_column, 1))
+            location["region"] = region
+        result = {
             "ruleId": p.code,
             "ruleIndex": index[p.code],
             "level": _LEVEL[str(p.severity)],
             "message": {"text": p.message},
-            "locations": [{
-                "physicalLocation": {
-                    # a URI reference (SARIF 3.4.3): forward slashes, spaces and the like %-encoded
-                    "artifactLocation": {"uri": quote(p.file.replace("\\", "/"), safe="/")},
-                    "region": region,
-                },
-                "logicalLocations": [{"fullyQualifiedName": str(p.pointer) or "/", "kind": "member"}],
-            }],
-        })
+            "locations": [{"physicalLocation": location}],
+        }
+        if p.span is not None:
+            result["locations"][0]["logicalLocations"] = [{"fullyQualifiedName": str(p.pointer) or "/",
+                                                           "kind": "member"}]
+        if p.suppressed is not None:  # shown as suppressed in code scanning, not as an alert
+            result["suppressions"] = [{"kind": "inSource", "justification": p.suppressed}]
+        results.append(result)
     log = {
         "$schema": SCHEMA_URI,
         "version": "2.1.0",
@@ -52,6 +62,8 @@ def render(problems, catalog) -> str:
                 "version": __version__,
                 "rules": rules,
             }},
+            "invocations": [{"executionSuccessful": not notifications,
+                             "toolExecutionNotifications": notifications}],
             "columnKind": "unicodeCodePoints",
             "results": results,
         }],

@@ -1,4 +1,6 @@
-"""`file:line:col: severity[CODE]: message (source: ...)`, one problem per line."""
+"""`file:line:col: severity[CODE]: message [source]`, one problem per line (for people and
+editors); a problem of the invocation reads `batchgen: severity[CODE]: message`. Problems
+the spec suppresses are not shown (--format json lists them)."""
 from __future__ import annotations
 
 
@@ -11,9 +13,19 @@ def _one_line(text: str) -> str:
     return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
+def _where(p) -> str:
+    if p.file is None:
+        return "batchgen"
+    if p.span is None:
+        return p.file
+    return f"{p.file}:{p.span.line}:{p.span.column}"
+
+
 def render(problems, catalog) -> str:
     lines = []
     for p in problems:
+        if p.suppressed is not None:
+            continue
         source = "" if p.code.startswith("BG-") else f" [{catalog[p.code].source}]"
-        lines.append(_one_line(f"{p.file}:{p.span.line}:{p.span.column}: {p.severity}[{p.code}]: {p.message}{source}"))
+        lines.append(_one_line(f"{_where(p)}: {p.severity}[{p.code}]: {p.message}{source}"))
     return "".join(line + "\n" for line in lines)
