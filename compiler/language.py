@@ -95,6 +95,10 @@ TF_TYPE_OF_KIND: dict[RefKind, str] = {
 
 WILDCARD = "*"
 
+# batchgen's own key of any entry (`x-batchgen: {ignore: {CODE: reason}}`): read by validation,
+# never part of a request body.
+ENTRY_OPTIONS = "x-batchgen"
+
 
 @dataclass(frozen=True)
 class RefField:

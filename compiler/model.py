@@ -175,6 +175,17 @@ class Resource:
 
 
 @dataclass
+class TerraformSettings:
+    """How the Terraform output is run (the spec's `terraform:`, defaults filled in)."""
+
+    required_version: str = ">= 1.5.0"
+    provider_version: str = ">= 6.0"
+    backend: tuple[str, dict[str, Any]] | None = None  # (type, settings in Terraform's names)
+    allowed_account_ids: list[str] = field(default_factory=list)
+    assume_role: dict[str, str] = field(default_factory=dict)  # roleArn, sessionName, externalId, duration
+
+
+@dataclass
 class Model:
     project: str | None
     region: str | None
@@ -191,6 +202,7 @@ class Model:
     schedules: list[Schedule] = field(default_factory=list)
     notifications: list[Notification] = field(default_factory=list)
     topics: list[Topic] = field(default_factory=list)
+    terraform: TerraformSettings = field(default_factory=TerraformSettings)
 
     def role(self, name: str) -> Role | None:
         return next((r for r in self.roles if r.name == name), None)

@@ -12,15 +12,17 @@ batchgen never deletes what it didn't write:
 - A listed file edited since batchgen wrote it is refused unless `force`: --force
   replaces batchgen's own edited or stale files, and nothing else.
 
-Kept across every write and ignored by --check: Terraform's working files in
-OUT/terraform (`.terraform/`, `.terraform.lock.hcl`, state files), so `terraform init`
-there survives a recompile.
+Kept across every write and ignored by --check, directly in OUT/terraform: Terraform's
+working files (`.terraform/`, `.terraform.lock.hcl`, state files), so `terraform init`
+there survives a recompile, and the user's own files (USER_FILE_PATTERNS: `*.local.tf`,
+override files, `*.tfvars`), which Terraform reads beside the generated ones.
 
 Symlinks inside OUT are never followed. OUT itself is resolved first (a symlink named by
 -o stands for its target directory).
 """
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import json
 import os
@@ -111,10 +113,27 @@ def _is_terraform_working_name(name: str) -> bool:
     return name.startswith(".terraform") or name.startswith("terraform.tfstate")
 
 
+# The user's own files directly in OUT/terraform (README, "Files of your own"): Terraform
+# reads them with the generated ones, batchgen never writes, deletes or checks them.
+# `*.local.tf` for anything a team adds (a backend, a module call, outputs); override files
+# are Terraform's own way to adjust generated configuration; `*.tfvars` hold variable values.
+USER_FILE_PATTERNS = ("*.local.tf", "*.local.tf.json", "override.tf", "override.tf.json",
+                      "*_override.tf", "*_override.tf.json", "*.tfvars", "*.tfvars.json")
+
+
+def is_user_file(name: str) -> bool:
+    return any(fnmatch.fnmatchcase(name, pattern) for pattern in USER_FILE_PATTERNS)
+
+
+def _kept(name: str) -> bool:
+    """A file directly in OUT/terraform that every write carries over and --check ignores."""
+    return _is_terraform_working_name(name) or is_user_file(name)
+
+
 def _scan(root: Path) -> tuple[dict[str, str], dict[str, str]]:
     """What OUT holds, without following any symlink: its regular files (relative path ->
     path) and everything else that isn't a directory (relative path -> "symlink" or
-    "special file"). Terraform's working files are left out; empty directories hold nothing."""
+    "special file"). The files kept in OUT/terraform are left out; empty directories hold nothing."""
     regular: dict[str, str] = {}
     odd: dict[str, str] = {}
     stack = [("", str(root))]
@@ -123,7 +142,7 @@ def _scan(root: Path) -> tuple[dict[str, str], dict[str, str]]:
         with os.scandir(directory) as entries:
             for entry in entries:
                 rel = prefix + entry.name
-                if prefix == "terraform/" and _is_terraform_working_name(entry.name):
+                if prefix == "terraform/" and _kept(entry.name):
                     continue
                 if entry.is_symlink():
                     odd[rel] = "symlink"
@@ -177,7 +196,8 @@ def _refusal(out: Path, root: Path, force: bool) -> str | None:
         return None
     manifest = regular.pop(MANIFEST, None)
     keep = ("batchgen never deletes files it did not write, not even with --force: "
-            "move them out of it, or choose another -o")
+            "move them out of it (a Terraform file of your own is kept in OUT/terraform when "
+            "named *.local.tf), or choose another -o")
     if manifest is None:
         rels = sorted([*regular, *odd])
         return f"{out} holds files batchgen did not write: {_names(rels, odd)}; {keep}"
@@ -232,10 +252,12 @@ def write_tree(out: Path, files: dict[str, str], force: bool = False, spec: str 
     """Replace OUT with `files` and their manifest, all at once, or raise OutputError and
     change nothing. Refused: an OUT that is the current directory or a parent of it, holds
     a `.git` or the spec (at path `spec`), or holds anything batchgen did not write (but
-    Terraform's working files); with files edited since batchgen wrote them, unless `force`."""
+    the files kept in OUT/terraform); with files edited since batchgen wrote them, unless `force`."""
     tree = _tree(files)
     for rel in tree:
         problem = _name_problem(rel)
+        if not problem and rel.startswith("terraform/") and rel.count("/") == 1 and _kept(rel[len("terraform/"):]):
+            problem = "a name kept for Terraform's or the user's own files"
         if problem:
             raise OutputError(f"refusing to write {rel!r} under {out}: {problem}")
     root = out.resolve()
@@ -263,7 +285,7 @@ def write_tree(out: Path, files: dict[str, str], force: bool = False, spec: str 
         tmp = Path(tempfile.mkdtemp(prefix=f".{root.name}.", dir=root.parent))
     except OSError as exc:
         raise OutputError(f"cannot write {out}: {exc.strerror or exc}") from exc
-    moved: list[tuple[str, Path]] = []  # Terraform's working files, carried from OUT into tmp
+    moved: list[tuple[str, Path]] = []  # the kept files of OUT/terraform, carried from OUT into tmp
     backup: Path | None = None
     try:
         os.chmod(tmp, stat.S_IMODE(st.st_mode) if st is not None else 0o777 & ~_umask())
@@ -290,7 +312,7 @@ def write_tree(out: Path, files: dict[str, str], force: bool = False, spec: str 
             tf = root / "terraform"
             if tf.is_dir() and not tf.is_symlink():
                 for entry in sorted(os.scandir(tf), key=lambda e: e.name):
-                    if _is_terraform_working_name(entry.name):
+                    if _kept(entry.name):
                         (tmp / "terraform").mkdir(exist_ok=True)
                         os.replace(entry.path, tmp / "terraform" / entry.name)
                         moved.append((entry.path, tmp / "terraform" / entry.name))
@@ -301,7 +323,7 @@ def write_tree(out: Path, files: dict[str, str], force: bool = False, spec: str 
         kept = _roll_back(root, tmp, backup, moved)
         if isinstance(exc, OutputError):
             raise
-        note = f"; Terraform's working files are left in {tmp}" if kept else ""
+        note = f"; Terraform's working files and your own are left in {tmp}" if kept else ""
         raise OutputError(f"cannot write {out}: {exc.strerror or exc}{note}") from exc
     if backup is not None:
         try:

@@ -9,7 +9,8 @@ from pathlib import Path
 from .catalog import Catalog, load_catalog
 from .load import Document, SourceMap, load_text
 from .problems import ROOT, Finding, Problem, Severity, Span
-from .validate import validate
+from .validate import rule_codes, validate
+from .validate.suppressions import Suppressions
 
 
 @dataclass
@@ -27,25 +28,47 @@ class Result:
         return [p for p in self.problems if p.severity is Severity.WARNING]
 
 
-def to_problem(f: Finding, doc: Document, file: str, catalog: Catalog) -> Problem:
+def to_problem(f: Finding, doc: Document, file: str, catalog: Catalog, suppressed: str | None = None) -> Problem:
     c = catalog[f.code].variant(f.values.get("variant"))
     message, fix = c.render(f.values)
     if fix:
         message = f"{message}; {fix}"
     span = doc.clamp(f.span or doc.source.locate(f.pointer, at_key=f.at_key))
-    return Problem(code=c.id, severity=c.severity, message=message, file=file, span=span, pointer=f.pointer)
+    return Problem(code=c.id, severity=c.severity, message=message, file=file, span=span, pointer=f.pointer,
+                   suppressed=suppressed)
 
 
 LOADER_CODES = frozenset(("BG-012", "BG-016"))
 
 
-def check_text(text: str, file: str) -> tuple[list[Problem], Document]:
+@dataclass
+class Checked:
+    """What loading and validating a spec found: its problems (sorted by position), the
+    document, and the spec's suppressions (None when the spec isn't a mapping)."""
+
+    problems: list[Problem]
+    doc: Document
+    suppressions: Suppressions | None = None
+
+    def add(self, findings: list[Finding], file: str, catalog: Catalog) -> None:
+        """Add `findings` as problems, each marked with its suppression's reason, if any."""
+        reason = self.suppressions.reason if self.suppressions else (lambda f: None)
+        new = {to_problem(f, self.doc, file, catalog, reason(f)) for f in findings}
+        self.problems = sorted({*self.problems, *new}, key=Problem.sort_key)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(p.severity is Severity.ERROR and p.suppressed is None for p in self.problems)
+
+
+def check_text(text: str, file: str) -> Checked:
     """Load and validate: every problem of the spec, sorted by position."""
     catalog = load_catalog()
     doc = load_text(text)
     if doc.fatal:
-        return [to_problem(doc.fatal, doc, file, catalog)], doc
+        return Checked([to_problem(doc.fatal, doc, file, catalog)], doc)
     findings = list(doc.findings)
+    checked = Checked([], doc)
     if doc.empty:
         findings.append(Finding(ROOT, {"where": "the spec", "expected": "a mapping", "found": "empty",
                                        "hint": "; it starts with `batchgen: 1`"}, code="BG-004"))
@@ -53,8 +76,10 @@ def check_text(text: str, file: str) -> tuple[list[Problem], Document]:
         # A value the loader already rejected (a tag, `0755`) gets no second problem.
         rejected = {f.pointer for f in doc.findings if f.code in LOADER_CODES}
         findings.extend(f for f in validate(doc.data, written=doc.source.text) if f.at_key or f.pointer not in rejected)
-    problems = sorted({to_problem(f, doc, file, catalog) for f in findings}, key=Problem.sort_key)
-    return problems, doc
+        checked.suppressions = Suppressions.of(doc.data, rule_codes(), set(catalog))
+        findings.extend(checked.suppressions.problems)
+    checked.add(findings, file, catalog)
+    return checked
 
 
 def read_spec(path: str) -> tuple[str | None, Problem | None]:
@@ -113,22 +138,22 @@ def _compile(path: str, emit: bool) -> Result:
 def compile_text(text: str, path: str, emit: bool = True) -> Result:
     """Compile the spec `text` as if read from `path` (which only names it in diagnostics
     and, by its base name, in the output's comments)."""
-    problems, doc = check_text(text, path)
-    if any(p.severity is Severity.ERROR for p in problems):
-        return Result(problems)
+    checked = check_text(text, path)
+    if checked.has_errors:
+        return Result(checked.problems)
     from .resolve import resolve
     from .validate.measure import measure
 
     # What is written is measured on the model (sizes after resolution): only a spec that
     # resolves can be measured, so these come once the other errors are fixed.
-    model = resolve(doc.data)
     catalog = load_catalog()
-    measured = [to_problem(f, doc, path, catalog) for f in measure(model)]
-    if measured:
-        problems = sorted({*problems, *measured}, key=Problem.sort_key)
-    if any(p.severity is Severity.ERROR for p in problems) or not emit:
-        return Result(problems)
+    model = resolve(checked.doc.data)
+    checked.add(measure(model), path, catalog)
+    if not checked.has_errors and checked.suppressions:  # every rule has run: a silent suppression is stale
+        checked.add(checked.suppressions.stale(), path, catalog)
+    if checked.has_errors or not emit:
+        return Result(checked.problems)
     from .emit import emit_all
     from .output import with_manifest
 
-    return Result(problems, with_manifest(emit_all(model, Path(path).name)))  # + OUT's manifest
+    return Result(checked.problems, with_manifest(emit_all(model, Path(path).name)))  # + OUT's manifest

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Mapping, Union
 
-from .language import SECTION
+from .language import ENTRY_OPTIONS, SECTION
 
 
 @dataclass(frozen=True)
@@ -202,6 +202,8 @@ def unsupported(section: str, entry: dict):
 
     def walk(obj: Obj, value: dict, rel: tuple):
         for key, sub in value.items():
+            if not rel and key == ENTRY_OPTIONS:
+                continue  # batchgen's own, never sent
             spec = obj.fields.get(key)
             if spec is None:
                 yield (*rel, key), rmap.type

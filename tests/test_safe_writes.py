@@ -495,3 +495,45 @@ def test_check_that_cannot_read_out_is_exit_2_not_a_traceback(tmp_path, monkeypa
     result = run("compile", spec, "-o", out, "--check")
     assert result.code == 2
     assert result.stderr == f"batchgen: error[BG-021]: cannot read {out}: Permission denied\n"
+
+
+# -- the user's own files in OUT/terraform -------------------------------------------------
+
+USER_FILES = {
+    "backend.local.tf": 'terraform {\n  backend "s3" {}\n}\n',
+    "monitoring.local.tf.json": '{"output": {}}\n',
+    "override.tf": "# adjust a generated resource\n",
+    "job_queues_override.tf": "# another override\n",
+    "prod.tfvars": 'x = "y"\n',
+}
+
+
+def test_the_users_own_terraform_files_are_kept_and_never_stale(tmp_path, canary):
+    spec, out = compiled(tmp_path)
+    tf = out / "terraform"
+    for name, text in USER_FILES.items():
+        (tf / name).write_text(text)
+    assert run("compile", spec, "-o", out, "--check").code == 0  # not batchgen's: not checked
+    changed = write_spec(tmp_path, BASE.replace("project: demo", "project: demo2"))
+    for extra in ([], ["--force"]):
+        assert run("compile", changed, "-o", out, *extra).code == 0
+        assert {name: (tf / name).read_text() for name in USER_FILES} == USER_FILES
+    manifest = json.loads((out / MANIFEST).read_text())
+    assert not any(rel.startswith("terraform/") and rel[10:] in USER_FILES for rel in manifest["files"])
+
+
+def test_only_the_documented_names_are_the_users(tmp_path):
+    """A file of the user's kept anywhere else, or under another name, is refused as before."""
+    spec, out = compiled(tmp_path)
+    (out / "cli" / "notes.local.tf").write_text("# not in terraform/\n")
+    (out / "terraform" / "backend.tf").write_text("# not a kept name\n")
+    result = run("compile", spec, "-o", out)
+    assert result.code == 2 and "cli/notes.local.tf" in result.stderr and "terraform/backend.tf" in result.stderr
+    assert "named *.local.tf" in result.stderr
+
+
+@pytest.mark.parametrize("name", ["main.local.tf", "override.tf", "x.tfvars"])
+def test_batchgen_never_writes_a_name_kept_for_the_user(tmp_path, name):
+    with pytest.raises(OutputError, match="kept for Terraform's or the user's own files"):
+        write_tree(tmp_path / "out", {f"terraform/{name}": "x\n"})
+    assert not (tmp_path / "out").exists()

@@ -33,7 +33,8 @@ SECTIONS = {
 }
 # batchgen's own top-level keys (SPEC.md "Other top-level keys"), and its own sections
 # outside AWS Batch (iam, schedules, notifications: tools/gen_schema.py own_sections).
-OWN_KEYS = {"batchgen", "project", "region", "account", "tags", "quotas", "iam", "schedules", "notifications"}
+OWN_KEYS = {"batchgen", "project", "region", "account", "tags", "quotas", "iam", "schedules", "notifications",
+            "terraform"}
 # SPEC.md keys another issue adds; example specs may use them before the schema has them.
 LATER_KEYS: set[str] = set()
 
@@ -139,6 +140,9 @@ def applicable(schema: dict[str, Any], nodes: list[dict[str, Any]]) -> list[dict
     return out
 
 
+ENTRY_OPTIONS = "x-batchgen"
+
+
 def walk_against_model(schema, nodes: list, shape, where: str, problems: list[str], seen: set) -> None:
     """Check that the schemas in `nodes` (which all apply to one value) describe `shape`."""
     nodes = applicable(schema, nodes)
@@ -167,7 +171,9 @@ def walk_against_model(schema, nodes: list, shape, where: str, problems: list[st
         for p in gather("properties"):
             for name, sub in p.items():
                 props.setdefault(name, []).append(sub)
-        for name in sorted(set(props) - set(shape.members)):
+        # A section entry carries batchgen's own `x-batchgen` (never sent to AWS) beside the API's members.
+        own = {ENTRY_OPTIONS} if where.endswith("[]") and where.count(".") == 0 else set()
+        for name in sorted(set(props) - set(shape.members) - own):
             problems.append(f"{where}.{name}: the schema allows it, botocore {shape.name} has no such member")
         for name in sorted(set(shape.members) - set(props)):
             problems.append(f"{where}.{name}: botocore {shape.name} has it, the schema doesn't")

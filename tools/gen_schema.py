@@ -35,7 +35,7 @@ if str(ROOT) not in sys.path:  # `python tools/gen_schema.py` puts tools/, not t
     sys.path.insert(0, str(ROOT))
 
 from compiler.catalog import Catalog, load_catalog  # noqa: E402
-from compiler.language import SECTION_TABLE  # noqa: E402
+from compiler.language import ENTRY_OPTIONS, SECTION_TABLE  # noqa: E402
 from compiler.validate.schema import schema_nodes  # noqa: E402
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -129,6 +129,10 @@ def _limited(node: dict[str, Any], cid: str, lim: Mapping[str, Any], **keywords:
         out[keyword] = lim[limit]
     out["x-constraint"] = {**node.get("x-constraint", {}), **{k: cid for k in keywords}}
     return out
+
+
+TERRAFORM_ID = "BG-024"
+SUPPRESSION_ID = "BG-025"
 
 
 def own_sections(catalog: Catalog) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -328,8 +332,61 @@ def own_sections(catalog: Catalog) -> tuple[dict[str, Any], dict[str, Any]]:
             ("name", "topic"),
         ),
     }
+    terraform = catalog[TERRAFORM_ID].limits
+    suppression = catalog[SUPPRESSION_ID].limits
+    defs.update({
+        "TerraformSettings": closed(
+            "How the Terraform output is run: where state lives, which Terraform and provider versions, which "
+            "accounts the provider may touch (batchgen's own; written to versions.tf, backend.tf, providers.tf).",
+            {
+                "requiredVersion": _limited(string("Terraform's version constraint (required_version); "
+                                                   "default >= 1.5.0."), TERRAFORM_ID, terraform,
+                                            pattern="constraint_pattern"),
+                "providerVersion": _limited(string("hashicorp/aws's version constraint; default >= 6.0. It must "
+                                                   "admit a 6.x or later release."), TERRAFORM_ID, terraform,
+                                            pattern="constraint_pattern"),
+                "backend": _limited({
+                    "type": "object",
+                    "description": "Where Terraform keeps state: one backend type and its settings, in Terraform's "
+                                   "own names, e.g. {s3: {bucket: tf-state, key: batch/prod.tfstate, "
+                                   "region: us-east-1, use_lockfile: true}}.",
+                    "propertyNames": {"enum": terraform["backends"], "x-constraint": {"enum": TERRAFORM_ID}},
+                    "additionalProperties": {
+                        "type": "object",
+                        "additionalProperties": {"type": ["string", "number", "boolean", "array", "object"]},
+                        "description": "The backend's settings.",
+                    },
+                }, TERRAFORM_ID, terraform, minProperties="backends_per_module", maxProperties="backends_per_module"),
+                "allowedAccountIds": {
+                    "type": "array",
+                    "items": _limited({"type": "string"}, TERRAFORM_ID, terraform, pattern="account_pattern"),
+                    "description": "Accounts the provider may act in (allowed_account_ids); default [account] "
+                                   "when `account` is set; [] writes none.",
+                },
+                "assumeRole": closed("The role Terraform assumes (the provider's assume_role).", {
+                    "roleArn": _limited(string("The role's ARN."), TERRAFORM_ID, terraform, pattern="role_arn_pattern"),
+                    "sessionName": string("The session name."),
+                    "externalId": string("The external ID the role's trust policy asks for."),
+                    "duration": _limited(string("How long the session lasts, e.g. 1h."), TERRAFORM_ID, terraform,
+                                         pattern="duration_pattern"),
+                }, ("roleArn",)),
+            },
+        ),
+        "EntryOptions": closed(
+            "batchgen's own settings of one entry; left out of every request body.",
+            {"ignore": {
+                "type": "object",
+                "propertyNames": _limited({}, SUPPRESSION_ID, suppression, pattern="code_pattern"),
+                "additionalProperties": _limited(string("Why the rule doesn't apply here (required)."),
+                                                 SUPPRESSION_ID, suppression, pattern="reason_pattern"),
+                "description": "Rules not to report on this entry: rule code -> the reason, e.g. "
+                               "{CE-052: \"the AMI has the NVIDIA driver baked in\"}.",
+            }},
+        ),
+    })
     # Topic names are checked where they are names (not ARNs), by a rule (BG-104).
     properties = {
+        "terraform": ref("TerraformSettings", "How the Terraform output is run (backend, versions, accounts)."),
         "iam": closed("IAM roles and customer managed policies (CloudFormation properties, PascalCase).", {
             "roles": {"type": "array", "items": {"$ref": "#/$defs/IamRole"},
                       "description": "Roles: each entry is CloudFormation AWS::IAM::Role properties."},
@@ -766,6 +823,12 @@ def build_schema(model=None, catalog: Catalog | None = None) -> dict[str, Any]:
         raise SystemExit(f"gen_schema: batchgen's own $defs {sorted(clash)} clash with botocore shape names")
     properties.update(own_properties)
     defs.update(own_defs)
+    for entry in [shape for shape, _ in SECTIONS.values()] + ["IamRole", "IamManagedPolicy", "EventSchedule",
+                                                              "EventNotification"]:
+        defs[entry]["properties"][ENTRY_OPTIONS] = {
+            "$ref": "#/$defs/EntryOptions",
+            "description": "batchgen's own settings of this entry (not sent to AWS): rules to ignore here, with why.",
+        }
 
     return {
         "$schema": DRAFT,

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..language import REFERENCES, SECTION, SECTIONS, RefKind, copy_data, default_tags, is_arn, partition_for, \
+from ..language import ENTRY_OPTIONS, REFERENCES, SECTION, SECTIONS, RefKind, copy_data, default_tags, is_arn, partition_for, \
     split_revision, walk_path
-from ..model import ManagedPolicy, Model, Ref, Resource, Role
+from ..model import ManagedPolicy, Model, Ref, Resource, Role, TerraformSettings
 from ..naming import generated_role_name, tf_label
 from ..problems import Pointer
 from . import events, iam
@@ -88,6 +88,7 @@ def resolve(spec: dict) -> Model:
         out = []
         for i, entry in enumerate(spec.get(section) or []):
             body = copy_data(entry)
+            body.pop(ENTRY_OPTIONS, None)  # batchgen's own settings of the entry: never sent to AWS
             _link(section, body)
             name = entry[SECTIONS[section]]
             out.append(Resource(section, name, tf_label(name), body, pointer=Pointer((section, i))))
@@ -127,7 +128,22 @@ def resolve(spec: dict) -> Model:
     notifications, topics = events.resolve_notifications(spec)
     return Model(project, region, spec.get("account"), partition_for(region), tags,
                  roles.ordered() + spec_roles + schedule_roles, ces, sps, queues, jds, jobs,
-                 policies, schedules, notifications, topics)
+                 policies, schedules, notifications, topics, _terraform(spec))
+
+
+def _terraform(spec: dict) -> TerraformSettings:
+    """The spec's `terraform:` with SPEC.md's defaults: the provider may act in `account` only."""
+    given = spec.get("terraform") or {}
+    out = TerraformSettings()
+    out.required_version = given.get("requiredVersion", out.required_version)
+    out.provider_version = given.get("providerVersion", out.provider_version)
+    if given.get("backend"):
+        (kind, settings), = given["backend"].items()
+        out.backend = (kind, copy_data(settings))
+    account = spec.get("account")
+    out.allowed_account_ids = list(given.get("allowedAccountIds", [account] if account else []))
+    out.assume_role = dict(given.get("assumeRole") or {})
+    return out
 
 
 def _role_names_in(node: Any) -> list[str]:

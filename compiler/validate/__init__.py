@@ -10,7 +10,7 @@ from typing import Any, Callable
 from ..problems import ROOT, Finding, Pointer
 from . import schema
 from .context import Context, Rule
-from . import ac, ce, ev, iam, jd, jdv, jq, measure, output, refs, sj, xr
+from . import ac, ce, ev, iam, jd, jdv, jq, measure, output, refs, sj, terraform_settings, xr
 
 SPEC_RULES: tuple[Rule, ...] = (
     *refs.RULES,
@@ -24,8 +24,14 @@ SPEC_RULES: tuple[Rule, ...] = (
     *ac.RULES,
     *iam.RULES,
     *ev.RULES,
+    *terraform_settings.RULES,
 )
 ALL_RULES: tuple[Rule, ...] = (*SPEC_RULES, *measure.RULES)
+
+
+def rule_codes() -> set[str]:
+    """Every catalog ID a rule (of the spec, or of the model) checks: what a spec may suppress."""
+    return {cid for r in ALL_RULES for cid in r.ids}
 
 
 def validate(data: Any, rules: tuple[Rule, ...] = SPEC_RULES,

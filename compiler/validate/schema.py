@@ -233,8 +233,12 @@ def _findings(error: jsonschema.ValidationError, quotas: Mapping[str, int],
     if kw == "enum":
         allowed = ", ".join(str(v) for v in value)
         suggestion = did_you_mean(str(instance), [str(v) for v in value]) if isinstance(instance, str) else ""
-        yield Finding(path, {"where": where, "found": instance, "allowed": allowed, "suggestion": suggestion},
-                      code=cid or "BG-006")
+        values = {"where": where, "found": instance, "allowed": allowed, "suggestion": suggestion,
+                  "detail": f"'{instance}' is not one of {allowed}{suggestion}"}
+        if "propertyNames" in error.relative_schema_path:  # a key outside the allowed names: at the key
+            yield Finding(path / instance, values, code=cid or "BG-006", at_key=True)
+        else:
+            yield Finding(path, values, code=cid or "BG-006")
         return
 
     if kw == "const" and path == Pointer(("batchgen",)):
@@ -301,6 +305,8 @@ def _describe(kw: str, value: Any, instance: Any) -> str:
         return f"is {len(instance)} characters long; the minimum is {value}"
     if kw == "maxLength":
         return f"is {len(instance)} characters long; the maximum is {value}"
+    if kw == "pattern" and value == "\\S":
+        return "is blank; write why (it is required)"
     if kw == "pattern":
         return f"'{instance}' does not match {value}"
     if kw == "minItems":

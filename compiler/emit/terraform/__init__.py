@@ -26,7 +26,8 @@ def emit(model: Model, spec_name: str) -> dict[str, str]:
         if blocks:
             files[name] = header + note + "\n" + hcl.render(blocks)
 
-    file("versions.tf", settings.versions_blocks())
+    file("versions.tf", settings.versions_blocks(model))
+    file("backend.tf", settings.backend_blocks(model))
     file("providers.tf", settings.provider_blocks(model),
          "# default_tags carry the spec's top-level `tags` (and its `project`) to every taggable resource.\n")
     file("iam.tf", iam.iam_blocks(model, refs))

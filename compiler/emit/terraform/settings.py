@@ -1,5 +1,6 @@
-"""The root module's settings: versions.tf (Terraform and provider requirements) and
-providers.tf (the aws provider: region, default tags).
+"""The root module's settings: versions.tf (Terraform and provider requirements), backend.tf
+(where state lives) and providers.tf (the aws provider: region, the accounts it may act in,
+the role it assumes, default tags).
 
 Written with the typed HCL writer like every other file, so they are in `terraform fmt`
 form and every value from the spec is quoted by construction.
@@ -9,22 +10,41 @@ from __future__ import annotations
 from ...model import Model
 from . import hcl
 
-TERRAFORM_VERSION = ">= 1.5.0"
-AWS_PROVIDER = {"source": "hashicorp/aws", "version": ">= 6.0"}
+# The provider's assume_role arguments, by the spec's names.
+ASSUME_ROLE = (("roleArn", "role_arn"), ("sessionName", "session_name"), ("externalId", "external_id"),
+               ("duration", "duration"))
 
 
-def versions_blocks() -> list:
+def versions_blocks(model: Model) -> list:
+    settings = model.terraform
     return [hcl.Block("terraform", (), [
-        hcl.Attr("required_version", TERRAFORM_VERSION),
+        hcl.Attr("required_version", settings.required_version),
         hcl.Blank(),
-        hcl.Block("required_providers", (), [hcl.Attr("aws", dict(AWS_PROVIDER))]),
+        hcl.Block("required_providers", (), [hcl.Attr("aws", {"source": "hashicorp/aws",
+                                                              "version": settings.provider_version})]),
     ])]
 
 
+def backend_blocks(model: Model) -> list:
+    """backend.tf, when the spec says where state lives: `terraform init` reads it."""
+    if model.terraform.backend is None:
+        return []
+    kind, config = model.terraform.backend
+    return [hcl.Block("terraform", (), [hcl.Block("backend", (kind,), [hcl.Attr(k, v) for k, v in config.items()])])]
+
+
 def provider_blocks(model: Model) -> list:
+    settings = model.terraform
     body: list = []
     if model.region:
         body.append(hcl.Attr("region", model.region))
+    if settings.allowed_account_ids:  # a plan against another account fails before it changes anything
+        body.append(hcl.Attr("allowed_account_ids", list(settings.allowed_account_ids)))
+    if settings.assume_role:
+        if body:
+            body.append(hcl.Blank())
+        body.append(hcl.Block("assume_role", (), [hcl.Attr(tf, settings.assume_role[key])
+                                                  for key, tf in ASSUME_ROLE if key in settings.assume_role]))
     if model.default_tags:
         if body:
             body.append(hcl.Blank())

@@ -2,7 +2,8 @@
 # default_tags carry the spec's top-level `tags` (and its `project`) to every taggable resource.
 
 provider "aws" {
-  region = "us-east-1"
+  region              = "us-east-1"
+  allowed_account_ids = ["123456789012"]
 
   default_tags {
     tags = {
