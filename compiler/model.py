@@ -203,6 +203,10 @@ class Model:
     notifications: list[Notification] = field(default_factory=list)
     topics: list[Topic] = field(default_factory=list)
     terraform: TerraformSettings = field(default_factory=TerraformSettings)
+    # request_body's results, by resource: measured by validation, then written by the CLI
+    # emitter; worked out once (tools/bench.py, 2,000 job definitions: 4,000 bodies).
+    _bodies: dict[int, dict[str, Any]] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _arns: "Arns | None" = field(default=None, init=False, repr=False, compare=False)
 
     def role(self, name: str) -> Role | None:
         return next((r for r in self.roles if r.name == name), None)
@@ -226,8 +230,12 @@ class Model:
         """The request body AWS gets for one Batch resource (compute environment, scheduling
         policy, job queue, job definition or job): references as the API takes them, the
         default tags merged. The CLI files are these bodies; what validation measures
-        (XR-011, XR-012, SJ-006) is these bodies."""
-        arns = Arns(self)
+        (XR-011, XR-012, SJ-006) is these bodies. Made once per resource: callers read the
+        body, never change it."""
+        cached = self._bodies.get(id(resource))
+        if cached is not None:
+            return cached
+        arns = self.arns
         body = arns.value(resource.body)
         if resource.section == "computeEnvironments" and needs_service_linked_role(resource):
             # Left out, AWS would fill in the service-linked role; the body names it explicitly
@@ -237,7 +245,15 @@ class Model:
         out = {k: v for k, v in body.items() if k != "tags"}
         if tags:  # NT-007: no `tags` key rather than an empty map
             out["tags"] = tags
+        self._bodies[id(resource)] = out
         return out
+
+    @property
+    def arns(self) -> "Arns":
+        """The model's reference renderer (made once: it indexes every role's and policy's path)."""
+        if self._arns is None:
+            self._arns = Arns(self)
+        return self._arns
 
 
 def needs_service_linked_role(resource: Resource) -> bool:
@@ -301,13 +317,17 @@ class Arns:
 
     def value(self, v: Any) -> Any:
         """`v` with every Ref in it rendered (a copy; `v` is unchanged)."""
-        if isinstance(v, Ref):
+        t = type(v)
+        if t is dict:  # scalars are most of a body: taken as they are, without a call each
+            return {k: x if type(x) in _SCALARS else self.value(x) for k, x in v.items()}
+        if t is list:
+            return [x if type(x) in _SCALARS else self.value(x) for x in v]
+        if t is Ref:
             return self.string(v)
-        if isinstance(v, dict):
-            return {k: self.value(x) for k, x in v.items()}
-        if isinstance(v, list):
-            return [self.value(x) for x in v]
         return v
+
+
+_SCALARS = frozenset((str, int, float, bool, type(None)))
 
 
 def trust_policy_for(services: list[str]) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 """Checks over the resolved model: what batchgen writes fits AWS's size and count limits.
 
 These measure the request bodies and policy documents as the emitters write them (the
-model's one renderer, model.Arns: partition, Region, account, IAM paths and revisions), so
+model's one renderer, model.arns: partition, Region, account, IAM paths and revisions), so
 what is measured is what is sent. They run after resolve, once the spec has no errors:
 a spec with errors can't be resolved, so these diagnostics come on the run after the
 others are fixed. Knows no positions: a finding points at the model entry's spec pointer.
@@ -14,7 +14,7 @@ from typing import Any, Iterable, Iterator
 
 from ..catalog import Constraint
 from ..language import RefKind
-from ..model import Arns, Model, Ref, Resource
+from ..model import Model, Ref, Resource
 from ..problems import Finding
 from .context import Rule, model_rule
 
@@ -71,7 +71,7 @@ def propagated_tags_fit(model: Model, c: Constraint) -> Iterator[Finding]:
 def policies_fit_iam_size_limits(model: Model, c: Constraint) -> Iterator[Finding]:
     """Managed policies, a role's inline policies together, and trust policies fit IAM's size limits."""
     lim = c.limits
-    arns = Arns(model)
+    arns = model.arns
     for p in model.policies:
         size = _policy_size(arns.value(p.document))
         if size > lim["managed_max"]:

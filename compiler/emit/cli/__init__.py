@@ -13,7 +13,7 @@ import re
 import shlex
 
 from ...language import SECTION
-from ...model import Arns, Model, Ref, Resource, needs_service_linked_role
+from ...model import Model, Ref, Resource, needs_service_linked_role
 from . import iam_events
 from .templating import render
 
@@ -56,7 +56,7 @@ def _topological(jobs: list[Resource]) -> list[Resource]:
 
 
 def emit(model: Model, spec_name: str) -> dict[str, str]:
-    refs = Arns(model)
+    refs = model.arns
     files: dict[str, str] = {}
     steps: list[dict] = []
 
