@@ -37,6 +37,7 @@ exit status: 0 valid (warnings allowed), 1 errors in the spec, 2 usage or I/O pr
 examples:
   batchgen compile specs/render.yaml -o out/render
   batchgen compile specs/render.yaml -o out/render --check   # in CI: is out/ fresh?
+  batchgen compile specs/scheduled-etl.yaml --env prod -o out/scheduled-etl/prod
   batchgen validate specs/render.yaml --format sarif > batchgen.sarif
 """
 
@@ -68,10 +69,13 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--force", action="store_true",
                    help="replace files batchgen wrote that were edited since (the edits are lost); "
                         "files batchgen did not write are never deleted")
+    c.add_argument("--env", metavar="NAME",
+                   help="compile environment NAME of the spec's `environments` (required when it has any)")
     diag_options(c)
 
     v = sub.add_parser("validate", help="check SPEC and report every problem; write nothing")
     v.add_argument("spec", metavar="SPEC", help="the YAML spec")
+    v.add_argument("--env", metavar="NAME", help="check environment NAME only (default: every environment)")
     diag_options(v)
 
     sub.add_parser("schema", help="print the spec's JSON Schema (draft 2020-12)")
@@ -89,11 +93,13 @@ def _report(problems: list[Problem], fmt: str) -> None:
 
 
 def _strictly(result: Result, strict: bool) -> list[Problem]:
-    from .problems import Problem, Severity
+    from dataclasses import replace
+
+    from .problems import Severity
 
     if not strict:
         return result.problems
-    return [Problem(p.code, Severity.ERROR, p.message, p.file, p.span, p.pointer) for p in result.problems]
+    return [replace(p, severity=Severity.ERROR) for p in result.problems]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -121,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
 
     emit = args.command == "compile"
     try:
-        result = compile_spec(args.spec, emit=emit)
+        result = compile_spec(args.spec, emit=emit, env=args.env)
     except Exception as exc:  # a bug in batchgen, not in the spec: say so, write nothing
         if os.environ.get("BATCHGEN_DEBUG"):
             raise
@@ -147,7 +153,8 @@ def main(argv: list[str] | None = None) -> int:
         for rel in changed:
             sys.stderr.write(f"{out / rel}: out of date\n")
         if changed:
-            sys.stderr.write(f"batchgen: {out} is stale; run: batchgen compile {args.spec} -o {args.out}\n")
+            env = f" --env {args.env}" if args.env else ""
+            sys.stderr.write(f"batchgen: {out} is stale; run: batchgen compile {args.spec}{env} -o {args.out}\n")
             return EXIT_ERRORS
         return EXIT_OK
     try:

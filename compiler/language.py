@@ -24,6 +24,7 @@ OTHER_SECTIONS: dict[str, str] = {
     "iam.policies": "ManagedPolicyName",
     "schedules": "name",
     "notifications": "name",
+    "estimates": "job",  # batchgen's own, for `batchgen cost`: one per jobs entry
 }
 ALL_SECTIONS: dict[str, str] = {**SECTIONS, **OTHER_SECTIONS}
 
@@ -38,6 +39,7 @@ NOUNS: dict[str, str] = {
     "iam.policies": "IAM managed policy",
     "schedules": "schedule",
     "notifications": "notification",
+    "estimates": "estimate",
 }
 
 WILDCARD = "*"

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import contextlib
 import gc
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any, Callable
 
 from .catalog import Catalog, load_catalog
 from .load import Document, SourceMap, load_text
-from .problems import ROOT, Finding, Problem, Severity, Span
+from .problems import ROOT, Finding, Pointer, Problem, Severity, Span
 from .validate import validate
 
 
@@ -39,22 +40,81 @@ def to_problem(f: Finding, doc: Document, file: str, catalog: Catalog) -> Proble
 LOADER_CODES = frozenset(("BG-012", "BG-016"))
 
 
-def check_text(text: str, file: str) -> tuple[list[Problem], Document]:
-    """Load and validate: every problem of the spec, sorted by position."""
+def check_text(text: str, file: str, env: str | None = None, pick: bool = False) -> tuple[list[Problem], Document]:
+    """Load and validate: every problem of the spec, sorted by position, and the document to
+    compile. A spec with `environments` is checked environment by environment (compiler/
+    environments.py): `env` names one, else every one is; `pick` (compile) asks for one
+    spec to emit, so a spec with environments then needs `env` (BG-120)."""
     catalog = load_catalog()
     doc = load_text(text)
     if doc.fatal:
         return [to_problem(doc.fatal, doc, file, catalog)], doc
-    findings = list(doc.findings)
+    problems = {to_problem(f, doc, file, catalog) for f in doc.findings}
     if doc.empty:
-        findings.append(Finding(ROOT, {"where": "the spec", "expected": "a mapping", "found": "empty",
-                                       "hint": "; it starts with `batchgen: 1`"}, code="BG-004"))
-    else:
-        # A value the loader already rejected (a tag, `0755`) gets no second problem.
-        rejected = {f.pointer for f in doc.findings if f.code in LOADER_CODES}
-        findings.extend(f for f in validate(doc.data, written=doc.source.text) if f.at_key or f.pointer not in rejected)
-    problems = sorted({to_problem(f, doc, file, catalog) for f in findings}, key=Problem.sort_key)
-    return problems, doc
+        problems.add(to_problem(Finding(ROOT, {"where": "the spec", "expected": "a mapping", "found": "empty",
+                                               "hint": "; it starts with `batchgen: 1`"}, code="BG-004"),
+                                doc, file, catalog))
+        return sorted(problems, key=Problem.sort_key), doc
+    # A value the loader already rejected (a tag, `0755`) gets no second problem.
+    rejected = {f.pointer for f in doc.findings if f.code in LOADER_CODES}
+    from . import environments
+
+    names = environments.names(doc.data)
+    if env is not None and env not in names:
+        values = {"env": env, "variant": "unknown" if names else "none", "names": ", ".join(names),
+                  "suggestion": _did_you_mean(env, names)}
+        problems.add(to_problem(Finding(Pointer((environments.KEY,)) if names else ROOT, values, code="BG-120",
+                                        at_key=bool(names)), doc, file, catalog))
+        return sorted(problems, key=Problem.sort_key), doc
+    if not names:
+        problems.update(_checked(doc.data, doc, file, catalog, rejected))
+        return sorted(problems, key=Problem.sort_key), doc
+    if env is None and pick:
+        problems.add(to_problem(Finding(Pointer((environments.KEY,)), {"variant": "required", "names": ", ".join(names)},
+                                        code="BG-120", at_key=True), doc, file, catalog))
+        return sorted(problems, key=Problem.sort_key), doc
+    chosen = [env] if env is not None else names
+    applies: dict[Problem, list[str]] = {}
+    picked = doc
+    for name in chosen:
+        for p in _environment_problems(doc, name, file, catalog, rejected):
+            applies.setdefault(p, []).append(name)
+        if name == env:
+            picked = environments.overlay(doc, name).document
+    # A problem several environments share (one in the base, most often) is reported once,
+    # naming them all.
+    problems.update(replace(p, environments=tuple(envs)) for p, envs in applies.items())
+    return sorted(problems, key=Problem.sort_key), picked
+
+
+def _checked(data: Any, doc: Document, file: str, catalog: Catalog, rejected: set,
+             origin: Callable[[Pointer], Pointer] = lambda p: p) -> set[Problem]:
+    findings = [f for f in validate(data, written=doc.source.text) if f.at_key or origin(f.pointer) not in rejected]
+    return {to_problem(f, doc, file, catalog) for f in findings}
+
+
+def _environment_problems(doc: Document, name: str, file: str, catalog: Catalog, rejected: set) -> set[Problem]:
+    """The problems of environment `name`: its overlay's shape (the schema of `environments`)
+    and names (BG-120, BG-121), then, if its shape is sound, the merged spec's."""
+    from . import environments
+    from .validate import schema
+
+    overlay_only = {"batchgen": 1, environments.KEY: {name: doc.data[environments.KEY][name]}}
+    shape, _ = schema.check(overlay_only, {}, doc.source.text)
+    shape += [f for f in environments.name_findings(doc.data) if f.pointer[1] == name]
+    out = {to_problem(f, doc, file, catalog) for f in shape if f.at_key or f.pointer not in rejected}
+    if any(p.severity is Severity.ERROR for p in out):
+        return out  # the merged spec would repeat these problems in other words
+    env = environments.overlay(doc, name)
+    out.update(to_problem(f, doc, file, catalog) for f in env.findings)
+    out.update(_checked(env.document.data, env.document, file, catalog, rejected, env.document.source.origin))
+    return out
+
+
+def _did_you_mean(word: str, choices: list[str]) -> str:
+    from .validate.schema import did_you_mean
+
+    return did_you_mean(word, choices)
 
 
 def read_spec(path: str) -> tuple[str | None, Problem | None]:
@@ -90,22 +150,22 @@ def _without_cyclic_gc():
             gc.enable()
 
 
-def compile_spec(path: str, emit: bool = True) -> Result:
+def compile_spec(path: str, emit: bool = True, env: str | None = None) -> Result:
     with _without_cyclic_gc():
-        return _compile(path, emit)
+        return _compile(path, emit, env)
 
 
-def _compile(path: str, emit: bool) -> Result:
+def _compile(path: str, emit: bool, env: str | None) -> Result:
     text, problem = read_spec(path)
     if problem:
         return Result([problem], io_error=problem.code == "BG-008")
-    return compile_text(text, path, emit)
+    return compile_text(text, path, emit, env)
 
 
-def compile_text(text: str, path: str, emit: bool = True) -> Result:
+def compile_text(text: str, path: str, emit: bool = True, env: str | None = None) -> Result:
     """Compile the spec `text` as if read from `path` (which only names it in diagnostics
-    and, by its base name, in the output's comments)."""
-    problems, doc = check_text(text, path)
+    and, by its base name, in the output's comments); `env` picks one of its environments."""
+    problems, doc = check_text(text, path, env, pick=emit)
     if any(p.severity is Severity.ERROR for p in problems) or not emit:
         return Result(problems)
     from .emit import emit_all

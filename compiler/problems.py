@@ -78,9 +78,16 @@ class Problem:
     file: str
     span: Span
     pointer: Pointer = field(default=ROOT)
+    # The environments (SPEC.md `environments`) it applies to, in the spec's order; empty
+    # when the spec has none or the problem is the file's own (YAML syntax, encoding).
+    environments: tuple[str, ...] = ()
 
     def sort_key(self):
-        return (self.file, self.span.line, self.span.column, self.code, self.message)
+        return (self.file, self.span.line, self.span.column, self.code, self.message, self.environments)
+
+    def where_applies(self) -> str:
+        """' [env: dev, prod]', or '' for a problem of no particular environment."""
+        return f" [env: {', '.join(self.environments)}]" if self.environments else ""
 
 
 @dataclass(frozen=True)

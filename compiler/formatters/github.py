@@ -8,6 +8,6 @@ def _escape(s: str) -> str:
 
 def render(problems, catalog) -> str:
     return "".join(
-        f"::{p.severity} file={p.file},line={p.span.line},col={p.span.column},title={p.code}::{_escape(p.message)}\n"
+        f"::{p.severity} file={p.file},line={p.span.line},col={p.span.column},title={p.code}::{_escape(p.message + p.where_applies())}\n"
         for p in problems
     )

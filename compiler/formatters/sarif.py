@@ -33,7 +33,7 @@ def render(problems, catalog) -> str:
             "ruleId": p.code,
             "ruleIndex": index[p.code],
             "level": _LEVEL[str(p.severity)],
-            "message": {"text": p.message},
+            "message": {"text": p.message + p.where_applies()},
             "locations": [{
                 "physicalLocation": {
                     # a URI reference (SARIF 3.4.3): forward slashes, spaces and the like %-encoded

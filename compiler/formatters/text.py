@@ -1,4 +1,5 @@
-"""`file:line:col: severity[CODE]: message (source: ...)`, one problem per line."""
+"""`file:line:col: severity[CODE]: message [env: NAME] [source]`, one problem per line (the
+environment part only for a spec with `environments`)."""
 from __future__ import annotations
 
 
@@ -15,5 +16,5 @@ def render(problems, catalog) -> str:
     lines = []
     for p in problems:
         source = "" if p.code.startswith("BG-") else f" [{catalog[p.code].source}]"
-        lines.append(_one_line(f"{p.file}:{p.span.line}:{p.span.column}: {p.severity}[{p.code}]: {p.message}{source}"))
+        lines.append(_one_line(f"{p.file}:{p.span.line}:{p.span.column}: {p.severity}[{p.code}]: {p.message}{p.where_applies()}{source}"))
     return "".join(line + "\n" for line in lines)
