@@ -78,10 +78,35 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--env", metavar="NAME", help="check environment NAME only (default: every environment)")
     diag_options(v)
 
+    k = sub.add_parser("cost", help="estimate what SPEC's jobs cost a month, and each compute environment per hour",
+                       description="Check SPEC; if it has no errors, print the monthly cost of its jobs entries "
+                                   "(size x array children or nodes x runs per month x duration, at the Region's "
+                                   "prices) and what each compute environment costs per hour at maxvCpus. "
+                                   "Durations come from the spec's `estimates`; the method is docs/cost.md.")
+    k.add_argument("spec", metavar="SPEC", help="the YAML spec")
+    k.add_argument("--env", metavar="NAME", help="price environment NAME of the spec's `environments`")
+    k.add_argument("--format", dest="cost_format", choices=("text", "json", "markdown"), default="text",
+                   help="text (default), json, or markdown for a pull-request comment")
+    k.add_argument("--spot-discount", type=_fraction, default=None, metavar="FRACTION",
+                   help="what Spot costs less than On-Demand, 0 to 1 (default 0.7: 70%% off)")
+    k.add_argument("--region", metavar="REGION", help="price in REGION instead of the spec's region")
+    k.add_argument("--diagnostics", dest="format", choices=FORMAT_NAMES, default="text",
+                   help="format of the spec's diagnostics on standard error (default: text)")
+
     sub.add_parser("schema", help="print the spec's JSON Schema (draft 2020-12)")
     r = sub.add_parser("rules", help="print the rule reference (docs/rules.md) generated from the catalog")
     r.add_argument("-o", "--output", metavar="FILE", help="write it to FILE instead of standard output")
     return p
+
+
+def _fraction(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0 <= value < 1:
+        raise argparse.ArgumentTypeError(f"{text} is not a fraction from 0 up to (not including) 1")
+    return value
 
 
 def _report(problems: list[Problem], fmt: str) -> None:
@@ -120,6 +145,9 @@ def main(argv: list[str] | None = None) -> int:
         else:
             sys.stdout.write(text)
         return EXIT_OK
+
+    if args.command == "cost":
+        return _cost(args)
 
     from .output import OutputError, differences, write_tree
     from .pipeline import compile_spec
@@ -162,6 +190,28 @@ def main(argv: list[str] | None = None) -> int:
     except OutputError as exc:
         sys.stderr.write(f"batchgen: {exc}\n")
         return EXIT_USAGE
+    return EXIT_OK
+
+
+def _cost(args) -> int:
+    from .cost_report import RENDERERS
+    from .pipeline import cost_spec
+    from .problems import Severity
+
+    try:
+        result, report = cost_spec(args.spec, args.env, args.spot_discount, args.region)
+    except Exception as exc:  # a bug in batchgen, not in the spec
+        if os.environ.get("BATCHGEN_DEBUG"):
+            raise
+        sys.stderr.write(f"batchgen: internal error ({type(exc).__name__}: {exc}) while pricing {args.spec}; "
+                         "please report it with the spec; BATCHGEN_DEBUG=1 shows the traceback\n")
+        return EXIT_USAGE
+    _report(result.problems, args.format)
+    if result.io_error:
+        return EXIT_USAGE
+    if report is None or any(p.severity is Severity.ERROR for p in result.problems):
+        return EXIT_ERRORS
+    sys.stdout.write(RENDERERS[args.cost_format](report))
     return EXIT_OK
 
 

@@ -174,3 +174,23 @@ def compile_text(text: str, path: str, emit: bool = True, env: str | None = None
 
     model = resolve(doc.data)
     return Result(problems, with_manifest(emit_all(model, Path(path).name)))  # + OUT's manifest
+
+
+def cost_spec(path: str, env: str | None = None, spot_discount: float | None = None,
+              region: str | None = None) -> tuple[Result, Any]:
+    """Check the spec (one environment of it) and, if it has no errors, its CostReport
+    (compiler/cost.py) over the resolved model; the report is None when it has errors."""
+    from .cost import DEFAULT_SPOT_DISCOUNT, estimate
+
+    with _without_cyclic_gc():
+        text, problem = read_spec(path)
+        if problem:
+            return Result([problem], io_error=problem.code == "BG-008"), None
+        problems, doc = check_text(text, path, env, pick=True)
+        if any(p.severity is Severity.ERROR for p in problems):
+            return Result(problems), None
+        from .resolve import resolve
+
+        report = estimate(resolve(doc.data), doc.data.get("estimates"),
+                          DEFAULT_SPOT_DISCOUNT if spot_discount is None else spot_discount, region)
+        return Result(problems), report
