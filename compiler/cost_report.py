@@ -14,7 +14,7 @@ from typing import Any
 from .cost import MONTH, CostReport, JobCost
 
 
-def _r(value: float | None, digits: int = 4) -> float | None:
+def _r(value: float | None, digits: int = 6) -> float | None:
     return None if value is None else round(value, digits)
 
 
