@@ -350,8 +350,9 @@ def own_sections(catalog: Catalog) -> tuple[dict[str, Any], dict[str, Any]]:
             "job": string("The jobs entry (by jobName)."),
             "duration": string("A typical run's wall-clock time: hours, minutes and seconds such as 5h, 90m, "
                                "1h30m or 45s (BG-123)."),
-            "runsPerMonth": {"type": "number", "exclusiveMinimum": 0,
-                             "description": "Runs in a 30-day month; default: from the job's schedule, else 1."},
+            "runsPerMonth": _limited({"type": "number",
+                                      "description": "Runs in a 30-day month; default: from the job's schedules, else 1."},
+                                     "BG-124", catalog["BG-124"].limits, exclusiveMinimum="runs_above"),
         },
         ("job", "duration"),
     )
