@@ -264,3 +264,28 @@ def test_strict_keeps_the_environment(tmp_path):
     strict = run("validate", spec, "--strict", "--format", "json").diagnostics()
     assert plain and all(d["environments"] == ["prod"] for d in plain + strict)
     assert {d["severity"] for d in strict} == {"error"}
+
+
+@pytest.mark.parametrize("fmt", ["github", "sarif"])
+def test_every_format_names_the_environment(tmp_path, fmt):
+    spec = spec_with(tmp_path, """\
+        prod:
+          computeEnvironments:
+            - computeEnvironmentName: ce
+              computeResources:
+                maxvCpus: lots
+        """)
+    r = run("validate", spec, "--format", fmt)
+    assert r.code == 1 and "[env: prod]" in r.stderr
+
+
+def test_the_makefile_lists_environments_with_python_m():
+    import subprocess
+    import sys
+
+    listed = subprocess.run([sys.executable, "-m", "compiler.environments", str(EXAMPLE)], cwd=ROOT,
+                            capture_output=True, text=True, timeout=60)
+    assert (listed.returncode, listed.stdout) == (0, "dev\nprod\n")
+    none = subprocess.run([sys.executable, "-m", "compiler.environments", "specs/render.yaml"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60)
+    assert (none.returncode, none.stdout) == (0, "")
