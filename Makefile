@@ -40,12 +40,21 @@ $(VENV)/.test: $(LOCKS)/test.txt $(VENV)/.runtime
 	$(BIN)/$(PIP_LOCKED) $(LOCKS)/test.txt
 	touch $@
 
-## out: compile every example in specs/ into out/<name>/
+## out: compile every example in specs/ into out/<name>/, and each environment of a spec
+## that has `environments` into out/<name>/<env>/
 out: $(VENV)/.runtime
 	@for spec in specs/*.yaml; do \
 	  name=$$(basename "$$spec" .yaml); \
-	  echo "batchgen compile $$spec -o out/$$name"; \
-	  $(BIN)/batchgen compile "$$spec" -o "out/$$name" || exit 1; \
+	  envs=$$($(BIN)/python -m compiler.environments "$$spec") || exit 1; \
+	  if [ -z "$$envs" ]; then \
+	    echo "batchgen compile $$spec -o out/$$name"; \
+	    $(BIN)/batchgen compile "$$spec" -o "out/$$name" || exit 1; \
+	  else \
+	    for env in $$envs; do \
+	      echo "batchgen compile $$spec --env $$env -o out/$$name/$$env"; \
+	      $(BIN)/batchgen compile "$$spec" --env "$$env" -o "out/$$name/$$env" || exit 1; \
+	    done; \
+	  fi; \
 	done
 
 # A tool's environment: made afresh from its lock (and the project, where it runs it).

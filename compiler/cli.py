@@ -46,6 +46,8 @@ exit status: 0 valid (warnings allowed), 1 errors in the spec (or stale output),
 examples:
   batchgen compile specs/render.yaml -o out/render
   batchgen compile specs/*.yaml -o 'out/{name}' --check      # in CI: is out/ fresh?
+  batchgen compile specs/nightly-processing.yaml --env prod -o out/nightly-processing/prod
+  batchgen cost specs/render.yaml --format markdown         # the monthly bill, for a PR comment
   batchgen validate specs/render.yaml --format sarif > batchgen.sarif
   cat spec.yaml | batchgen validate - --stdin-filename spec.yaml
 """
@@ -98,16 +100,46 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--force", action="store_true",
                    help="replace files batchgen wrote that were edited since (the edits are lost); "
                         "files batchgen did not write are never deleted")
+    c.add_argument("--env", metavar="NAME",
+                   help="compile environment NAME of the spec's `environments` (required when it has any)")
     diag_options(c)
 
     v = sub.add_parser("validate", help="check SPEC and report every problem; write nothing")
     v.add_argument("specs", nargs="+", metavar="SPEC", help="the YAML spec (- reads standard input)")
+    v.add_argument("--env", metavar="NAME", help="check environment NAME only (default: every environment)")
     diag_options(v)
+
+    k = sub.add_parser("cost", help="estimate what SPEC's jobs cost a month, and each compute environment per hour",
+                       description="Check SPEC; if it has no errors, print the monthly cost of its jobs entries "
+                                   "(size x array children or nodes x runs per month x duration, at the Region's "
+                                   "prices) and what each compute environment costs per hour at maxvCpus. "
+                                   "Durations come from the spec's `estimates`; the method is docs/cost.md. "
+                                   "The report goes to standard output, the spec's diagnostics to standard error "
+                                   "(with --format json, into the report's `problems`).")
+    k.add_argument("spec", metavar="SPEC", help="the YAML spec (- reads standard input)")
+    k.add_argument("--env", metavar="NAME", help="price environment NAME of the spec's `environments`")
+    k.add_argument("--format", choices=("text", "json", "markdown"), default="text",
+                   help="text (default), json, or markdown for a pull-request comment")
+    k.add_argument("--spot-discount", type=_fraction, default=None, metavar="FRACTION",
+                   help="what Spot costs less than On-Demand, 0 to 1 (default 0.7: 70%% off)")
+    k.add_argument("--region", metavar="REGION", help="price in REGION instead of the spec's region")
+    k.add_argument("--stdin-filename", metavar="NAME",
+                   help="the name a spec read from standard input (-) has in diagnostics")
 
     sub.add_parser("schema", help="print the spec's JSON Schema (draft 2020-12)")
     r = sub.add_parser("rules", help="print the rule reference (docs/rules.md) generated from the catalog")
     r.add_argument("-o", "--output", metavar="FILE", help="write it to FILE instead of standard output")
     return p
+
+
+def _fraction(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0 <= value < 1:
+        raise argparse.ArgumentTypeError(f"{text} is not a fraction from 0 up to (not including) 1")
+    return value
 
 
 def _requested_format(argv: list[str]) -> str:
@@ -185,10 +217,57 @@ def main(argv: list[str] | None = None) -> int:
             sys.stdout.write(text)
         return EXIT_OK
 
+    if args.command == "cost":
+        return _cost(args)
     problems: list[Problem] = []
     status = _check_specs(args, problems)
     _report(problems, args.format)
     return status
+
+
+def _read(args, spec: str) -> tuple[str | None, Problem | None]:
+    from .pipeline import read_spec, read_stream
+
+    if spec == STDIN:
+        return read_stream(sys.stdin.buffer, _spec_name(args, spec))
+    return read_spec(spec)
+
+
+def _cost(args) -> int:
+    """`batchgen cost`: the report on stdout; diagnostics on stderr, or in a JSON report."""
+    import json
+
+    from .catalog import load_catalog
+    from .cost_report import RENDERERS
+    from .formatters.json import item
+    from .pipeline import cost_text
+
+    name = _spec_name(args, args.spec)
+    text, problem = _read(args, args.spec)
+    report = None
+    if problem is not None:
+        problems = [problem]
+    else:
+        try:
+            result, report = cost_text(text, name, args.env, args.spot_discount, args.region)
+        except Exception as exc:  # a bug in batchgen, not in the spec
+            if os.environ.get("BATCHGEN_DEBUG"):
+                raise
+            result, report = None, None
+            problems = [_invocation_problem("BG-023", detail=f"{type(exc).__name__}: {exc}", spec=name)]
+        else:
+            problems = result.problems
+    if args.format == "json":  # one document, with the diagnostics in it
+        document = json.loads(RENDERERS["json"](report)) if report is not None else {}
+        document["problems"] = [item(p, load_catalog()) for p in problems]
+        sys.stdout.write(json.dumps(document, indent=2) + "\n")
+    else:
+        _report(problems, "text")
+        if report is not None:
+            sys.stdout.write(RENDERERS[args.format](report))
+    if problem is not None and problem.code == "BG-008" or any(p.code == "BG-023" for p in problems):
+        return EXIT_USAGE
+    return EXIT_OK if report is not None else EXIT_ERRORS
 
 
 def _check_specs(args, problems: list[Problem]) -> int:
@@ -217,16 +296,16 @@ def _spec_name(args, spec: str) -> str:
 
 
 def _check_spec(args, spec: str, problems: list[Problem]) -> int:
-    from .pipeline import compile_spec, compile_text, read_stream
+    from .pipeline import compile_spec, compile_text
 
     compiling = args.command == "compile"
     name = _spec_name(args, spec)
     try:
         if spec == STDIN:
-            text, problem = read_stream(sys.stdin.buffer, name)
-            result = compile_text(text, name, emit=compiling) if problem is None else _failed(problem)
+            text, problem = _read(args, spec)
+            result = compile_text(text, name, compiling, args.env) if problem is None else _failed(problem)
         else:
-            result = compile_spec(spec, emit=compiling)
+            result = compile_spec(spec, emit=compiling, env=args.env)
     except Exception as exc:  # a bug in batchgen, not in the spec: say so, write nothing
         if os.environ.get("BATCHGEN_DEBUG"):
             raise
@@ -261,7 +340,8 @@ def _write(args, spec: str, result: Result, problems: list[Problem]) -> int:
         except OutputError as exc:
             problems.append(_invocation_problem("BG-021", detail=str(exc)))
             return EXIT_USAGE
-        again = f"batchgen compile {spec} -o {out_arg}"
+        env = f" --env {args.env}" if args.env else ""
+        again = f"batchgen compile {spec}{env} -o {out_arg}"
         problems.extend(_invocation_problem("BG-022", str(out / rel), what=_staleness(out, rel, result.files),
                                             command=again) for rel in changed)
         return EXIT_ERRORS if changed else EXIT_OK

@@ -76,6 +76,8 @@ SECTION_TABLE: tuple[Section, ...] = (
             title="Schedules"),
     Section("notifications", "name", "notification", RefKind.RULE, None, "aws_cloudwatch_event_rule",
             ("events", "put-rule"), title="Notifications"),
+    # batchgen's own, for `batchgen cost`: one per jobs entry; nothing in the output.
+    Section("estimates", "job", "estimate", title="Estimates"),
 )
 SECTION: dict[str, Section] = {s.key: s for s in SECTION_TABLE}
 
@@ -264,3 +266,19 @@ def copy_data(value: object) -> object:
 
 
 _SCALARS = frozenset((str, int, float, bool, type(None)))
+
+
+_DURATION = re.compile(r"(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s)?")
+
+
+def duration_hours(text: object) -> float | None:
+    """An `estimates[].duration` in hours: '5h' -> 5.0, '90m' -> 1.5, '1h30m' -> 1.5, '45s';
+    None when it isn't one (or is zero)."""
+    if not isinstance(text, str) or not text:
+        return None
+    m = _DURATION.fullmatch(text.strip())
+    if not m or not any(m.groups()):
+        return None
+    h, mins, s = (float(g) if g else 0.0 for g in m.groups())
+    hours = h + mins / 60 + s / 3600
+    return hours if hours > 0 else None

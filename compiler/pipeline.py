@@ -3,14 +3,18 @@ from __future__ import annotations
 
 import contextlib
 import gc
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable
 
 from .catalog import Catalog, load_catalog
 from .load import Document, SourceMap, load_text
-from .problems import ROOT, Finding, Problem, Severity, Span
+from .problems import ROOT, Finding, Pointer, Problem, Severity, Span
 from .validate import rule_codes, validate
 from .validate.suppressions import Suppressions
+
+if TYPE_CHECKING:
+    from .model import Model
 
 
 @dataclass
@@ -21,7 +25,7 @@ class Result:
 
     @property
     def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity is Severity.ERROR]
+        return [p for p in self.problems if p.severity is Severity.ERROR and p.suppressed is None]
 
     @property
     def warnings(self) -> list[Problem]:
@@ -43,43 +47,121 @@ LOADER_CODES = frozenset(("BG-012", "BG-016"))
 
 @dataclass
 class Checked:
-    """What loading and validating a spec found: its problems (sorted by position), the
-    document, and the spec's suppressions (None when the spec isn't a mapping)."""
+    """What checking a spec found: its problems (sorted by position), the document to
+    compile (the chosen environment's, or the spec's) and, when that document has no
+    errors, its resolved model."""
 
     problems: list[Problem]
     doc: Document
-    suppressions: Suppressions | None = None
-
-    def add(self, findings: list[Finding], file: str, catalog: Catalog) -> None:
-        """Add `findings` as problems, each marked with its suppression's reason, if any."""
-        reason = self.suppressions.reason if self.suppressions else (lambda f: None)
-        new = {to_problem(f, self.doc, file, catalog, reason(f)) for f in findings}
-        self.problems = sorted({*self.problems, *new}, key=Problem.sort_key)
+    model: Model | None = None
 
     @property
     def has_errors(self) -> bool:
-        return any(p.severity is Severity.ERROR and p.suppressed is None for p in self.problems)
+        return _has_errors(self.problems)
 
 
-def check_text(text: str, file: str) -> Checked:
-    """Load and validate: every problem of the spec, sorted by position."""
+def _has_errors(problems) -> bool:
+    return any(p.severity is Severity.ERROR and p.suppressed is None for p in problems)
+
+
+def check_text(text: str, file: str, env: str | None = None, pick: bool = False) -> Checked:
+    """Load, validate, resolve and measure: every problem of the spec, and the model to emit.
+
+    A spec with `environments` is checked environment by environment (compiler/
+    environments.py): `env` names one, else every one is; `pick` (compile, cost) asks for one
+    spec to emit, so a spec with environments then needs `env` (BG-120)."""
     catalog = load_catalog()
     doc = load_text(text)
     if doc.fatal:
         return Checked([to_problem(doc.fatal, doc, file, catalog)], doc)
-    findings = list(doc.findings)
-    checked = Checked([], doc)
+    problems = {to_problem(f, doc, file, catalog) for f in doc.findings}
     if doc.empty:
-        findings.append(Finding(ROOT, {"where": "the spec", "expected": "a mapping", "found": "empty",
-                                       "hint": "; it starts with `batchgen: 1`"}, code="BG-004"))
-    else:
-        # A value the loader already rejected (a tag, `0755`) gets no second problem.
-        rejected = {f.pointer for f in doc.findings if f.code in LOADER_CODES}
-        findings.extend(f for f in validate(doc.data, written=doc.source.text) if f.at_key or f.pointer not in rejected)
-        checked.suppressions = Suppressions.of(doc.data, rule_codes(), set(catalog))
-        findings.extend(checked.suppressions.problems)
-    checked.add(findings, file, catalog)
-    return checked
+        problems.add(to_problem(Finding(ROOT, {"where": "the spec", "expected": "a mapping", "found": "empty",
+                                               "hint": "; it starts with `batchgen: 1`"}, code="BG-004"),
+                                doc, file, catalog))
+        return Checked(sorted(problems, key=Problem.sort_key), doc)
+    # A value the loader already rejected (a tag, `0755`) gets no second problem.
+    rejected = {f.pointer for f in doc.findings if f.code in LOADER_CODES}
+    from . import environments
+
+    names = environments.names(doc.data)
+    if env is not None and env not in names:
+        values = {"env": env, "variant": "unknown" if names else "none", "names": ", ".join(names),
+                  "suggestion": _did_you_mean(env, names)}
+        problems.add(to_problem(Finding(Pointer((environments.KEY,)) if names else ROOT, values, code="BG-120",
+                                        at_key=bool(names)), doc, file, catalog))
+        return Checked(sorted(problems, key=Problem.sort_key), doc)
+    if not names:
+        found, model = _checked(doc.data, doc, file, catalog, rejected)
+        return Checked(sorted(problems | found, key=Problem.sort_key), doc, model)
+    if env is None and pick:
+        problems.add(to_problem(Finding(Pointer((environments.KEY,)), {"variant": "required", "names": ", ".join(names)},
+                                        code="BG-120", at_key=True), doc, file, catalog))
+        return Checked(sorted(problems, key=Problem.sort_key), doc)
+    applies: dict[Problem, list[str]] = {}
+    picked, model = doc, None
+    for name in [env] if env is not None else names:
+        found, document, env_model = _environment_problems(doc, name, file, catalog, rejected)
+        for p in found:
+            applies.setdefault(p, []).append(name)
+        if name == env:
+            picked, model = document, env_model
+    # A problem several environments share (one in the base, most often) is reported once,
+    # naming them all.
+    problems.update(replace(p, environments=tuple(envs)) for p, envs in applies.items())
+    return Checked(sorted(problems, key=Problem.sort_key), picked, model)
+
+
+def _checked(data: Any, doc: Document, file: str, catalog: Catalog, rejected: set,
+             origin: Callable[[Pointer], Pointer] = lambda p: p) -> tuple[set[Problem], Model | None]:
+    """The problems of one spec's data (`doc` locates them) and, if it has no errors, its
+    model: the schema and the rules; then resolve, and the rules that measure what is
+    written (sizes after resolution: only a spec that resolves can be measured, so these
+    come once the other errors are fixed); suppressions applied throughout."""
+    findings = [f for f in validate(data, written=doc.source.text) if f.at_key or origin(f.pointer) not in rejected]
+    suppressions = Suppressions.of(data, rule_codes(), set(catalog))
+    findings += suppressions.problems
+
+    def problems_of(fs) -> set[Problem]:
+        return {to_problem(f, doc, file, catalog, suppressions.reason(f)) for f in fs}
+
+    problems = problems_of(findings)
+    if _has_errors(problems):
+        return problems, None
+    from .resolve import resolve
+    from .validate.measure import measure
+
+    model = resolve(data)
+    problems |= problems_of(measure(model))
+    if _has_errors(problems):
+        return problems, None
+    return problems | problems_of(suppressions.stale()), model  # every rule has run: a silent one is stale
+
+
+def _environment_problems(doc: Document, name: str, file: str, catalog: Catalog,
+                          rejected: set) -> tuple[set[Problem], Document, Model | None]:
+    """The problems of environment `name`: its overlay's shape (the schema of `environments`)
+    and names (BG-120, BG-121), then, if its shape is sound, the merged spec's; with the
+    merged document and its model."""
+    from . import environments
+    from .validate import schema
+
+    overlay_only = {"batchgen": 1, environments.KEY: {name: doc.data[environments.KEY][name]}}
+    shape, _ = schema.check(overlay_only, {}, doc.source.text)
+    shape += [f for f in environments.name_findings(doc.data) if f.pointer[1] == name]
+    out = {to_problem(f, doc, file, catalog) for f in shape if f.at_key or f.pointer not in rejected}
+    if any(p.severity is Severity.ERROR for p in out):
+        return out, doc, None  # the merged spec would repeat these problems in other words
+    env = environments.overlay(doc, name)
+    out.update(to_problem(f, doc, file, catalog) for f in env.findings)
+    found, model = _checked(env.document.data, env.document, file, catalog, rejected, env.document.source.origin)
+    return out | found, env.document, model if not _has_errors(out) else None
+
+
+def _did_you_mean(word: str, choices: list[str]) -> str:
+    from .validate.schema import did_you_mean
+
+    return did_you_mean(word, choices)
 
 
 def read_spec(path: str) -> tuple[str | None, Problem | None]:
@@ -123,37 +205,40 @@ def _without_cyclic_gc():
             gc.enable()
 
 
-def compile_spec(path: str, emit: bool = True) -> Result:
+def compile_spec(path: str, emit: bool = True, env: str | None = None) -> Result:
     with _without_cyclic_gc():
-        return _compile(path, emit)
+        return _compile(path, emit, env)
 
 
-def _compile(path: str, emit: bool) -> Result:
+def _compile(path: str, emit: bool, env: str | None) -> Result:
     text, problem = read_spec(path)
     if problem:
         return Result([problem], io_error=problem.code == "BG-008")
-    return compile_text(text, path, emit)
+    return compile_text(text, path, emit, env)
 
 
-def compile_text(text: str, path: str, emit: bool = True) -> Result:
+def compile_text(text: str, path: str, emit: bool = True, env: str | None = None) -> Result:
     """Compile the spec `text` as if read from `path` (which only names it in diagnostics
-    and, by its base name, in the output's comments)."""
-    checked = check_text(text, path)
-    if checked.has_errors:
-        return Result(checked.problems)
-    from .resolve import resolve
-    from .validate.measure import measure
-
-    # What is written is measured on the model (sizes after resolution): only a spec that
-    # resolves can be measured, so these come once the other errors are fixed.
-    catalog = load_catalog()
-    model = resolve(checked.doc.data)
-    checked.add(measure(model), path, catalog)
-    if not checked.has_errors and checked.suppressions:  # every rule has run: a silent suppression is stale
-        checked.add(checked.suppressions.stale(), path, catalog)
+    and, by its base name, in the output's comments); `env` picks one of its environments."""
+    checked = check_text(text, path, env, pick=emit)
     if checked.has_errors or not emit:
         return Result(checked.problems)
     from .emit import emit_all
     from .output import with_manifest
 
-    return Result(checked.problems, with_manifest(emit_all(model, Path(path).name)))  # + OUT's manifest
+    return Result(checked.problems, with_manifest(emit_all(checked.model, Path(path).name)))  # + OUT's manifest
+
+
+def cost_text(text: str, path: str, env: str | None = None, spot_discount: float | None = None,
+              region: str | None = None) -> tuple[Result, Any]:
+    """Check the spec (one environment of it) and, if it has no errors, its CostReport
+    (compiler/cost.py) over the resolved model; the report is None when it has errors."""
+    from .cost import DEFAULT_SPOT_DISCOUNT, estimate
+
+    with _without_cyclic_gc():
+        checked = check_text(text, path, env, pick=True)
+        if checked.has_errors:
+            return Result(checked.problems), None
+        report = estimate(checked.model, checked.doc.data.get("estimates"),
+                          DEFAULT_SPOT_DISCOUNT if spot_discount is None else spot_discount, region)
+        return Result(checked.problems), report

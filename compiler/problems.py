@@ -83,10 +83,17 @@ class Problem:
     span: Span | None
     pointer: Pointer = field(default=ROOT)
     suppressed: str | None = None  # the reason given where the spec suppresses this problem
+    # The environments (SPEC.md `environments`) it applies to, in the spec's order; empty
+    # when the spec has none or the problem is the file's own (YAML syntax, encoding).
+    environments: tuple[str, ...] = ()
 
     def sort_key(self):
         span = self.span or Span(0, 0)
-        return (self.file or "", span.line, span.column, self.code, self.message)
+        return (self.file or "", span.line, span.column, self.code, self.message, self.environments)
+
+    def where_applies(self) -> str:
+        """' [env: dev, prod]', or '' for a problem of no particular environment."""
+        return f" [env: {', '.join(self.environments)}]" if self.environments else ""
 
 
 @dataclass(frozen=True)

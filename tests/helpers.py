@@ -15,6 +15,50 @@ SPECS = sorted((ROOT / "specs").glob("*.yaml"))
 OUT = ROOT / "out"
 
 
+@dataclass(frozen=True)
+class Example:
+    """One compiled example: a spec of specs/, or one environment of a spec that has
+    `environments` (compiled with --env into out/<spec>/<env>/, like `make out`)."""
+
+    spec: Path
+    env: str | None = None
+
+    @property
+    def id(self) -> str:
+        return f"{self.spec.stem}.{self.env}" if self.env else self.spec.stem
+
+    @property
+    def out(self) -> Path:
+        return OUT / self.spec.stem / self.env if self.env else OUT / self.spec.stem
+
+    @property
+    def argv(self) -> list[str]:
+        """`batchgen compile` arguments that pick this example's spec (and environment)."""
+        return [str(self.spec), *(["--env", self.env] if self.env else [])]
+
+    def data(self) -> dict:
+        """The spec this example compiles: the file's data, or its environment's merged spec."""
+        from compiler.environments import overlay
+        from compiler.load import load_text
+
+        doc = load_text(self.spec.read_text(encoding="utf-8"))
+        return overlay(doc, self.env).document.data if self.env else doc.data
+
+
+def examples() -> list[Example]:
+    from compiler.environments import names
+    from compiler.load import load_text
+
+    out = []
+    for spec in SPECS:
+        envs = names(load_text(spec.read_text(encoding="utf-8")).data)
+        out.extend([Example(spec, env) for env in envs] or [Example(spec)])
+    return out
+
+
+EXAMPLES = examples()
+
+
 @dataclass
 class Run:
     code: int

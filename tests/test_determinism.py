@@ -49,9 +49,11 @@ import pytest
 
 from compiler.pipeline import compile_spec
 
-from .helpers import OUT, ROOT, SPECS
+from .helpers import EXAMPLES, ROOT
 
-SPEC_IDS = [p.stem for p in SPECS]
+# Every compiled example: a spec, or one environment of a spec with `environments`.
+SPECS = EXAMPLES
+SPEC_IDS = [e.id for e in EXAMPLES]
 YEAR = 365 * 24 * 3600
 FAKE_USER = "bgdetuser"
 
@@ -189,11 +191,13 @@ def runs(tmp_path_factory):
     jobs = []
     for e in envs:
         jobs.append((e, None, "probe", [sys.executable, "-c", PROBE]))
-        for spec in SPECS:
-            jobs.append((e, spec, "compile", [*e.command, "compile", e.spec(spec), "-o", e.out(spec.stem)]))
+        for example in SPECS:
+            env = ["--env", example.env] if example.env else []
+            jobs.append((e, example, "compile", [*e.command, "compile", e.spec(example.spec), *env, "-o",
+                                                 e.out(example.id)]))
             if e.check:
-                jobs.append((e, spec, "check", [*e.command, "compile", e.spec(spec), "-o", str(OUT / spec.stem),
-                                                "--check"]))
+                jobs.append((e, example, "check", [*e.command, "compile", e.spec(example.spec), *env, "-o",
+                                                   str(example.out), "--check"]))
 
     def go(job):
         e, spec, kind, argv = job
@@ -202,7 +206,7 @@ def runs(tmp_path_factory):
 
     with ThreadPoolExecutor(max_workers=max(2, min(8, os.cpu_count() or 2))) as pool:
         done = list(pool.map(go, jobs))
-    results = {(e.name, spec.stem if spec else None, kind): proc for (e, spec, kind, _), proc in zip(jobs, done)}
+    results = {(e.name, spec.id if spec else None, kind): proc for (e, spec, kind, _), proc in zip(jobs, done)}
     return tmp, envs, results
 
 
@@ -235,13 +239,13 @@ def test_the_environments_are_in_effect(runs):
 @pytest.mark.parametrize("spec", SPECS, ids=SPEC_IDS)
 def test_every_environment_writes_the_same_bytes(runs, spec):
     _, envs, results = runs
-    expected = compile_spec(str(spec)).files
+    expected = compile_spec(str(spec.spec), env=spec.env).files
     assert expected
     expected = {rel: (text.encode("utf-8"), rel.endswith(".sh")) for rel, text in expected.items()}
     for e in envs:
-        proc = results[(e.name, spec.stem, "compile")]
+        proc = results[(e.name, spec.id, "compile")]
         assert proc.returncode == 0, _fail(proc)
-        written = _tree(_out_dir(e, spec.stem))
+        written = _tree(_out_dir(e, spec.id))
         assert sorted(written) == sorted(expected), e.name
         for rel in expected:
             assert written[rel] == expected[rel], f"{e.name}: {rel} differs"
@@ -250,14 +254,15 @@ def test_every_environment_writes_the_same_bytes(runs, spec):
 @pytest.mark.parametrize("spec", SPECS, ids=SPEC_IDS)
 def test_every_environment_writes_the_committed_out(runs, spec):
     _, envs, results = runs
-    committed = {rel: data for rel, (data, _) in _tree(OUT / spec.stem).items()}
+    committed = {rel: data for rel, (data, _) in _tree(spec.out).items()}
+    where = spec.out.relative_to(ROOT)
     for e in envs:
-        written = {rel: data for rel, (data, _) in _tree(_out_dir(e, spec.stem)).items()}
-        assert written == committed, f"{e.name}: out/{spec.stem} differs: " + ", ".join(
+        written = {rel: data for rel, (data, _) in _tree(_out_dir(e, spec.id)).items()}
+        assert written == committed, f"{e.name}: {where} differs: " + ", ".join(
             sorted(rel for rel in {*written, *committed} if written.get(rel) != committed.get(rel)))
         if e.check:
-            proc = results[(e.name, spec.stem, "check")]
-            assert proc.returncode == 0, f"{e.name}: --check finds out/{spec.stem} stale\n{_fail(proc)}"
+            proc = results[(e.name, spec.id, "check")]
+            assert proc.returncode == 0, f"{e.name}: --check finds {where} stale\n{_fail(proc)}"
 
 
 def _forbidden(tmp: Path, envs: list[Env]) -> list[str]:
@@ -282,7 +287,7 @@ def test_output_names_no_path_user_or_timestamp(runs, spec):
     tmp, envs, results = runs
     forbidden = _forbidden(tmp, envs)
     for e in envs:
-        out = _out_dir(e, spec.stem)
+        out = _out_dir(e, spec.id)
         for rel, (data, _) in _tree(out).items():
             text = data.decode("utf-8")
             for word in forbidden:

@@ -12,52 +12,64 @@ from hcl2.api import SerializationOptions
 
 from compiler.pipeline import compile_spec
 
-from .helpers import OUT, SPECS, run, tree
+from .helpers import EXAMPLES, OUT, ROOT, SPECS, Example, run, tree
 
 SPEC_IDS = [p.stem for p in SPECS]
 
 
-@pytest.fixture(scope="module", params=SPECS, ids=SPEC_IDS)
+def _compile(example: Example):
+    return compile_spec(str(example.spec.relative_to(ROOT)), env=example.env)
+
+
+@pytest.fixture(scope="module", params=EXAMPLES, ids=[e.id for e in EXAMPLES])
 def compiled(request):
-    result = compile_spec(str(request.param.relative_to(request.param.parent.parent)))
-    return request.param, result
+    return request.param, _compile(request.param)
 
 
 def test_there_are_examples():
     assert {"monte-carlo", "render", "fetch-and-run", "ffmpeg-parameters", "cheat-sheet"} <= set(SPEC_IDS)
+    # a spec with environments compiles once per environment (make out: out/<spec>/<env>/)
+    assert {"nightly-processing.dev", "nightly-processing.prod"} <= {e.id for e in EXAMPLES}
 
 
 def test_example_compiles_without_problems(compiled):
-    spec, result = compiled
+    example, result = compiled
     assert result.errors == [], "\n".join(map(str, result.errors))
     assert result.files, "nothing emitted"
     # The examples stay warning-free unless a comment in the spec explains the warning.
-    text = spec.read_text()
+    text = example.spec.read_text()
     for w in result.warnings:
         assert f"deliberate {w.code}" in text, f"undocumented warning: {w}"
 
 
 def test_out_is_fresh(compiled):
-    """out/<spec>/ is exactly what compiling the spec writes (run `make out` / README to refresh)."""
-    spec, result = compiled
-    on_disk = tree(OUT / spec.stem)
+    """out/<spec>/ (out/<spec>/<env>/) is exactly what compiling the spec writes (run `make out`)."""
+    example, result = compiled
+    where = example.out.relative_to(ROOT)
+    on_disk = tree(example.out)
     expected = {k: v.encode() for k, v in result.files.items()}
-    assert sorted(on_disk) == sorted(expected), f"out/{spec.stem} is stale: batchgen compile {spec} -o out/{spec.stem}"
+    assert sorted(on_disk) == sorted(expected), f"{where} is stale: batchgen compile {' '.join(example.argv)} -o {where}"
     for rel in expected:
-        assert on_disk[rel] == expected[rel], f"out/{spec.stem}/{rel} is stale"
+        assert on_disk[rel] == expected[rel], f"{where}/{rel} is stale"
+
+
+def test_out_holds_exactly_the_examples():
+    """Nothing in out/ but what `make out` writes: a folder per spec, or per environment."""
+    written = {e.out for e in EXAMPLES}
+    folders = {p.parent for p in OUT.rglob("batchgen.manifest.json")}
+    assert folders == written
 
 
 def test_check_flag_agrees(compiled, tmp_path):
-    spec, _ = compiled
-    assert run("compile", spec, "-o", OUT / spec.stem, "--check").code == 0
-    assert run("compile", spec, "-o", tmp_path / "missing", "--check").code == 1
+    example, _ = compiled
+    assert run("compile", *example.argv, "-o", example.out, "--check").code == 0
+    assert run("compile", *example.argv, "-o", tmp_path / "missing", "--check").code == 1
     assert not (tmp_path / "missing").exists()
 
 
 def test_compile_is_deterministic(compiled):
-    spec, result = compiled
-    again = compile_spec(str(spec.relative_to(spec.parent.parent)))
-    assert again.files == result.files
+    example, result = compiled
+    assert _compile(example).files == result.files
 
 
 def test_terraform_fmt_accepts_output(compiled, terraform, tmp_path):
@@ -136,10 +148,8 @@ def _expected_body(section: str, entry: dict, spec: dict) -> dict:
 
 def test_job_bodies_round_trip_the_spec(compiled):
     """register-job-definition and submit-job bodies equal their spec entries, references resolved."""
-    import yaml
-
-    spec_path, result = compiled
-    spec = yaml.safe_load(spec_path.read_text())
+    example, result = compiled
+    spec = example.data()
     for section, command, name_field in (("jobDefinitions", "register-job-definition", "jobDefinitionName"),
                                          ("jobs", "submit-job", "jobName")):
         scheduled = {s["job"] for s in spec.get("schedules", [])}  # their schedule submits them

@@ -58,6 +58,8 @@ def imported_by(*argv: str) -> tuple[int, set[str]]:
 @pytest.mark.parametrize("argv, code", [
     (["--help"], 0),
     (["compile", "--help"], 0),
+    (["cost", "--help"], 0),
+    (["cost", EXAMPLE, "--spot-discount", "2"], 2),  # a bad option value
     (["--version"], 0),
     ([], 2),                                 # no command: the help, exit 2
     (["frobnicate"], 2),                     # an unknown command

@@ -118,7 +118,7 @@ TOP_REQUIRED = ("batchgen",)
 # them; every limit is read from the catalog entry that owns it (BG-1xx, EV-*).
 # ---------------------------------------------------------------------------------------
 
-OWN_SECTIONS = ("iam", "schedules", "notifications")
+OWN_SECTIONS = ("iam", "schedules", "notifications", "estimates")
 JOB_STATUSES_ID = "EV-002"
 
 
@@ -136,7 +136,7 @@ SUPPRESSION_ID = "BG-025"
 
 
 def own_sections(catalog: Catalog) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(top-level properties, $defs) of `iam`, `schedules` and `notifications`."""
+    """(top-level properties, $defs) of `iam`, `schedules`, `notifications` and `estimates`."""
     names = catalog["BG-104"].limits
     grammar = catalog["BG-101"].limits
     access = catalog["BG-116"].limits
@@ -384,6 +384,18 @@ def own_sections(catalog: Catalog) -> tuple[dict[str, Any], dict[str, Any]]:
             }},
         ),
     })
+    defs["CostEstimate"] = closed(
+        "How long one run of a jobs entry typically takes, and how often it runs (batchgen's own, for `batchgen cost`).",
+        {
+            "job": string("The jobs entry (by jobName)."),
+            "duration": string("A typical run's wall-clock time: hours, minutes and seconds such as 5h, 90m, "
+                               "1h30m or 45s (BG-123)."),
+            "runsPerMonth": _limited({"type": "number",
+                                      "description": "Runs in a 30-day month; default: from the job's schedules, else 1."},
+                                     "BG-124", catalog["BG-124"].limits, exclusiveMinimum="runs_above"),
+        },
+        ("job", "duration"),
+    )
     # Topic names are checked where they are names (not ARNs), by a rule (BG-104).
     properties = {
         "terraform": ref("TerraformSettings", "How the Terraform output is run (backend, versions, accounts)."),
@@ -397,8 +409,58 @@ def own_sections(catalog: Catalog) -> tuple[dict[str, Any], dict[str, Any]]:
                       "description": "Schedules: EventBridge rules that submit jobs entries."},
         "notifications": {"type": "array", "items": {"$ref": "#/$defs/EventNotification"},
                           "description": "Notifications: job state changes sent to an SNS topic."},
+        "estimates": {"type": "array", "items": {"$ref": "#/$defs/CostEstimate"},
+                      "description": "Estimates for `batchgen cost`: each jobs entry's typical duration and runs per month."},
     }
     return properties, defs
+
+
+# ---------------------------------------------------------------------------------------
+# `environments` (compiler/environments.py): name -> an overlay in the spec's own shape.
+# The overlay schema carries the overlay's *structure* only: which top-level keys it may set,
+# and that a list of named entries names each entry. The values themselves are checked in
+# the merged spec of each environment (located in the overlay), so they aren't constrained
+# here: a constraint here would report the same problem twice.
+# ---------------------------------------------------------------------------------------
+
+ENVIRONMENTS_KEY = "environments"
+NOT_OVERLAID = ("batchgen", ENVIRONMENTS_KEY)
+
+
+def environment_overlay(properties: Mapping[str, Any]) -> dict[str, Any]:
+    """The $def of one overlay, from the spec's top-level `properties`."""
+    from compiler.language import ALL_SECTIONS
+
+    def named_list(section: str, name_field: str) -> dict[str, Any]:
+        return {"type": "array", "description": f"Entries of {section} to change, each named by its {name_field}.",
+                "items": {"type": "object", "required": [name_field],
+                          "properties": {name_field: {"type": "string"}},
+                          "description": f"Fields to merge into the {section} entry of this {name_field}."}}
+
+    nested: dict[str, dict[str, Any]] = {}
+    for section, name_field in ALL_SECTIONS.items():
+        parent, _, child = section.partition(".")
+        if child:
+            nested.setdefault(parent, {})[child] = named_list(section, name_field)
+    overlay: dict[str, Any] = {}
+    for key in sorted(properties):
+        if key in NOT_OVERLAID:
+            continue
+        if key in ALL_SECTIONS:
+            overlay[key] = named_list(key, ALL_SECTIONS[key])
+        elif key in nested:
+            overlay[key] = {"type": "object", "additionalProperties": False, "properties": nested[key],
+                            "description": f"Entries of {key} to change, matched by name."}
+        else:
+            overlay[key] = {"description": f"Replaces the spec's {key} (a mapping merges into it key by key; "
+                                           "null removes a key)."}
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": overlay,
+        "description": "An environment: values that replace or merge into the spec's (RFC 7386 merge; lists of "
+                       "named entries are matched by name and can't gain entries).",
+    }
 
 # ---------------------------------------------------------------------------------------
 # Overlay: the catalog's limits, placed. Each entry: where (a botocore shape, `Shape`, or
@@ -829,6 +891,13 @@ def build_schema(model=None, catalog: Catalog | None = None) -> dict[str, Any]:
             "$ref": "#/$defs/EntryOptions",
             "description": "batchgen's own settings of this entry (not sent to AWS): rules to ignore here, with why.",
         }
+    defs["EnvironmentOverlay"] = environment_overlay(properties)
+    properties[ENVIRONMENTS_KEY] = {
+        "type": "object",
+        "additionalProperties": {"$ref": "#/$defs/EnvironmentOverlay"},
+        "description": "Environments (dev, prod, ...): one deployment each, compiled with --env NAME; each is an "
+                       "overlay in the spec's own shape (docs/SPEC.md).",
+    }
 
     return {
         "$schema": DRAFT,

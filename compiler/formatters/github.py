@@ -21,6 +21,6 @@ def _where(p) -> str:
 
 def render(problems, catalog) -> str:
     return "".join(
-        f"::{p.severity} {_where(p)}title={p.code}::{_escape(p.message)}\n"
+        f"::{p.severity} {_where(p)}title={p.code}::{_escape(p.message + p.where_applies())}\n"
         for p in problems if p.suppressed is None
     )

@@ -44,7 +44,7 @@ def render(problems, catalog) -> str:
             "ruleId": p.code,
             "ruleIndex": index[p.code],
             "level": _LEVEL[str(p.severity)],
-            "message": {"text": p.message},
+            "message": {"text": p.message + p.where_applies()},
             "locations": [{"physicalLocation": location}],
         }
         if p.span is not None:

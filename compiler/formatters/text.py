@@ -1,6 +1,7 @@
-"""`file:line:col: severity[CODE]: message [source]`, one problem per line (for people and
-editors); a problem of the invocation reads `batchgen: severity[CODE]: message`. Problems
-the spec suppresses are not shown (--format json lists them)."""
+"""`file:line:col: severity[CODE]: message [env: NAME] [source]`, one problem per line (for
+people and editors; the environment part only for a spec with `environments`); a problem of
+the invocation reads `batchgen: severity[CODE]: message`. Problems the spec suppresses are
+not shown (--format json lists them)."""
 from __future__ import annotations
 
 
@@ -27,5 +28,5 @@ def render(problems, catalog) -> str:
         if p.suppressed is not None:
             continue
         source = "" if p.code.startswith("BG-") else f" [{catalog[p.code].source}]"
-        lines.append(_one_line(f"{_where(p)}: {p.severity}[{p.code}]: {p.message}{source}"))
+        lines.append(_one_line(f"{_where(p)}: {p.severity}[{p.code}]: {p.message}{p.where_applies()}{source}"))
     return "".join(line + "\n" for line in lines)

@@ -2,9 +2,13 @@
 downstream tools should find in them according to the spec alone.
 
 Every downstream test module is parametrized over ``SPECS`` (every
-``specs/*.yaml``: a new example is picked up without any change here). Output
-is compiled afresh into a temporary directory, never read from or written to
-out/.
+``specs/*.yaml``: a new example is picked up without any change here). A spec
+with ``environments`` stands there once per environment, as the spec that
+environment is (``<spec>.<env>.yaml``, written to a temporary folder as JSON,
+which YAML reads as it is): tests/test_environments.py checks that it compiles
+to exactly what ``batchgen compile SPEC --env ENV`` writes, so every downstream
+check of it is a check of that environment. Output is compiled afresh into a
+temporary directory, never read from or written to out/.
 
 ``Expected`` is the spec's side of each comparison: an entry of the spec with
 SPEC.md's defaults filled in ("Defaults batchgen fills in") and its by-name
@@ -14,7 +18,11 @@ formats and SPEC.md, not the compiler's emitters.
 
 from __future__ import annotations
 
+import atexit
 import copy
+import json
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +31,25 @@ import yaml
 
 from compiler.language import REFERENCES, is_arn, split_revision, walk_path
 from compiler.pipeline import Result, compile_spec
-from tests.helpers import SPECS
+from tests.helpers import EXAMPLES, Example
 
+
+def environment_spec(example: Example, folder: Path) -> Path:
+    """The spec of one environment as a file of its own: `folder/<spec>.<env>.yaml`."""
+    path = folder / f"{example.id}.yaml"
+    path.write_text(json.dumps(example.data(), indent=2) + "\n", encoding="utf-8")
+    return path
+
+
+def _example_specs() -> list[Path]:
+    if all(e.env is None for e in EXAMPLES):
+        return [e.spec for e in EXAMPLES]
+    folder = Path(tempfile.mkdtemp(prefix="batchgen-environments-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return [environment_spec(e, folder) if e.env else e.spec for e in EXAMPLES]
+
+
+SPECS = _example_specs()
 SPEC_IDS = [p.stem for p in SPECS]
 NAME_FIELDS = {
     "computeEnvironments": "computeEnvironmentName",

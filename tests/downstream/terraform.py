@@ -270,6 +270,7 @@ class TerraformHarness:
         ``configuration``, ...). ``variables`` are passed as a .tfvars.json
         file. Raises TerraformError with Terraform's own text on failure."""
         with self._copy(module_dir) as work:
+            _local_state(work)
             if variables:
                 (work / "batchgen-test.auto.tfvars.json").write_text(json.dumps(variables))
             args = ["-json", "-refresh=false", "-input=false", "-lock=false", "-out=batchgen.tfplan"]
@@ -291,6 +292,7 @@ class TerraformHarness:
         ARN, which a plan can only report as "known after apply". Returns the
         decoded state JSON (``values``); see ``state_resources``."""
         with self._copy(module_dir) as work:
+            _local_state(work)
             if variables:
                 (work / "batchgen-test.auto.tfvars.json").write_text(json.dumps(variables))
             args = ["-json", "-auto-approve", "-refresh=false", "-input=false", "-lock=false"]
@@ -322,6 +324,14 @@ class TerraformHarness:
             if marker in cmdline and state != "Z":
                 pids.append(int(proc.name))
         return pids
+
+
+def _local_state(work: Path) -> None:
+    """Plan and apply offline keep state in the work copy: a module's remote backend
+    (backend.tf, from the spec's `terraform.backend`) would need `terraform init` and the
+    bucket. What a plan shows doesn't depend on where state lives; `validate` checks the
+    backend block itself."""
+    (work / "backend.tf").unlink(missing_ok=True)
 
 
 class _WorkCopy:
