@@ -91,8 +91,10 @@ def check_text(text: str, file: str, env: str | None = None, pick: bool = False)
         problems.add(to_problem(Finding(Pointer((environments.KEY,)) if names else ROOT, values, code="BG-120",
                                         at_key=bool(names)), doc, file, catalog))
         return Checked(sorted(problems, key=Problem.sort_key), doc)
+    # The loader's own errors (a tag, `0755`) are reported with the rest, but nothing is resolved.
+    resolvable = not _has_errors(problems)
     if not names:
-        found, model = _checked(doc.data, doc, file, catalog, rejected)
+        found, model = _checked(doc.data, doc, file, catalog, rejected, resolvable)
         return Checked(sorted(problems | found, key=Problem.sort_key), doc, model)
     if env is None and pick:
         problems.add(to_problem(Finding(Pointer((environments.KEY,)), {"variant": "required", "names": ", ".join(names)},
@@ -101,7 +103,7 @@ def check_text(text: str, file: str, env: str | None = None, pick: bool = False)
     applies: dict[Problem, list[str]] = {}
     picked, model = doc, None
     for name in [env] if env is not None else names:
-        found, document, env_model = _environment_problems(doc, name, file, catalog, rejected)
+        found, document, env_model = _environment_problems(doc, name, file, catalog, rejected, resolvable)
         for p in found:
             applies.setdefault(p, []).append(name)
         if name == env:
@@ -112,7 +114,7 @@ def check_text(text: str, file: str, env: str | None = None, pick: bool = False)
     return Checked(sorted(problems, key=Problem.sort_key), picked, model)
 
 
-def _checked(data: Any, doc: Document, file: str, catalog: Catalog, rejected: set,
+def _checked(data: Any, doc: Document, file: str, catalog: Catalog, rejected: set, resolvable: bool,
              origin: Callable[[Pointer], Pointer] = lambda p: p) -> tuple[set[Problem], Model | None]:
     """The problems of one spec's data (`doc` locates them) and, if it has no errors, its
     model: the schema and the rules; then resolve, and the rules that measure what is
@@ -126,7 +128,7 @@ def _checked(data: Any, doc: Document, file: str, catalog: Catalog, rejected: se
         return {to_problem(f, doc, file, catalog, suppressions.reason(f)) for f in fs}
 
     problems = problems_of(findings)
-    if _has_errors(problems):
+    if _has_errors(problems) or not resolvable:
         return problems, None
     from .resolve import resolve
     from .validate.measure import measure
@@ -138,8 +140,8 @@ def _checked(data: Any, doc: Document, file: str, catalog: Catalog, rejected: se
     return problems | problems_of(suppressions.stale()), model  # every rule has run: a silent one is stale
 
 
-def _environment_problems(doc: Document, name: str, file: str, catalog: Catalog,
-                          rejected: set) -> tuple[set[Problem], Document, Model | None]:
+def _environment_problems(doc: Document, name: str, file: str, catalog: Catalog, rejected: set,
+                          resolvable: bool) -> tuple[set[Problem], Document, Model | None]:
     """The problems of environment `name`: its overlay's shape (the schema of `environments`)
     and names (BG-120, BG-121), then, if its shape is sound, the merged spec's; with the
     merged document and its model."""
@@ -154,7 +156,8 @@ def _environment_problems(doc: Document, name: str, file: str, catalog: Catalog,
         return out, doc, None  # the merged spec would repeat these problems in other words
     env = environments.overlay(doc, name)
     out.update(to_problem(f, doc, file, catalog) for f in env.findings)
-    found, model = _checked(env.document.data, env.document, file, catalog, rejected, env.document.source.origin)
+    found, model = _checked(env.document.data, env.document, file, catalog, rejected, resolvable,
+                            env.document.source.origin)
     return out | found, env.document, model if not _has_errors(out) else None
 
 
