@@ -154,12 +154,18 @@ class _Merger:
 def _main(argv: list[str]) -> int:
     """`python -m compiler.environments SPEC`: the spec's environment names, one a line (for
     the Makefile's `out` target; nothing for a spec without environments)."""
-    from .pipeline import read_spec
-    from .load import load_text
+    import sys
 
-    text, problem = read_spec(argv[0])
-    if problem:
-        print(f"{problem.file}: {problem.message}", file=__import__("sys").stderr)
+    from .load import decode, limits, load_text
+
+    try:
+        with open(argv[0], "rb") as fh:
+            text, finding = decode(fh.read(limits().max_bytes + 1), limits().max_bytes)
+    except OSError as exc:
+        print(f"{argv[0]}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    if finding:
+        print(f"{argv[0]}: not a spec batchgen can read (run batchgen validate {argv[0]})", file=sys.stderr)
         return 2
     for name in names(load_text(text).data):
         print(name)
