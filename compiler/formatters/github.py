@@ -9,5 +9,6 @@ def _escape(s: str) -> str:
 def render(problems, catalog) -> str:
     return "".join(
         f"::{p.severity} file={p.file},line={p.span.line},col={p.span.column},title={p.code}::{_escape(p.message)}\n"
+        if p.span.line else f"::{p.severity} title={p.code}::{_escape(p.file)}: {_escape(p.message)}\n"
         for p in problems
     )

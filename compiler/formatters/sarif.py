@@ -29,17 +29,19 @@ def render(problems, catalog) -> str:
         region = {"startLine": p.span.line, "startColumn": p.span.column}
         if p.span.end_line:
             region.update(endLine=p.span.end_line, endColumn=max(p.span.end_column, 1))
+        physical = {
+            # a URI reference (SARIF 3.4.3): forward slashes, spaces and the like %-encoded
+            "artifactLocation": {"uri": quote(p.file.replace("\\", "/"), safe="/")},
+        }
+        if p.span.line:  # line 0: no place in a file (an AWS resource of `batchgen import aws`)
+            physical["region"] = region
         results.append({
             "ruleId": p.code,
             "ruleIndex": index[p.code],
             "level": _LEVEL[str(p.severity)],
             "message": {"text": p.message},
             "locations": [{
-                "physicalLocation": {
-                    # a URI reference (SARIF 3.4.3): forward slashes, spaces and the like %-encoded
-                    "artifactLocation": {"uri": quote(p.file.replace("\\", "/"), safe="/")},
-                    "region": region,
-                },
+                "physicalLocation": physical,
                 "logicalLocations": [{"fullyQualifiedName": str(p.pointer) or "/", "kind": "member"}],
             }],
         })

@@ -15,5 +15,7 @@ def render(problems, catalog) -> str:
     lines = []
     for p in problems:
         source = "" if p.code.startswith("BG-") else f" [{catalog[p.code].source}]"
-        lines.append(_one_line(f"{p.file}:{p.span.line}:{p.span.column}: {p.severity}[{p.code}]: {p.message}{source}"))
+        # line 0: a problem with no place in a file (an AWS resource or call of `batchgen import aws`)
+        where = f"{p.file}:{p.span.line}:{p.span.column}" if p.span.line else p.file
+        lines.append(_one_line(f"{where}: {p.severity}[{p.code}]: {p.message}{source}"))
     return "".join(line + "\n" for line in lines)
