@@ -90,21 +90,21 @@ def _without_cyclic_gc():
             gc.enable()
 
 
-def compile_spec(path: str, emit: bool = True) -> Result:
+def compile_spec(path: str, emit: bool = True, adopt: bool = False) -> Result:
     with _without_cyclic_gc():
-        return _compile(path, emit)
+        return _compile(path, emit, adopt)
 
 
-def _compile(path: str, emit: bool) -> Result:
+def _compile(path: str, emit: bool, adopt: bool = False) -> Result:
     text, problem = read_spec(path)
     if problem:
         return Result([problem], io_error=problem.code == "BG-008")
-    return compile_text(text, path, emit)
+    return compile_text(text, path, emit, adopt)
 
 
-def compile_text(text: str, path: str, emit: bool = True) -> Result:
+def compile_text(text: str, path: str, emit: bool = True, adopt: bool = False) -> Result:
     """Compile the spec `text` as if read from `path` (which only names it in diagnostics
-    and, by its base name, in the output's comments)."""
+    and, by its base name, in the output's comments). `adopt` adds terraform/imports.tf."""
     problems, doc = check_text(text, path)
     if any(p.severity is Severity.ERROR for p in problems) or not emit:
         return Result(problems)
@@ -113,4 +113,9 @@ def compile_text(text: str, path: str, emit: bool = True) -> Result:
     from .resolve import resolve
 
     model = resolve(doc.data)
-    return Result(problems, with_manifest(emit_all(model, Path(path).name)))  # + OUT's manifest
+    if adopt and (not model.account or not model.region):  # import IDs are ARNs (emit/adopt.py)
+        key = "account" if not model.account else "region"
+        msg, fix = load_catalog()["BG-159"].render({"key": key, "why": "the import IDs of job queues, job definitions, "
+                                                    "scheduling policies, IAM policies and SNS topics are ARNs"})
+        return Result(problems + [Problem("BG-159", Severity.ERROR, f"{msg}; {fix}", path, Span(1, 1))])
+    return Result(problems, with_manifest(emit_all(model, Path(path).name, adopt)))  # + OUT's manifest

@@ -160,6 +160,7 @@ class Model:
     schedules: list[Schedule] = field(default_factory=list)
     notifications: list[Notification] = field(default_factory=list)
     topics: list[Topic] = field(default_factory=list)
+    adopt: dict[str, Any] = field(default_factory=dict)  # SPEC.md `adopt`: what runs already (compile --adopt)
 
     def role(self, name: str) -> Role | None:
         return next((r for r in self.roles if r.name == name), None)
@@ -302,7 +303,7 @@ def resolve(spec: dict) -> Model:
     notifications, topics = events_model.resolve_notifications(spec)
     return Model(project, region, spec.get("account"), partition_for(region), tags,
                  roles.ordered() + spec_roles + schedule_roles, ces, sps, queues, jds, jobs,
-                 policies, schedules, notifications, topics)
+                 policies, schedules, notifications, topics, copy_data(spec.get("adopt") or {}))
 
 
 def _role_names_in(node: Any) -> list[str]:

@@ -1,0 +1,123 @@
+"""Model -> terraform/imports.tf: `import` blocks (Terraform >= 1.5) that adopt what runs already.
+
+Written only for `batchgen compile --adopt`. Every resource the Terraform module declares
+gets an import block with the import ID the hashicorp/aws provider documents for it (6.x,
+website/docs/r/<type>.html.markdown, "Import"):
+
+    aws_batch_compute_environment   the name ("import AWS Batch compute using the name")
+    aws_batch_job_queue             the ARN
+    aws_batch_scheduling_policy     the ARN
+    aws_batch_job_definition        the ARN with the revision (@ArnFormat job-definition/{name}:{revision}):
+                                    the revision `adopt.jobDefinitions` names (batchgen import aws
+                                    writes it); a job definition without one is not imported and
+                                    Terraform registers a new revision of it
+    aws_iam_role                    the role name
+    aws_iam_instance_profile        the instance profile name
+    aws_iam_role_policy_attachment  <role name>/<policy ARN>
+    aws_iam_role_policy             <role name>:<policy name>
+    aws_iam_policy                  the ARN
+    aws_cloudwatch_event_rule       the rule name (the default event bus)
+    aws_cloudwatch_event_target     <rule name>/<target ID>: `adopt.eventTargets`, else batchgen's own
+                                    (batch-job, sns-topic); another ID is replaced by batchgen's on apply
+    aws_sns_topic                   the ARN
+    aws_sns_topic_policy            the topic's ARN
+
+A topic subscription imports by its own ARN, which AWS makes up and the spec doesn't know: it
+is not imported (a comment says so). Once `terraform apply` has adopted everything, the
+import blocks have done their work; compile without --adopt to drop the file.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from ..resolve import ManagedPolicy, Model, Ref, Role
+from . import hcl, tf_events, tf_iam
+from .templating import render
+
+FILE = "imports.tf"
+
+
+class _Ids:
+    def __init__(self, model: Model):
+        self.model = model
+        self.paths = {r.name: r.path or "/" for r in model.roles}
+        self.policy_paths = {p.name: p.path or "/" for p in model.policies}
+
+    def arn(self, service: str, resource: str, regional: bool = True) -> str:
+        m = self.model
+        return f"arn:{m.partition}:{service}:{m.region if regional else ''}:{m.account}:{resource}"
+
+    def policy_arn(self, policy: Any) -> str:
+        if isinstance(policy, ManagedPolicy):
+            return policy.arn(self.model.partition)
+        if isinstance(policy, Ref):
+            return self.arn("iam", f"policy{self.policy_paths.get(policy.name, '/')}{policy.name}", regional=False)
+        return str(policy)
+
+
+def _import(address: str, import_id: str) -> hcl.Block:
+    return hcl.Block("import", (), [hcl.Attr("to", hcl.Expr(address)), hcl.Attr("id", import_id)])
+
+
+def _role_imports(role: Role, ids: _Ids) -> list:
+    items: list = [_import(f"aws_iam_role.{role.label}", role.name)]
+    items += [_import(f"aws_iam_role_policy.{p.label}", f"{role.name}:{p.name}") for p in role.inline_policies]
+    items += [_import(f"aws_iam_role_policy_attachment.{label}", f"{role.name}/{ids.policy_arn(policy)}")
+              for label, policy in tf_iam.attachments(role)]
+    if role.instance_profile:
+        items.append(_import(f"aws_iam_instance_profile.{role.label}", role.name))
+    return items
+
+
+def blocks(model: Model) -> list:
+    ids = _Ids(model)
+    adopt = model.adopt or {}
+    revisions: dict[str, int] = adopt.get("jobDefinitions") or {}
+    targets: dict[str, str] = adopt.get("eventTargets") or {}
+    items: list = [hcl.Comment("What runs already, adopted into Terraform state instead of created (Terraform >= 1.5).")]
+
+    def section(title: str, entries: list) -> None:
+        if entries:
+            items.append(hcl.Blank())
+            items.append(hcl.Comment(title))
+            items.extend(entries)
+
+    section("IAM", [_import(f"aws_iam_policy.{p.label}", ids.arn("iam", f"policy{p.path or '/'}{p.name}", regional=False))
+                    for p in model.policies]
+            + [b for r in model.roles for b in _role_imports(r, ids)])
+    section("Compute environments", [_import(f"aws_batch_compute_environment.{r.label}", r.name)
+                                     for r in model.compute_environments])
+    section("Scheduling policies and job queues",
+            [_import(f"aws_batch_scheduling_policy.{r.label}", ids.arn("batch", f"scheduling-policy/{r.name}"))
+             for r in model.scheduling_policies]
+            + [_import(f"aws_batch_job_queue.{r.label}", ids.arn("batch", f"job-queue/{r.name}"))
+               for r in model.job_queues])
+    jds: list = []
+    for r in model.job_definitions:
+        revision = revisions.get(r.name)
+        if revision is None:
+            jds.append(hcl.Comment(f"{r.name}: no revision in adopt.jobDefinitions; Terraform registers a new one"))
+        else:
+            jds.append(_import(f"aws_batch_job_definition.{r.label}",
+                               ids.arn("batch", f"job-definition/{r.name}:{revision}")))
+    section("Job definitions (the revision running at import)", jds)
+    events: list = []
+    for rule, own in [*((s, tf_events.SCHEDULE_TARGET_ID) for s in model.schedules),
+                      *((n, tf_events.NOTIFICATION_TARGET_ID) for n in model.notifications)]:
+        events.append(_import(f"aws_cloudwatch_event_rule.{rule.label}", rule.name))
+        events.append(_import(f"aws_cloudwatch_event_target.{rule.label}", f"{rule.name}/{targets.get(rule.name, own)}"))
+    for t in model.topics:
+        if t.arn is None:
+            arn = ids.arn("sns", t.name)
+            events.append(_import(f"aws_sns_topic.{t.label}", arn))
+            events.append(_import(f"aws_sns_topic_policy.{t.label}", arn))
+        for i, _ in enumerate(t.subscriptions, 1):
+            events.append(hcl.Comment(f"aws_sns_topic_subscription.{t.label}_{i}: imports by its subscription ARN, "
+                                      "which the spec doesn't know; not adopted"))
+    section("Schedules and notifications", events)
+    return items
+
+
+def emit(model: Model, spec_name: str) -> dict[str, str]:
+    """{"imports.tf": text}, in `terraform fmt` form."""
+    return {FILE: render("terraform/resources.tf.j2", spec_name=spec_name, body=hcl.render(blocks(model)))}
