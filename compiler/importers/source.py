@@ -37,10 +37,17 @@ class Document:
     positions: dict[tuple, tuple[int, int]] = field(default_factory=dict)
 
     def at(self, path: tuple) -> tuple[int, int]:
-        """The line and column of the value at `path`, or of its nearest located parent."""
-        while path not in self.positions and path:
+        """The line and column of the value at `path`, or of its nearest located parent. Keys
+        match case-insensitively when they must (CloudFormation's MinvCpus is the API's minvCpus)."""
+        while path:
+            if path in self.positions:
+                return self.positions[path]
+            folded = tuple(p.lower() if isinstance(p, str) else p for p in path)
+            for known, where in self.positions.items():
+                if len(known) == len(path) and tuple(p.lower() if isinstance(p, str) else p for p in known) == folded:
+                    return where
             path = path[:-1]
-        return self.positions.get(path, (1, 1))
+        return self.positions.get((), (1, 1))
 
 
 def read(text: str, tags: dict[str, Callable[[Any], Any]] | None = None) -> Document:
