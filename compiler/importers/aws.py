@@ -230,10 +230,17 @@ def import_account(region: str | None = None, profile: str | None = None, name_f
     draft.header = [
         f"Imported by `batchgen import aws` from {account}, Region {region}"
         + (f", names matching {name_filter!r}." if name_filter else "."),
-        "Each entry says which resource it came from. Review it, then: batchgen validate THIS-FILE",
-        "`adopt` lists the job definition revisions (and event target IDs) running at import:",
-        "`batchgen compile THIS-FILE --adopt` writes the Terraform import blocks that adopt them.",
     ]
+    if not draft.entries:
+        draft.header.append("Nothing to import: no compute environment, job queue, scheduling policy, job definition "
+                            "or Batch rule was found" + (" (or none readable: see the warnings)." if draft.report.problems
+                                                         else "."))
+    else:
+        draft.header += [
+            "Each entry says which resource it came from. Review it, then: batchgen validate THIS-FILE",
+            "`adopt` lists the job definition revisions (and event target IDs) running at import:",
+            "`batchgen compile THIS-FILE --adopt` writes the Terraform import blocks that adopt them.",
+        ]
     return draft
 
 
