@@ -252,7 +252,7 @@ def _policy_document(block: Block, scope: Scope) -> Any:
                          ("resources", "Resource"), ("not_resources", "NotResource")):
             if arg in st.attrs:
                 value = ev.eval(st.attrs[arg], scope)
-                s[key] = value[0] if isinstance(value, list) and len(value) == 1 else value
+                s[key] = _strings(value) if isinstance(value, list) else value
         s.setdefault("Effect", "Allow")
         for arg, key in (("principals", "Principal"), ("not_principals", "NotPrincipal")):
             for p in st.sub(arg):
@@ -261,7 +261,7 @@ def _policy_document(block: Block, scope: Scope) -> Any:
                 if kind == "*" and ids == ["*"]:
                     s[key] = "*"
                 else:
-                    s.setdefault(key, {})[kind] = ids[0] if isinstance(ids, list) and len(ids) == 1 else ids
+                    s.setdefault(key, {})[kind] = _strings(ids) if isinstance(ids, list) else ids
         for c in st.sub("condition"):
             test = ev.eval(c.attrs.get("test"), scope)
             variable = ev.eval(c.attrs.get("variable"), scope)
@@ -269,11 +269,18 @@ def _policy_document(block: Block, scope: Scope) -> Any:
             if not (is_known(test) and is_known(variable)):
                 return Unresolved(f"data.aws_iam_policy_document.{block.labels[1]}", "a condition is not known", block.pos)
             s.setdefault("Condition", {}).setdefault(test, {})[variable] = \
-                values[0] if isinstance(values, list) and len(values) == 1 else values
+                _strings(values) if isinstance(values, list) else values
         doc["Statement"].append(s)
     if "version" in block.attrs:
         doc["Version"] = ev.eval(block.attrs["version"], scope)
     return doc
+
+
+def _strings(values: list) -> Any:
+    """As the provider writes a list of the document: one item as a string, more sorted in reverse."""
+    if not all(isinstance(v, str) for v in values):
+        return values
+    return values[0] if len(values) == 1 else sorted(values, reverse=True)
 
 
 # -- instances and their values ------------------------------------------------------------------
