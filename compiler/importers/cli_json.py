@@ -97,7 +97,9 @@ def _file(draft: Draft, path: str, doc: Document, regions: set, accounts: set) -
             continue
         found = True
         body = _expand_shell_variables(draft, path, doc, at, item)
-        draft.add(section, shape(section, body, _place(path, doc, at), draft.report), _place(path, doc, at))
+        origin = _place(path, doc, at)
+        draft.add(section, shape(section, body, origin, draft.report,
+                                 locate=lambda rel, at=at: _place(path, doc, (*at, *rel))), origin)
     if not found:
         draft.report.add("BG-153", Place(path, 1, 1), what=path,
                          why="it is neither a create-compute-environment, create-job-queue, create-scheduling-policy, "
@@ -134,10 +136,12 @@ def _described(draft: Draft, path: str, doc: Document, section: str, items: list
             latest[name] = (rev, i, item)
             continue
         origin = _place(path, doc, (*at, i))
-        draft.add(section, shape(section, item, origin, draft.report, reported=True), origin, reported=True)
+        draft.add(section, shape(section, item, origin, draft.report, reported=True,
+                                 locate=lambda rel, i=i: _place(path, doc, (*at, i, *rel))), origin, reported=True)
     for name, (rev, i, item) in latest.items():
         origin = _place(path, doc, (*at, i))
-        draft.add(section, shape(section, item, origin, draft.report, reported=True), origin, reported=True,
+        draft.add(section, shape(section, item, origin, draft.report, reported=True,
+                                 locate=lambda rel, i=i: _place(path, doc, (*at, i, *rel))), origin, reported=True,
                   revision=rev or None)
         if rev:
             draft.adopt_revisions[name] = rev

@@ -431,7 +431,7 @@ def _batch(t: _Template, draft: Draft, logical: str, type_: str, place: Place) -
     name_field = {"computeEnvironments": "computeEnvironmentName", "jobQueues": "jobQueueName",
                   "schedulingPolicies": "name", "jobDefinitions": "jobDefinitionName"}[section]
     body[name_field] = _name(t, draft, logical, prop, NOUNS[section])
-    draft.add(section, shape(section, body, place, draft.report), place)
+    draft.add(section, shape(section, body, place, draft.report, locate=lambda rel: t.place((*at, *rel))), place)
 
 
 def _names_in(t: _Template, api: Any, path: tuple, at: tuple, walked: tuple = ()) -> None:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from ..language import ALL_SECTIONS, NOUNS, REFERENCES, WILDCARD, split_revision
 from ..naming import generated_role_name
@@ -231,8 +231,11 @@ def dotted(path: tuple) -> str:
     return out
 
 
-def shape(section: str, data: dict, origin: Place, report: Report, reported: bool = False) -> dict:
-    """An entry of `section` from API-shaped `data`: only what the spec can carry (see the module doc)."""
+def shape(section: str, data: dict, origin: Place, report: Report, reported: bool = False,
+          locate: Callable[[tuple], Place] | None = None) -> dict:
+    """An entry of `section` from API-shaped `data`: only what the spec can carry (see the module
+    doc). `locate(path)` gives the place of a field, where the front end knows it."""
+    locate = locate or (lambda path: origin)
     from ..tfmap import unsupported
 
     name = data.get(ALL_SECTIONS[section])
@@ -248,11 +251,11 @@ def shape(section: str, data: dict, origin: Place, report: Report, reported: boo
     body, dropped = carry(body, root_node(section))
     command = COMMANDS.get(section)
     for path in dropped:
-        report.add("BG-152", origin, where=where(section, name), field=dotted(path),
+        report.add("BG-152", locate(path), where=where(section, name), field=dotted(path),
                    why=(f"the {command} request has no such field (botocore's batch model, as batchgen's "
                         f"schema holds it)" if command else "batchgen's spec language has no such field"))
     for rel, resource in list(unsupported(section, body)):
-        report.add("BG-152", origin, where=where(section, name), field=dotted(rel),
+        report.add("BG-152", locate(rel), where=where(section, name), field=dotted(rel),
                    why=f"the hashicorp/aws Terraform provider has no argument for it ({resource}), so batchgen's "
                        "Terraform output could not carry it (BG-011); the running resource keeps it, a batchgen-managed "
                        "one would not")

@@ -174,6 +174,9 @@ class _Json:
 
 # -- YAML ---------------------------------------------------------------------------------
 
+_STANDARD = frozenset(f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "map", "seq",
+                                                         "timestamp", "merge"))
+
 def _yaml(text: str, tags: dict[str, Callable[[Any], Any]]) -> Document:
     import yaml
 
@@ -197,9 +200,9 @@ def _yaml(text: str, tags: dict[str, Callable[[Any], Any]]) -> Document:
             raise SourceError(f"more than {MAX_VALUES:,} values (aliases expanded)",
                               n.start_mark.line + 1, n.start_mark.column + 1)
         positions.setdefault(path, (n.start_mark.line + 1, n.start_mark.column + 1))
-        if n.tag.startswith("!") and not n.tag.startswith("!!"):
+        if n.tag not in _STANDARD:
             handler = tags.get(n.tag)
-            if handler is None:
+            if handler is None:  # !!python/..., !!binary, !!set, an unknown local tag: never constructed
                 raise SourceError(f"the tag {n.tag} is not one this reader knows",
                                   n.start_mark.line + 1, n.start_mark.column + 1)
             return handler(_plain(n, path))

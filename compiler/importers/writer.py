@@ -76,10 +76,15 @@ def scalar(value: Any) -> str:
     return _quoted(text)
 
 
+def _escape(c: str) -> str:
+    """A YAML double-quoted escape: \\uXXXX, or \\UXXXXXXXX beyond the BMP (no surrogate pairs)."""
+    return c if c.isprintable() else (f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}")
+
+
 def _quoted(text: str) -> str:
     out = json.dumps(text, ensure_ascii=False)
     # what a reviewer reads is what the value is: no invisible or bidi characters unescaped
-    return _NOT_PRINTABLE.sub(lambda m: m.group() if m.group().isprintable() else json.dumps(m.group())[1:-1], out)
+    return _NOT_PRINTABLE.sub(lambda m: _escape(m.group()), out)
 
 
 def comment(text: str) -> str:
