@@ -166,8 +166,9 @@ class _Reader:
             self._fail(exc, action)
         return None
 
-    def pages(self, service: str, operation: str, key: str, what: str, **kw) -> list | None:
-        """Every item of a paginated list call; None when it was denied."""
+    def pages(self, service: str, operation: str, key: str, what: str, counted: bool = True, **kw) -> list | None:
+        """Every item of a paginated list call; None when it was denied. `counted`: the items
+        are what the current progress step counts."""
         from botocore.exceptions import BotoCoreError, ClientError
 
         action = f"{IAM_PREFIX[service]}:{operation}"
@@ -177,7 +178,8 @@ class _Reader:
             for page in client.get_paginator(_snake(operation)).paginate(**kw):
                 got = page.get(key) or []
                 items.extend(got)
-                self.progress.page(len(got))
+                if counted:
+                    self.progress.page(len(got))
         except ClientError as exc:
             if self._denied(exc):
                 self.draft.report.add("BG-150", self.place, action=action, what=what)
@@ -487,8 +489,8 @@ def _role(r: _Reader, draft: Draft, name: str, path: str, place: Place) -> None:
     if got is None:
         return
     role = got["Role"]
-    attached = r.pages("iam", "ListAttachedRolePolicies", "AttachedPolicies", keep, RoleName=name)
-    inline_names = r.pages("iam", "ListRolePolicies", "PolicyNames", keep, RoleName=name)
+    attached = r.pages("iam", "ListAttachedRolePolicies", "AttachedPolicies", keep, counted=False, RoleName=name)
+    inline_names = r.pages("iam", "ListRolePolicies", "PolicyNames", keep, counted=False, RoleName=name)
     if attached is None or inline_names is None:
         return
     policies = []
