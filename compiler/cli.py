@@ -189,11 +189,7 @@ def _report(problems: list[Problem], fmt: str) -> None:
 
 
 def _strictly(result: Result, strict: bool) -> list[Problem]:
-    from .problems import Problem, Severity
-
-    if not strict:
-        return result.problems
-    return [Problem(p.code, Severity.ERROR, p.message, p.file, p.span, p.pointer) for p in result.problems]
+    return _strictly_all(result.problems, strict)
 
 
 def main(argv: list[str] | None = None) -> int:

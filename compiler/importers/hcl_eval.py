@@ -186,15 +186,11 @@ class Evaluator:
 
     def template(self, parts: list, node, scope: Scope) -> Any:
         out: list[str] = []
-        only: Any = None
-        count = 0
         for part in parts:
-            count += 1
             if _is_tree(part):
                 if part.data != "interpolation":
                     return self.unresolved(node, scope, "template directives (%{if}, %{for}) are not evaluated")
                 value = self.eval(_trees(part)[0], scope)
-                only = value
                 if isinstance(value, (Unresolved, ResourceRef, DataRef)):
                     if len(parts) == 1:
                         return value  # "${aws_iam_role.x.arn}" is the reference itself
@@ -202,16 +198,10 @@ class Evaluator:
                 if isinstance(value, (dict, list)):
                     return self.unresolved(node, scope, "an object or list can't be interpolated into a string")
                 out.append(_to_string(value))
+            elif getattr(part, "type", "") in ("ESCAPED_INTERPOLATION", "ESCAPED_DIRECTIVE"):
+                out.append(str(part)[1:])  # $${ and %%{ are the literal ${ and %{
             else:
-                kind = getattr(part, "type", "")
-                raw = str(part)
-                if kind == "ESCAPED_INTERPOLATION":
-                    out.append(raw[1:])
-                elif kind == "ESCAPED_DIRECTIVE":
-                    out.append(raw[1:])
-                else:
-                    out.append(_unescape(raw))
-        del only, count
+                out.append(_unescape(str(part)))
         return "".join(out)
 
     def e_heredoc_template(self, node, scope: Scope) -> Any:

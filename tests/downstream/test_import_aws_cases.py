@@ -17,6 +17,7 @@ import json
 import os
 import re
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import yaml
@@ -97,12 +98,16 @@ def test_a_region_with_1000_job_definitions_is_read_page_by_page(moto_server, tm
     moto_server.reset()
     account = moto_server.session(None, DEFAULT_REGION)
     batch = account.client("batch")
-    for i in range(1000):
+
+    def register(i: int) -> None:
         batch.register_job_definition(
             jobDefinitionName=f"job-{i:04d}", type="container", platformCapabilities=["EC2"],
             containerProperties={"image": "public.ecr.aws/docker/library/busybox:1.36", "command": ["echo", str(i)],
                                  "resourceRequirements": [{"type": "VCPU", "value": "1"},
                                                           {"type": "MEMORY", "value": "512"}]})
+
+    with ThreadPoolExecutor(4) as pool:  # the set-up, not the import: a few requests at a time
+        list(pool.map(register, range(1000)))
     before = moto_server.log_tail(10**9).count("/v1/describejobdefinitions")
     spec = tmp_path / "thousand.yaml"
     done = import_aws(account, DEFAULT_REGION, spec)
