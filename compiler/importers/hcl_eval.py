@@ -465,7 +465,8 @@ class Evaluator:
         rest = kids[1:]
         cond = next((k for k in rest if k.data == "for_cond"), None)
         exprs = [k for k in rest if k.data != "for_cond"]
-        items = list(collection.items()) if isinstance(collection, dict) else list(enumerate(collection or []))
+        # Terraform iterates a map (object) in the lexical order of its keys
+        items = sorted(collection.items()) if isinstance(collection, dict) else list(enumerate(collection or []))
         out_list: list = []
         out_map: dict = {}
         for k, v in items:
