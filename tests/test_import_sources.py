@@ -64,7 +64,7 @@ def test_jsonencode_locals_variables_and_references(tmp_path):
         "arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role"]  # the attachment
     assert [p["PolicyName"] for p in roles["genomics-job"]["Policies"]] == ["read-references"]  # aws_iam_role_policy
     text = spec.read_text(encoding="utf-8")
-    assert f"# from {TERRAFORM / 'classic' / 'main.tf'}:124\n  - jobDefinitionName: genomics-align" in text
+    assert f"# from {TERRAFORM / 'classic' / 'main.tf'}:128\n  - jobDefinitionName: genomics-align" in text
 
 
 def test_heredoc_json_with_interpolation_and_a_schedule(tmp_path):
