@@ -1,8 +1,14 @@
 """Model -> terraform/imports.tf: `import` blocks (Terraform >= 1.5) that adopt what runs already.
 
 Written only for `batchgen compile --adopt`. Every resource the Terraform module declares
-gets an import block with the import ID the hashicorp/aws provider documents for it (6.x,
-website/docs/r/<type>.html.markdown, "Import"):
+gets an import block with the import ID the hashicorp/aws provider documents for it: the
+"Import" section of website/docs/r/<type>.html.markdown in hashicorp/terraform-provider-aws
+(6.x: "import Batch Job Queue using the `arn`", "... Scheduling Policy using the `arn`",
+"AWS Batch compute using the name", role policy attachments as `role/policy-arn`, role
+policies as `role:policy`, event targets as `rule/target-id`), and for a job definition the
+resource's own identity, internal/service/batch/job_definition.go
+(`@ArnIdentity`, `@ArnFormat("job-definition/{name}:{revision}")`: the ARN with the revision;
+the provider reads it with DescribeJobDefinitions and wants exactly one ACTIVE revision):
 
     aws_batch_compute_environment   the name ("import AWS Batch compute using the name")
     aws_batch_job_queue             the ARN

@@ -312,11 +312,11 @@ def _rules(r: _Reader, draft: Draft, name_filter: str | None) -> None:
         if not _wanted(name, name_filter) or rule.get("ManagedBy"):
             continue  # a rule another AWS service manages for itself is not the account's to adopt
         place = Place(rule.get("Arn") or f"aws:{draft.region}")
-        got = r.call("events", "ListTargetsByRule", f"rule {name} is not imported (its targets can't be read)",
-                     place=place, Rule=name)
+        got = r.pages("events", "ListTargetsByRule", "Targets", f"rule {name} is not imported (its targets can't be "
+                      "read)", counted=False, Rule=name)
         if got is None:
             continue
-        targets = sorted(got.get("Targets") or [], key=lambda t: t.get("Id", ""))
+        targets = sorted(got, key=lambda t: t.get("Id", ""))
         batch = [t for t in targets if _arn_kind(t.get("Arn")) == ("batch", "job-queue")]
         sns = [t for t in targets if (Arn.parse(t.get("Arn")) or Arn("", "", "", "", "")).service == "sns"]
         if batch:
