@@ -257,3 +257,30 @@ def test_progress_is_a_bar_on_a_terminal_and_lines_otherwise():
     assert plain.getvalue() == ("batchgen import aws: job definitions...\nbatchgen import aws: job definitions: 100\n"
                                 "batchgen import aws: job definitions: 200\nbatchgen import aws: IAM roles...\n")
     assert "\r[##############################] IAM roles 4/4" in tty.getvalue() and tty.getvalue().endswith("\n")
+
+
+def test_what_aws_reports_about_an_environment_is_left_out_but_a_changed_update_policy_is_named(tmp_path):
+    described = {"computeEnvironments": [
+        {"computeEnvironmentName": name, "type": "MANAGED", "state": "ENABLED", "status": "VALID",
+         "statusReason": "ComputeEnvironment Healthy", "uuid": "8d5b2a6f-0000-4a9b-9f3e-1f0e9a8b7c6d",
+         "containerOrchestrationType": "ECS",
+         "computeEnvironmentArn": f"arn:aws:batch:eu-west-1:123456789012:compute-environment/{name}",
+         "ecsClusterArn": f"arn:aws:ecs:eu-west-1:123456789012:cluster/AWSBatch-{name}-1a2b",
+         "serviceRole": "arn:aws:iam::123456789012:role/aws-service-role/batch.amazonaws.com/AWSServiceRoleForBatch",
+         "computeResources": {"type": "FARGATE", "maxvCpus": 8, "subnets": ["subnet-0a1b2c3d4e5f67890"],
+                              "securityGroupIds": ["sg-0123456789abcdef0"], "tags": {}},
+         "updatePolicy": policy, "tags": {}}
+        for name, policy in (("plain", {"terminateJobsOnUpdate": False, "jobExecutionTimeoutMinutes": 30}),
+                             ("eager", {"terminateJobsOnUpdate": True, "jobExecutionTimeoutMinutes": 30}))]}
+    path = tmp_path / "describe-compute-environments.json"
+    path.write_text(json.dumps(described, indent=2))
+    done, spec = _import(tmp_path, "cli", path)
+    assert done.code == 0, done.stderr
+    assert [line.split(": ", 1)[1] for line in done.stderr.splitlines() if "[BG-152]" in line] == [
+        "warning[BG-152]: compute environment eager: updatePolicy is left out: the spec can't carry a compute "
+        "environment's update policy (an UpdateComputeEnvironment setting); change it with `aws batch "
+        "update-compute-environment`"]
+    assert yaml.safe_load(spec.read_text())["computeEnvironments"][1] == {
+        "computeEnvironmentName": "plain", "type": "MANAGED",
+        "computeResources": {"type": "FARGATE", "maxvCpus": 8, "subnets": ["subnet-0a1b2c3d4e5f67890"],
+                             "securityGroupIds": ["sg-0123456789abcdef0"]}}
