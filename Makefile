@@ -108,10 +108,10 @@ LOCK_FLAGS ?=
 
 lock: $(UV_STAMP)
 	mkdir -p .tmp
-	$(UV_COMPILE) $(LOCK_FLAGS) pyproject.toml $(LOCKS)/build.in --extra test -o $(LOCKS)/test.txt
+	$(UV_COMPILE) $(LOCK_FLAGS) pyproject.toml $(LOCKS)/build.in --extra test --extra import -o $(LOCKS)/test.txt
 	$(UV_COMPILE) pyproject.toml $(LOCKS)/build.in -c $(LOCKS)/test.txt -o $(LOCKS)/runtime.txt
 	$(UV_COMPILE) --no-header --resolution lowest-direct pyproject.toml -o .tmp/floors.txt
-	$(UV_COMPILE) $(LOCK_FLAGS) pyproject.toml $(LOCKS)/build.in --extra test -c .tmp/floors.txt -o $(LOCKS)/lowest.txt
+	$(UV_COMPILE) $(LOCK_FLAGS) pyproject.toml $(LOCKS)/build.in --extra test --extra import -c .tmp/floors.txt -o $(LOCKS)/lowest.txt
 	for tool in awscli checkov uv; do \
 	  $(UV_COMPILE) $(LOCK_FLAGS) $(LOCKS)/$$tool.in -o $(LOCKS)/$$tool.txt || exit 1; \
 	done

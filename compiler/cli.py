@@ -50,6 +50,8 @@ examples:
   batchgen cost specs/render.yaml --format markdown         # the monthly bill, for a PR comment
   batchgen validate specs/render.yaml --format sarif > batchgen.sarif
   cat spec.yaml | batchgen validate - --stdin-filename spec.yaml
+  batchgen import aws --region us-east-1 -o spec.yaml          # what runs in an account, as a spec
+  batchgen compile spec.yaml -o out --adopt                    # + terraform/imports.tf to adopt it
 """
 
 
@@ -102,6 +104,9 @@ def _parser() -> argparse.ArgumentParser:
                         "files batchgen did not write are never deleted")
     c.add_argument("--env", metavar="NAME",
                    help="compile environment NAME of the spec's `environments` (required when it has any)")
+    c.add_argument("--adopt", action="store_true",
+                   help="also write OUT/terraform/imports.tf: Terraform import blocks (Terraform >= 1.5) that "
+                        "adopt the spec's resources where they already run, instead of creating them")
     diag_options(c)
 
     v = sub.add_parser("validate", help="check SPEC and report every problem; write nothing")
@@ -126,10 +131,105 @@ def _parser() -> argparse.ArgumentParser:
     k.add_argument("--stdin-filename", metavar="NAME",
                    help="the name a spec read from standard input (-) has in diagnostics")
 
+    _import_parser(sub, diag_options)
+
     sub.add_parser("schema", help="print the spec's JSON Schema (draft 2020-12)")
     r = sub.add_parser("rules", help="print the rule reference (docs/rules.md) generated from the catalog")
     r.add_argument("-o", "--output", metavar="FILE", help="write it to FILE instead of standard output")
     return p
+
+
+def _import_parser(sub, diag_options) -> None:
+    i = sub.add_parser(
+        "import", help="write a spec from what already runs: an AWS account, Terraform, CloudFormation or CLI JSON",
+        description="Write a spec from what already runs. Every entry says where it came from (ARN or file:line); "
+                    "what can't be worked out statically is a located warning and a visible @@UNRESOLVED ...@@ "
+                    "placeholder, never a guess. The spec is then validated and its problems reported. "
+                    "Importing the same input twice gives the same bytes. aws and terraform need the "
+                    "`import` extra: pip install 'batchgen[import]'.")
+    sources = i.add_subparsers(dest="source", metavar="SOURCE", required=True, parser_class=_Parser)
+
+    def common(sp):
+        sp.add_argument("-o", "--output", metavar="SPEC",
+                        help="write the spec to SPEC (default: standard output, which a machine --format needs "
+                             "for its document: give -o with it); an existing SPEC is replaced only with --force")
+        sp.add_argument("--force", action="store_true", help="replace an existing SPEC")
+        diag_options(sp)
+
+    a = sources.add_parser("aws", help="read an account with boto3 (standard credential chain, AWS_ENDPOINT_URL)",
+                           description="Read compute environments, job queues, scheduling policies, the latest "
+                                       "ACTIVE revision of each job definition, EventBridge rules that submit "
+                                       "to a queue (schedules) or send job state changes to SNS (notifications), "
+                                       "and the IAM roles these use. A denied call is a warning naming the IAM "
+                                       "action; throttling is retried with backoff.")
+    a.add_argument("--region", help="the Region (default: from the AWS configuration)")
+    a.add_argument("--profile", help="a named profile of the AWS configuration")
+    a.add_argument("--name-filter", metavar="GLOB", help="only resources whose name matches GLOB (fnmatch: *, ?, [ab])")
+    common(a)
+    t = sources.add_parser("terraform", help="aws_batch_*, IAM, EventBridge and SNS resources of a Terraform module",
+                           description="Parse DIR/*.tf with python-hcl2 and evaluate what is static: literals, "
+                                       "jsonencode(), heredocs, file(), variables (defaults, -var, -var-file), "
+                                       "locals, references between resources (they become names).")
+    t.add_argument("dir", metavar="DIR", help="the Terraform module directory")
+    t.add_argument("-var", "--var", action="append", metavar="NAME=VALUE", help="set a variable (repeatable)")
+    t.add_argument("-var-file", "--var-file", action="append", metavar="FILE",
+                   help="variables from a .tfvars or .tfvars.json file (repeatable)")
+    common(t)
+    f = sources.add_parser("cloudformation", help="AWS::Batch::*, IAM, Events and SNS resources of a template",
+                           description="Read a CloudFormation template, JSON or YAML with short-form intrinsics "
+                                       "(!Ref, !GetAtt, !Sub, ...) read as data. Ref and GetAtt between resources "
+                                       "become names; parameters take their Default or --parameter.")
+    f.add_argument("template", metavar="TEMPLATE", help="the template file")
+    f.add_argument("--parameter", action="append", metavar="KEY=VALUE", help="a template parameter (repeatable)")
+    f.add_argument("--region", help="AWS::Region, where the template uses it")
+    f.add_argument("--account", help="AWS::AccountId, where the template uses it")
+    common(f)
+    c = sources.add_parser("cli", help="AWS CLI --cli-input-json request bodies and describe-* outputs",
+                           description="Merge create-compute-environment, create-job-queue, "
+                                       "create-scheduling-policy, register-job-definition and submit-job request "
+                                       "bodies, and describe-* outputs, into one spec (later files win).")
+    c.add_argument("files", nargs="+", metavar="FILE", help="JSON or YAML files")
+    common(c)
+
+
+def _run_import(args) -> int:
+    """`batchgen import SOURCE`: the spec to -o (or stdout), its problems in the format asked for."""
+    from .importers import run, write_spec
+    from .importers.aws import Progress
+    from .pipeline import check_text
+
+    out = args.output if args.output and args.output != STDIN else None
+    if out is None and args.format in MACHINE_FORMATS:  # stdout can't hold the spec and the document
+        _report([_invocation_problem("BG-020", detail=f"--format {args.format} writes its document to standard "
+                                     "output: write the spec with -o SPEC", prog=f"batchgen import {args.source}")],
+                args.format)
+        return EXIT_USAGE
+    if out and Path(out).exists() and not args.force:
+        _report([_invocation_problem("BG-021", detail=f"{out} exists; import writes a new spec: choose another "
+                                     "-o, or pass --force to replace it")], args.format)
+        return EXIT_USAGE
+    result = run(args.source, args, Progress(sys.stderr))
+    if result.usage_error:
+        _report([*result.problems, _invocation_problem("BG-020", detail=result.usage_error,
+                                                       prog=f"batchgen import {args.source}")], args.format)
+        return EXIT_USAGE
+    problems = list(result.problems)
+    if result.text is not None:
+        if out:
+            try:
+                write_spec(out, result.text)
+            except OSError as exc:
+                _report([_invocation_problem("BG-021", detail=f"cannot write {out}: {exc.strerror or exc}")],
+                        args.format)
+                return EXIT_USAGE
+        else:
+            sys.stdout.write(result.text)
+        problems += check_text(result.text, out or "<stdout>").problems  # what validate says of the new spec
+    problems = _strictly(problems, args.strict)
+    _report(problems, args.format)
+    if result.text is not None and out and args.format == "text":
+        sys.stderr.write(f"batchgen: wrote {out}\n")
+    return EXIT_ERRORS if _has_errors(problems) or result.text is None else EXIT_OK
 
 
 def _fraction(text: str) -> float:
@@ -208,6 +308,8 @@ def main(argv: list[str] | None = None) -> int:
         from .resources import schema_text
         sys.stdout.write(schema_text())
         return EXIT_OK
+    if args.command == "import":
+        return _run_import(args)
     if args.command == "rules":
         from .docs import rules_markdown
         text = rules_markdown()
@@ -303,9 +405,10 @@ def _check_spec(args, spec: str, problems: list[Problem]) -> int:
     try:
         if spec == STDIN:
             text, problem = _read(args, spec)
-            result = compile_text(text, name, compiling, args.env) if problem is None else _failed(problem)
+            result = compile_text(text, name, compiling, args.env, compiling and args.adopt) \
+                if problem is None else _failed(problem)
         else:
-            result = compile_spec(spec, emit=compiling, env=args.env)
+            result = compile_spec(spec, emit=compiling, env=args.env, adopt=compiling and args.adopt)
     except Exception as exc:  # a bug in batchgen, not in the spec: say so, write nothing
         if os.environ.get("BATCHGEN_DEBUG"):
             raise

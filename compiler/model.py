@@ -203,6 +203,7 @@ class Model:
     notifications: list[Notification] = field(default_factory=list)
     topics: list[Topic] = field(default_factory=list)
     terraform: TerraformSettings = field(default_factory=TerraformSettings)
+    adopt: dict[str, Any] = field(default_factory=dict)  # SPEC.md `adopt`: what runs already (compile --adopt)
     # request_body's results, by resource: measured by validation, then written by the CLI
     # emitter; worked out once (tools/bench.py, 2,000 job definitions: 4,000 bodies).
     _bodies: dict[int, dict[str, Any]] = field(default_factory=dict, init=False, repr=False, compare=False)

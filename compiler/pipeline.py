@@ -208,28 +208,35 @@ def _without_cyclic_gc():
             gc.enable()
 
 
-def compile_spec(path: str, emit: bool = True, env: str | None = None) -> Result:
+def compile_spec(path: str, emit: bool = True, env: str | None = None, adopt: bool = False) -> Result:
     with _without_cyclic_gc():
-        return _compile(path, emit, env)
+        return _compile(path, emit, env, adopt)
 
 
-def _compile(path: str, emit: bool, env: str | None) -> Result:
+def _compile(path: str, emit: bool, env: str | None, adopt: bool) -> Result:
     text, problem = read_spec(path)
     if problem:
         return Result([problem], io_error=problem.code == "BG-008")
-    return compile_text(text, path, emit, env)
+    return compile_text(text, path, emit, env, adopt)
 
 
-def compile_text(text: str, path: str, emit: bool = True, env: str | None = None) -> Result:
+def compile_text(text: str, path: str, emit: bool = True, env: str | None = None, adopt: bool = False) -> Result:
     """Compile the spec `text` as if read from `path` (which only names it in diagnostics
-    and, by its base name, in the output's comments); `env` picks one of its environments."""
+    and, by its base name, in the output's comments); `env` picks one of its environments,
+    `adopt` adds terraform/imports.tf."""
     checked = check_text(text, path, env, pick=emit)
     if checked.has_errors or not emit:
         return Result(checked.problems)
     from .emit import emit_all
     from .output import with_manifest
 
-    return Result(checked.problems, with_manifest(emit_all(checked.model, Path(path).name)))  # + OUT's manifest
+    model = checked.model
+    if adopt and (not model.account or not model.region):  # import IDs are ARNs (emit/terraform/imports.py)
+        key = "account" if not model.account else "region"
+        msg, fix = load_catalog()["BG-159"].render({"key": key, "why": "the import IDs of job queues, job definitions, "
+                                                    "scheduling policies, IAM policies and SNS topics are ARNs"})
+        return Result(checked.problems + [Problem("BG-159", Severity.ERROR, f"{msg}; {fix}", path, Span(1, 1))])
+    return Result(checked.problems, with_manifest(emit_all(model, Path(path).name, adopt)))  # + OUT's manifest
 
 
 def cost_text(text: str, path: str, env: str | None = None, spot_discount: float | None = None,

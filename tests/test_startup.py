@@ -2,8 +2,8 @@
 
 `batchgen --help` and argument errors import no third-party module at all; `compile` and
 `validate` import only the runtime dependencies (PyYAML, Jinja2, jsonschema and what those
-pull in) — never boto3, botocore or hcl2, which only the tests and tools/ use. The times
-themselves are in tools/bench.py.
+pull in) — never boto3, botocore or hcl2, which only `batchgen import` (the `import` extra),
+the tests and tools/ use. The times themselves are in tools/bench.py.
 """
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from packaging.requirements import Requirement
 from tests.helpers import ROOT
 
 HEAVY = {"jsonschema", "jinja2", "yaml", "boto3", "botocore", "hcl2"}
-NEVER = {"boto3", "botocore", "hcl2"}  # test- and tools-only dependencies
+NEVER = {"boto3", "botocore", "hcl2"}  # the `import` extra's, and the tests' and tools' dependencies
 EXAMPLE = "specs/render.yaml"
 
 # Runs compiler.cli.main(argv) in a fresh interpreter and prints, as JSON, its exit status
@@ -60,6 +60,9 @@ def imported_by(*argv: str) -> tuple[int, set[str]]:
     (["compile", "--help"], 0),
     (["cost", "--help"], 0),
     (["cost", EXAMPLE, "--spot-discount", "2"], 2),  # a bad option value
+    (["import", "--help"], 0),
+    (["import", "aws", "--help"], 0),
+    (["import", "terraform", "--help"], 0),
     (["--version"], 0),
     ([], 2),                                 # no command: the help, exit 2
     (["frobnicate"], 2),                     # an unknown command
@@ -117,9 +120,9 @@ def runtime_closure() -> set[str]:
     return seen
 
 
-@pytest.mark.parametrize("command", ["validate", "compile"])
+@pytest.mark.parametrize("command", ["validate", "compile", "compile --adopt"])
 def test_compile_and_validate_import_only_the_runtime_dependencies(tmp_path, command):
-    argv = [command, EXAMPLE] + (["-o", str(tmp_path / "out")] if command == "compile" else [])
+    argv = [*command.split(), EXAMPLE] + (["-o", str(tmp_path / "out")] if command.startswith("compile") else [])
     status, modules = imported_by(*argv)
     assert status == 0
     assert not modules & NEVER, f"batchgen {command} imports {sorted(modules & NEVER)}"

@@ -108,6 +108,28 @@ OWN_KEYS: dict[str, dict[str, Any]] = {
         "properties": {k: {"type": "integer", "minimum": 1, "description": d} for k, d in QUOTAS.items()},
         "description": "Service quotas AWS raised for this account above the documented defaults.",
     },
+    # What `batchgen import aws` found running that the spec can't say otherwise, for
+    # `compile --adopt` (SPEC.md `adopt`): import IDs need a job definition's revision and an
+    # existing rule's target ID.
+    "adopt": {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "jobDefinitions": {
+                "type": "object",
+                "additionalProperties": {"type": "integer", "minimum": 1},
+                "description": "The revision of each job definition (by name) that runs now; compile --adopt "
+                               "imports it into Terraform state.",
+            },
+            "eventTargets": {
+                "type": "object",
+                "additionalProperties": {"type": "string", "pattern": "^[.\\-_A-Za-z0-9]+$", "maxLength": 64},
+                "description": "The target ID of a schedule's or notification's existing EventBridge target "
+                               "(by rule name), where it isn't batchgen's own (batch-job, sns-topic).",
+            },
+        },
+        "description": "What runs already, for `batchgen compile --adopt` (written by `batchgen import aws`).",
+    },
 }
 TOP_REQUIRED = ("batchgen",)
 

@@ -128,7 +128,7 @@ def resolve(spec: dict) -> Model:
     notifications, topics = events.resolve_notifications(spec)
     return Model(project, region, spec.get("account"), partition_for(region), tags,
                  roles.ordered() + spec_roles + schedule_roles, ces, sps, queues, jds, jobs,
-                 policies, schedules, notifications, topics, _terraform(spec))
+                 policies, schedules, notifications, topics, _terraform(spec), copy_data(spec.get("adopt") or {}))
 
 
 def _terraform(spec: dict) -> TerraformSettings:

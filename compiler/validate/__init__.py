@@ -10,7 +10,7 @@ from typing import Any, Callable
 from ..problems import ROOT, Finding, Pointer
 from . import schema
 from .context import Context, Rule
-from . import ac, ce, estimates, ev, iam, jd, jdv, jq, measure, output, refs, sj, terraform_settings, xr
+from . import ac, ce, estimates, ev, iam, imported, jd, jdv, jq, measure, output, refs, sj, terraform_settings, xr
 
 SPEC_RULES: tuple[Rule, ...] = (
     *refs.RULES,
@@ -26,6 +26,7 @@ SPEC_RULES: tuple[Rule, ...] = (
     *ev.RULES,
     *terraform_settings.RULES,
     *estimates.RULES,
+    *imported.RULES,
 )
 ALL_RULES: tuple[Rule, ...] = (*SPEC_RULES, *measure.RULES)
 

@@ -4,7 +4,9 @@
 managed policies loaded (``MOTO_IAM_LOAD_MANAGED_POLICIES``) and Batch's
 Docker execution switched off, so submitted jobs succeed at once. It is
 reset between examples (``reset``) and stopped at the end; every wait is
-bounded.
+bounded. It starts through ``moto_launcher.py``, which makes moto's Batch
+Describe*/List* calls paginate as AWS does (100 a page) and report a
+multi-node job definition's nodeProperties, as AWS does.
 
 The rest prepares an account the way a real one would already be before
 ``deploy.sh`` runs, and replays ``deploy.sh`` with boto3:
@@ -75,7 +77,8 @@ class MotoServer:
         env["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"
         with open(log_path, "ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
+                [sys.executable, str(Path(__file__).with_name("moto_launcher.py")),
+                 "-H", "127.0.0.1", "-p", str(self.port)],
                 stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                 env=env, start_new_session=True)
         try:
@@ -114,6 +117,15 @@ class MotoServer:
         """Forget every resource in every account (the config is set again)."""
         self._request("POST", "/moto-api/reset")
         self.configure()
+
+    def enforce_iam(self, on: bool) -> None:
+        """Check every request against IAM from now on (moto's access control: the caller's
+        policies decide, denials are 403 AccessDenied), or stop checking. Credentials that
+        IAM doesn't know (ACCESS_KEY) are refused while it is on."""
+        request = urllib.request.Request(self.url + "/moto-api/reset-auth", data=b"0" if on else b"inf",
+                                         method="POST", headers={"Content-Type": "text/plain"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            response.read()
 
     def stop(self) -> None:
         process = self.process

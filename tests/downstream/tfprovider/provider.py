@@ -5,6 +5,10 @@
   region) and ``tags_all`` (``default_tags`` merged with ``tags``), which
   the real provider also plans as known values;
 - apply: the planned state with unknowns replaced by placeholders;
+- import (an `import` block): the resource's schema object with every attribute null but
+  `id` (the import ID, as the real provider's importers set it) and `region`; ReadResource
+  then passes it through, since there is no AWS to read the rest from, so the plan shows
+  each imported resource as an in-place update to the configuration, never as a create;
 - data sources: the config with computed attributes filled with plausible
   placeholder values (account 123456789012, partition aws, the provider's
   region or us-east-1) and, for ``aws_iam_policy_document``, a real ``json``.
@@ -105,6 +109,14 @@ class StandInProvider:
 
         return map_attributes(block, planned, resolve)
 
+    def import_state(self, type_name: str, import_id: str) -> dict:
+        block = self.schema.resources[type_name]["block"]
+        state = _null_object(block)
+        state["id"] = import_id
+        if block.get("attributes", {}).get("region", {}).get("computed") and self.region:
+            state["region"] = self.region
+        return state
+
     # -- data sources --------------------------------------------------------
 
     def read_data_source(self, type_name: str, config: dict) -> dict:
@@ -137,3 +149,12 @@ class StandInProvider:
         for name, attr in block.get("attributes", {}).items():
             filled[name] = fill(name, attr, config.get(name))
         return filled
+
+
+def _null_object(block: dict) -> dict:
+    """An object of ``block`` with nothing set: null attributes, no nested blocks."""
+    out: dict = {name: None for name in block.get("attributes", {})}
+    for name, nested in block.get("block_types", {}).items():
+        mode = nested["nesting_mode"]
+        out[name] = [] if mode in ("list", "set") else {} if mode == "map" else None
+    return out

@@ -114,6 +114,7 @@ class Services:
             "ApplyResourceChange": self.apply_resource_change,
             "ReadDataSource": self.read_data_source,
             "ReadResource": self.read_resource,
+            "ImportResourceState": self.import_resource_state,
             "UpgradeResourceState": self.upgrade_resource_state,
             "StopProvider": self.stop_provider,
         }
@@ -176,6 +177,12 @@ class Services:
 
     def read_resource(self, request, resp_type):
         return resp_type(new_state=request.current_state, private=request.private)
+
+    def import_resource_state(self, request, resp_type):
+        state = self.provider.import_state(request.type_name, request.id)
+        response = resp_type()
+        response.imported_resources.add(type_name=request.type_name, state=self._dynamic(state))
+        return response
 
     def upgrade_resource_state(self, request, resp_type):
         return resp_type(upgraded_state=self.pb.DynamicValue(json=request.raw_state.json))
