@@ -169,13 +169,13 @@ def input_transformer(parameters: Mapping[str, str]) -> InputTransformer:
 # --- schedules: an EventBridge rule, or EventBridge Scheduler ---------------------------------
 
 # Fields only EventBridge Scheduler has: a schedule with one of them compiles to Scheduler.
-SCHEDULER_ONLY_FIELDS = ("scheduleExpressionTimezone", "flexibleTimeWindow")
+SCHEDULER_ONLY_FIELDS = ("scheduleExpressionTimezone", "flexibleTimeWindow", "kmsKeyArn")
 
 
 def uses_scheduler(schedule: Mapping[str, Any]) -> bool:
     """Does a `schedules` entry compile to EventBridge Scheduler (aws_scheduler_schedule)?
     Yes when it says `scheduler: true`, or asks for what only Scheduler has (a time zone, a
-    flexible window) without saying `scheduler: false`."""
+    flexible window, a key for its payload) without saying `scheduler: false`."""
     flag = schedule.get("scheduler")
     if isinstance(flag, bool):
         return flag

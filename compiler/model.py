@@ -118,6 +118,7 @@ class Schedule:
     scheduler: bool = False
     timezone: str | None = None
     flexible_window: tuple[str, int | None] = ("OFF", None)  # (Mode, MaximumWindowInMinutes)
+    kms_key_arn: str | None = None  # the customer managed key Scheduler encrypts the target's input with
     # The target's dead-letter queue (an SQS queue ARN) and retry policy, either form.
     dead_letter_queue: str | None = None
     retry_policy: dict[str, int] = field(default_factory=dict)  # maximumEventAgeInSeconds, maximumRetryAttempts

@@ -405,18 +405,22 @@ def own_sections(catalog: Catalog) -> tuple[dict[str, Any], dict[str, Any]]:
     return properties, defs
 
 
+TARGET_ID = "BG-138"  # the limits of Scheduler's and EventBridge targets' options
+
+
 def _target_options(catalog: Catalog, string: Callable, closed: Callable) -> dict[str, Any]:
-    """deadLetterQueue and retryPolicy: the options of an EventBridge or Scheduler target (BG-139's limits)."""
-    lim = catalog["BG-139"].limits
+    """deadLetterQueue and retryPolicy: the options of an EventBridge or Scheduler target (BG-138's limits)."""
+    lim = catalog[TARGET_ID].limits
+    tag = {"x-constraint": {"minimum": TARGET_ID, "maximum": TARGET_ID}}
     return {
-        "deadLetterQueue": string("An existing SQS queue's ARN: where EventBridge puts a submission that failed "
-                                  "after its retries.", pattern=lim["queue_arn_pattern"]),
+        "deadLetterQueue": _limited(string("An existing SQS queue's ARN: where EventBridge puts a submission that "
+                                           "failed after its retries."), TARGET_ID, lim, pattern="queue_arn_pattern"),
         "retryPolicy": closed("How long and how often EventBridge retries a failed submission.", {
             "maximumEventAgeInSeconds": {"type": "integer", "minimum": lim["event_age"][0],
-                                         "maximum": lim["event_age"][1],
+                                         "maximum": lim["event_age"][1], **tag,
                                          "description": "Give up on an event this many seconds old (default 86400)."},
             "maximumRetryAttempts": {"type": "integer", "minimum": lim["retry_attempts"][0],
-                                     "maximum": lim["retry_attempts"][1],
+                                     "maximum": lim["retry_attempts"][1], **tag,
                                      "description": "Retries before giving up (default 185)."},
         }),
     }
@@ -424,7 +428,7 @@ def _target_options(catalog: Catalog, string: Callable, closed: Callable) -> dic
 
 def scheduler_properties(catalog: Catalog, string: Callable, closed: Callable) -> dict[str, Any]:
     """A schedule's EventBridge Scheduler fields (compiler/eventbridge.py uses_scheduler)."""
-    window = catalog["BG-138"].limits
+    window = catalog[TARGET_ID].limits
     return {
         "scheduler": {"type": "boolean",
                       "description": "true: EventBridge Scheduler (aws_scheduler_schedule); false: an EventBridge rule. "
@@ -433,9 +437,13 @@ def scheduler_properties(catalog: Catalog, string: Callable, closed: Callable) -
                                              "schedule an EventBridge Scheduler schedule (BG-137)."),
         "flexibleTimeWindow": closed("A window after the scheduled time in which Scheduler may start the job.", {
             "mode": {"type": "string", "enum": window["modes"], "description": "OFF or FLEXIBLE."},
-            "maximumWindowInMinutes": {"type": "integer", "minimum": window["min"], "maximum": window["max"],
-                                       "description": "The window's length (1-1440), for FLEXIBLE (BG-138)."},
+            "maximumWindowInMinutes": _limited({"type": "integer", "description": "The window's length "
+                                                "(1-1440), for FLEXIBLE (BG-138)."}, TARGET_ID, window,
+                                               minimum="min", maximum="max"),
         }, ("mode",)),
+        "kmsKeyArn": _limited(string("A customer managed KMS key (ARN) Scheduler encrypts the job's request with; "
+                                     "the generated role may kms:Decrypt with it."), TARGET_ID, window,
+                              pattern="kms_key_pattern"),
         **_target_options(catalog, string, closed),
     }
 

@@ -58,6 +58,9 @@ def resolve_schedules(spec: dict, project: str | None) -> tuple[list[Schedule], 
             if scheduler and s.get("deadLetterQueue"):  # Scheduler sends to its DLQ with this role
                 statements.append({"Sid": "SendToDeadLetterQueue", "Effect": "Allow", "Action": "sqs:SendMessage",
                                    "Resource": s["deadLetterQueue"]})
+            if scheduler and s.get("kmsKeyArn"):  # and decrypts the input with it (kms:Decrypt is enough)
+                statements.append({"Sid": "DecryptScheduleInput", "Effect": "Allow", "Action": "kms:Decrypt",
+                                   "Resource": s["kmsKeyArn"]})
             generated = Role(
                 name=schedule_role_name(project, s["name"]),
                 label=schedule_role_label(s["name"]),
@@ -89,6 +92,7 @@ def resolve_schedules(spec: dict, project: str | None) -> tuple[list[Schedule], 
             scheduler=scheduler,
             timezone=s.get("scheduleExpressionTimezone"),
             flexible_window=_flexible_window(s.get("flexibleTimeWindow")),
+            kms_key_arn=s.get("kmsKeyArn"),
             dead_letter_queue=s.get("deadLetterQueue"),
             retry_policy=retry_policy(s),
         ))

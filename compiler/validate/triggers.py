@@ -10,7 +10,6 @@ from __future__ import annotations
 import ipaddress
 import json
 import re
-import zoneinfo
 from functools import lru_cache
 from typing import Iterator
 
@@ -242,6 +241,8 @@ def triggered_job_fits_a_batch_target(ctx: Context):
 def time_zones() -> frozenset[str]:
     """The IANA time zone names of this machine's database (Python's zoneinfo: the system's,
     or the tzdata package). Empty when there is none: then no zone is checked."""
+    import zoneinfo  # here, not at the top: it reads sysconfig, which a spec without time zones needn't load
+
     try:
         return frozenset(zoneinfo.available_timezones())
     except Exception:  # a broken database is no reason to reject a spec
@@ -251,12 +252,10 @@ def time_zones() -> frozenset[str]:
 @rule("BG-137")
 def timezone_is_iana(ctx: Context):
     """A schedule's scheduleExpressionTimezone names an IANA time zone."""
-    zones = time_zones()
-    if not zones:
-        return
     for ptr, s in ctx.entries("schedules"):
         zone = s.get("scheduleExpressionTimezone")
-        if isinstance(zone, str) and zone not in zones:
+        zones = time_zones() if isinstance(zone, str) else frozenset()
+        if zones and zone not in zones:
             p = ptr / "scheduleExpressionTimezone"
             yield finding(p, where=p.dotted(), found=zone, suggestion=did_you_mean(zone, sorted(zones)))
 
@@ -269,7 +268,7 @@ def flexible_window_is_complete(ctx: Context):
         if isinstance(window, dict):
             p = ptr / "flexibleTimeWindow" / "mode"
             if window.get("mode") == "FLEXIBLE" and "maximumWindowInMinutes" not in window:
-                yield finding(p, where=(ptr / "flexibleTimeWindow").dotted())
+                yield finding(p, variant="window", where=(ptr / "flexibleTimeWindow").dotted())
             elif window.get("mode") == "OFF" and "maximumWindowInMinutes" in window:
                 m = ptr / "flexibleTimeWindow" / "maximumWindowInMinutes"
                 yield finding(m, variant="off", where=(ptr / "flexibleTimeWindow").dotted())

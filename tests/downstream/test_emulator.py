@@ -26,8 +26,8 @@ from pathlib import Path
 import pytest
 
 from .emulator import (
-    BATCH_SLR_PATH, DEFAULT_ACCOUNT, DEFAULT_REGION, Account, DeployScript, create_batch_service_linked_role,
-    create_network, rewrite_ids, run_deploy_script,
+    BATCH_SLR_PATH, DEFAULT_ACCOUNT, DEFAULT_REGION, Account, DeployScript, bucket_notifications,
+    create_batch_service_linked_role, create_buckets, create_network, rewrite_ids, run_deploy_script,
 )
 from .examples import NAME_FIELDS, SPEC_IDS, SPECS, Expected, compile_to, load_spec, mismatches
 from .tools import venv_bin
@@ -37,9 +37,11 @@ pytestmark = pytest.mark.downstream
 # Run with deploy.sh and the real AWS CLI: one spec with `account` (the script
 # checks the caller's account) and a job that depends on another (job-ID
 # capture); one without `account` (the script asks STS for it and fills the
-# @@ACCOUNT_ID@@ placeholders) and with a scheduling policy. Each AWS CLI call
-# costs ~0.6 s, so the other examples are replayed with boto3.
-DEPLOY_SH = ("render", "ffmpeg-parameters")
+# @@ACCOUNT_ID@@ placeholders) and with a scheduling policy; the S3 pipeline
+# (the CLI's own JMESPath merges the bucket's notification configuration, and
+# the Scheduler and input transformer bodies go through the CLI's botocore).
+# Each AWS CLI call costs ~0.6 s, so the other examples are replayed with boto3.
+DEPLOY_SH = ("render", "ffmpeg-parameters", "s3-pipeline")
 
 JOB_STATUSES = ("SUBMITTED", "PENDING", "RUNNABLE", "STARTING", "RUNNING", "SUCCEEDED", "FAILED")
 
@@ -72,6 +74,7 @@ class Deployment:
     script: DeployScript
     job_ids: dict[str, str] = field(default_factory=dict)  # jobName -> jobId
     log: str = ""
+    buckets_before: dict[str, dict] = field(default_factory=dict)  # the triggers' buckets' notifications
 
     @property
     def batch(self):
@@ -89,6 +92,7 @@ def deployment(request, moto_server, tmp_path_factory) -> Deployment:
     account = moto_server.session(original.get("account"), region)
     mapping = create_network(account, text)
     create_batch_service_linked_role(account)
+    buckets_before = create_buckets(account, original)
 
     rewritten = work / "specs" / spec_path.name
     rewritten.parent.mkdir()
@@ -109,6 +113,7 @@ def deployment(request, moto_server, tmp_path_factory) -> Deployment:
                         f"moto log:\n{moto_server.log_tail()}", pytrace=False)
     else:
         deployment.job_ids = script.replay(account, region)
+    deployment.buckets_before = buckets_before
     return deployment
 
 
@@ -335,6 +340,23 @@ def test_event_rules_and_targets(deployment):
         for target in body["Targets"]:
             problems += [f"target {body['Rule']}/{target['Id']}{m}"
                          for m in mismatches(found.get(target["Id"]), target)]
+    assert not problems, "\n".join(problems)
+
+
+def test_buckets_keep_their_other_notifications(deployment):
+    """deploy.sh turns on S3 -> EventBridge delivery without dropping a notification the bucket had."""
+    for bucket, before in deployment.buckets_before.items():
+        after = bucket_notifications(deployment.account, bucket)
+        assert after.get("QueueConfigurations") == before["QueueConfigurations"], bucket
+
+
+def test_scheduler_schedules(deployment):
+    """Every EventBridge Scheduler schedule deploy.sh creates exists as its body says."""
+    scheduler = deployment.account.client("scheduler")
+    problems = []
+    for body in _bodies(deployment, "scheduler", "create-schedule"):
+        found = scheduler.get_schedule(Name=body["Name"])
+        problems += [f"schedule {body['Name']}{m}" for m in mismatches(found, body)]
     assert not problems, "\n".join(problems)
 
 

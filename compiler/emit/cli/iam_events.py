@@ -116,6 +116,8 @@ def scheduler_schedule(model: Model, s: Schedule, refs, add: Add) -> None:
     if s.description:
         body["Description"] = s.description
     body["State"] = s.state
+    if s.kms_key_arn:
+        body["KmsKeyArn"] = s.kms_key_arn
     mode, window = s.flexible_window
     body["FlexibleTimeWindow"] = {"Mode": mode, **({"MaximumWindowInMinutes": window} if window is not None else {})}
     target: dict[str, Any] = {

@@ -92,6 +92,8 @@ def scheduler_blocks(s: Schedule, refs, model: Model) -> list:
     body.append(hcl.Attr("schedule_expression", s.expression))
     if s.timezone:
         body.append(hcl.Attr("schedule_expression_timezone", s.timezone))
+    if s.kms_key_arn:
+        body.append(hcl.Attr("kms_key_arn", s.kms_key_arn))
     body.append(hcl.Attr("state", s.state))
     flexible: list = [hcl.Attr("mode", mode)]
     if window is not None:

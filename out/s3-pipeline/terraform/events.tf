@@ -6,6 +6,7 @@ resource "aws_scheduler_schedule" "nightly_manifest" {
   description                  = "Manifest of the day's results"
   schedule_expression          = "cron(30 2 * * ? *)"
   schedule_expression_timezone = "Europe/Dublin"
+  kms_key_arn                  = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
   state                        = "ENABLED"
 
   flexible_time_window {

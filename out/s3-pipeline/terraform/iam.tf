@@ -112,6 +112,12 @@ resource "aws_iam_role_policy" "schedule_nightly_manifest_submit" {
         Action   = "sqs:SendMessage"
         Resource = "arn:aws:sqs:eu-west-1:123456789012:upload-pipeline-dlq"
       },
+      {
+        Sid      = "DecryptScheduleInput"
+        Effect   = "Allow"
+        Action   = "kms:Decrypt"
+        Resource = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+      },
     ]
   })
 }
