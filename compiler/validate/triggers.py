@@ -271,7 +271,7 @@ def flexible_window_is_complete(ctx: Context):
                 yield finding(p, variant="window", where=(ptr / "flexibleTimeWindow").dotted())
             elif window.get("mode") == "OFF" and "maximumWindowInMinutes" in window:
                 m = ptr / "flexibleTimeWindow" / "maximumWindowInMinutes"
-                yield finding(m, variant="off", where=(ptr / "flexibleTimeWindow").dotted())
+                yield finding(m, variant="unused", where=(ptr / "flexibleTimeWindow").dotted())
         if s.get("scheduler") is False:
             for field in eventbridge.SCHEDULER_ONLY_FIELDS:
                 if s.get(field) is not None:
