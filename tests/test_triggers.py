@@ -284,3 +284,54 @@ def test_existing_rule_form_schedules_are_unchanged():
     assert "cli/events/put-rule/nightly-report.json" in files
     assert not any(k.startswith("cli/scheduler/") for k in files)
     assert "aws_scheduler_schedule" not in files["terraform/events.tf"]
+
+
+# --- hostile text ---------------------------------------------------------------------------
+
+HOSTILE = 'a"b\\c ${x} %{y} $${z} <key> \n}\nresource "x" "y" {\n$(touch /tmp/pwned) `id` \u202e\u200b é'
+
+
+def test_hostile_text_arrives_unchanged(tmp_path):
+    """A trigger's description, prefix, suffix and parameter text with quotes, backslashes,
+    `${`, `<key>`, newlines, shell syntax and invisible characters reach AWS as written, through
+    HCL (read back with the injection suite's own HCL unescaper) and through the CLI body."""
+    import re
+    import subprocess
+
+    import yaml
+
+    from .test_injection import hcl_literal
+
+    literal = HOSTILE.replace("{", "{{").replace("}", "}}")  # braces are template syntax in parameters
+    spec = yaml.safe_load(PIPELINE.read_text())
+    trigger = spec["triggers"][0]
+    trigger["description"] = HOSTILE
+    trigger["prefix"] = "in/" + HOSTILE
+    trigger["suffix"] = HOSTILE + ".csv"
+    trigger["parameters"]["outputUri"] = literal + "{key}"
+    path = tmp_path / "hostile.yaml"
+    path.write_text(yaml.safe_dump(spec, allow_unicode=True))
+    result = compile_spec(str(path))
+    assert result.errors == [], result.errors
+
+    (target,) = json.loads(result.files["cli/events/put-targets/process-new-upload.json"])["Targets"]
+    transformed = transform(target, s3_event("acme-pipeline-input", "in/x.csv"))
+    assert transformed["Parameters"]["outputUri"] == HOSTILE + "in/x.csv"
+    rule = json.loads(result.files["cli/events/put-rule/process-new-upload.json"])
+    assert rule["Description"] == HOSTILE
+    key = "in/" + HOSTILE + "anything" + HOSTILE + ".csv"
+    assert matches(rule["EventPattern"], s3_event("acme-pipeline-input", key))
+    assert not matches(rule["EventPattern"], s3_event("acme-pipeline-input", "in/" + HOSTILE + ".csv.x"))
+
+    tf = result.files["terraform/events.tf"]
+    template = re.search(r'^    input_template = (".*")$', tf, re.M).group(1)
+    assert hcl_literal(template) == target["InputTransformer"]["InputTemplate"]
+    description = re.search(r'^  description = (".*")$', tf.split("aws_cloudwatch_event_rule\" \"process_new_upload\"")[1],
+                            re.M).group(1)
+    assert hcl_literal(description) == HOSTILE
+    comment = next(line for line in tf.splitlines() if line.startswith("# Trigger process-new-upload"))
+    assert "\n" not in comment and "resource" in comment  # the filter is JSON-quoted on the comment's one line
+
+    script = tmp_path / "deploy.sh"
+    script.write_text(result.files["cli/deploy.sh"])
+    assert subprocess.run(["bash", "-n", str(script)], capture_output=True).returncode == 0

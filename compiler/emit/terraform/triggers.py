@@ -9,6 +9,7 @@ target is Scheduler's universal target for Batch SubmitJob, the request in its i
 """
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from ... import eventbridge
@@ -75,7 +76,8 @@ def trigger_blocks(t: Trigger, refs) -> list:
         batch.append(hcl.Attr("job_attempts", t.attempts))
     target += [hcl.Blank(), hcl.Block("batch_target", (), batch)]
     target += target_options(t.dead_letter_queue, t.retry_policy)
-    filters = [f"{what} {value!r}" for what, value in (("prefix", t.prefix), ("suffix", t.suffix)) if value]
+    # JSON-quoted (ASCII): a filter may hold any character, a comment holds one line of it
+    filters = [f"{what} {json.dumps(value)}" for what, value in (("prefix", t.prefix), ("suffix", t.suffix)) if value]
     return [
         hcl.Comment(f"Trigger {t.name}: new objects in s3://{t.bucket}"
                     f"{' (' + ', '.join(filters) + ')' if filters else ''} submit job {t.job}"),

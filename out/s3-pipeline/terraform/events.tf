@@ -32,7 +32,7 @@ resource "aws_scheduler_schedule" "nightly_manifest" {
   }
 }
 
-# Trigger process-new-upload: new objects in s3://acme-pipeline-input (prefix 'incoming/', suffix '.csv') submit job process-upload
+# Trigger process-new-upload: new objects in s3://acme-pipeline-input (prefix "incoming/", suffix ".csv") submit job process-upload
 resource "aws_cloudwatch_event_rule" "process_new_upload" {
   name        = "process-new-upload"
   description = "New CSV uploads under incoming/ are processed"
