@@ -20,6 +20,7 @@ AWS on limits, which batchgen's own validation checks.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,11 +38,11 @@ pytestmark = pytest.mark.downstream
 # Run with deploy.sh and the real AWS CLI: one spec with `account` (the script
 # checks the caller's account) and a job that depends on another (job-ID
 # capture); one without `account` (the script asks STS for it and fills the
-# @@ACCOUNT_ID@@ placeholders) and with a scheduling policy; the S3 pipeline
-# (the CLI's own JMESPath merges the bucket's notification configuration, and
-# the Scheduler and input transformer bodies go through the CLI's botocore).
-# Each AWS CLI call costs ~0.6 s, so the other examples are replayed with boto3.
-DEPLOY_SH = ("render", "ffmpeg-parameters", "s3-pipeline")
+# @@ACCOUNT_ID@@ placeholders) and with a scheduling policy. Each AWS CLI call
+# costs ~0.6 s, so the other examples are replayed with boto3 (deploy.sh's
+# enable_eventbridge, whose merge is the CLI's own JMESPath, runs with the real
+# CLI in test_enable_eventbridge_with_the_real_aws_cli).
+DEPLOY_SH = ("render", "ffmpeg-parameters")
 
 JOB_STATUSES = ("SUBMITTED", "PENDING", "RUNNABLE", "STARTING", "RUNNING", "SUCCEEDED", "FAILED")
 
@@ -431,3 +432,62 @@ def test_names_are_unique_per_section(deployment):
     for section, key in NAME_FIELDS.items():
         names = [raw[key] for raw in deployment.expected.entries(section)]
         assert len(names) == len(set(names)), section
+
+
+# -- a trigger's bucket, with the real AWS CLI ------------------------------------------
+
+def test_enable_eventbridge_with_the_real_aws_cli(moto_server, tmp_path):
+    """deploy.sh's enable_eventbridge, as generated, with the real AWS CLI: the bucket keeps
+    the notification it had (the CLI's own JMESPath merge) and gets EventBridge delivery (an
+    object put into it reaches a rule on its events). Only the generated body() and
+    enable_eventbridge() and their calls run: the rest of the S3 pipeline's deploy.sh is
+    replayed with boto3 above, to spare some 35 CLI start-ups."""
+    import re
+    import subprocess
+
+    from .tools import tool_env
+
+    moto_server.reset()
+    spec_path = next(p for p in SPECS if load_spec(p).get("triggers"))
+    spec = load_spec(spec_path)
+    region = spec.get("region") or DEFAULT_REGION
+    account = moto_server.session(spec.get("account"), region)
+    before = create_buckets(account, spec)
+    compile_to(spec_path, tmp_path / "out")
+    cli = tmp_path / "out" / "cli"
+    script = (cli / "deploy.sh").read_text()
+    functions = [re.search(rf"^{name}\(\) {{\n.*?^}}$", script, re.S | re.M).group(0)
+                 for name in ("body", "enable_eventbridge")]
+    calls = [line for line in script.splitlines() if line.startswith("enable_eventbridge ")]
+    assert len(calls) == len(before)
+    driver = tmp_path / "enable.sh"
+    driver.write_text("\n".join([
+        "set -euo pipefail", f'REGION="{region}"', 'WORK="$(mktemp -d)"', "trap 'rm -rf \"$WORK\"' EXIT",
+        'SUBSTITUTIONS=(-e "s/@@ACCOUNT_ID@@/x/g")', *functions, *calls, ""]))
+    aws = venv_bin("awscli", "aws")
+    home = tmp_path / "home"
+    env = tool_env(home, **account.cli_environment(), PATH=f"{aws.parent}:{os.environ.get('PATH', '')}",
+                   AWS_CONFIG_FILE=str(home / "aws-config"), AWS_SHARED_CREDENTIALS_FILE=str(home / "aws-credentials"))
+    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_DEFAULT_REGION", "AWS_CA_BUNDLE"):
+        env.pop(name, None)
+    done = subprocess.run(["bash", str(driver)], cwd=cli, env=env, capture_output=True, text=True, timeout=120,
+                          stdin=subprocess.DEVNULL)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+    events, sqs, s3 = account.client("events"), account.client("sqs"), account.client("s3")
+    queue_url = sqs.create_queue(QueueName="probe-bucket-events")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    for bucket, notifications in before.items():
+        after = bucket_notifications(account, bucket)
+        assert after.get("QueueConfigurations") == notifications["QueueConfigurations"], bucket
+        # (moto 5.2.5 also sends "Object Tags Added" for a put without tags, which AWS doesn't)
+        events.put_rule(Name="probe", EventPattern=json.dumps({"source": ["aws.s3"], "detail-type": ["Object Created"],
+                                                                "detail": {"bucket": {"name": [bucket]}}}))
+        events.put_targets(Rule="probe", Targets=[{"Id": "probe", "Arn": queue_arn}])
+        s3.put_object(Bucket=bucket, Key="probe/object.txt", Body=b"x")
+        messages = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10).get("Messages", [])
+        assert [json.loads(m["Body"])["detail"]["object"]["key"] for m in messages] == ["probe/object.txt"], bucket
+        sqs.delete_message_batch(QueueUrl=queue_url, Entries=[
+            {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(messages)])
+        events.remove_targets(Rule="probe", Ids=["probe"])
+        events.delete_rule(Name="probe")

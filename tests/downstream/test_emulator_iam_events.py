@@ -363,8 +363,9 @@ def test_new_objects_reach_exactly_the_triggers_rule(deployed, tmp_path):
     the first target it can't run), so for the probe the rule's target is an SQS queue; the
     Batch target is put back afterwards."""
     triggers = deployed.spec.get("triggers", [])
-    if not triggers:
-        pytest.skip("this example has no triggers")
+    if not triggers:  # then deploy.sh touches no bucket
+        assert not (deployed.out / "cli" / "s3api").exists()
+        return
     events, sqs, s3 = deployed.client("events"), deployed.client("sqs"), deployed.client("s3")
     for trigger in triggers:
         queue_url = sqs.create_queue(QueueName=f"probe-{trigger['name']}"[:80])["QueueUrl"]
