@@ -8,6 +8,8 @@ import enum
 import re
 from dataclasses import dataclass
 
+from .eventbridge import uses_scheduler
+
 
 class RefKind(enum.Enum):
     """What a reference in the resolved model points at: an entry of a section, or a
@@ -76,6 +78,8 @@ SECTION_TABLE: tuple[Section, ...] = (
             title="Schedules"),
     Section("notifications", "name", "notification", RefKind.RULE, None, "aws_cloudwatch_event_rule",
             ("events", "put-rule"), title="Notifications"),
+    Section("triggers", "name", "trigger", RefKind.RULE, None, "aws_cloudwatch_event_rule", ("events", "put-rule"),
+            title="Triggers"),
     # batchgen's own, for `batchgen cost`: one per jobs entry; nothing in the output.
     Section("estimates", "job", "estimate", title="Estimates"),
 )
@@ -144,6 +148,8 @@ REFERENCES: tuple[RefField, ...] = (
     RefField("schedules", ("job",), "jobs"),
     RefField("schedules", ("roleArn",), "iam.roles"),
     RefField("notifications", ("jobQueues", WILDCARD), "jobQueues"),
+    RefField("triggers", ("job",), "jobs"),
+    RefField("triggers", ("roleArn",), "iam.roles"),
 )
 
 # The service that assumes a role, by the field a role of the spec is named in (IAM-001..IAM-005).
@@ -155,6 +161,9 @@ ROLE_USES: dict[str, tuple[str, str]] = {
     "jobRoleArn": ("ecs-tasks.amazonaws.com", "the job role of job definition"),
     "executionRoleArn": ("ecs-tasks.amazonaws.com", "the execution role of job definition"),
     "roleArn": ("events.amazonaws.com", "the role of schedule"),
+    # A `roleArn` field by what uses it (role_uses): an EventBridge Scheduler schedule, a trigger.
+    "schedulerRoleArn": ("scheduler.amazonaws.com", "the role of EventBridge Scheduler schedule"),
+    "triggerRoleArn": ("events.amazonaws.com", "the role of trigger"),
 }
 
 PROJECT_TAG = "Project"
@@ -243,9 +252,19 @@ def role_uses(spec: dict) -> list[RoleUse]:
             for rel, value in walk_path(entry, ref.path):
                 if isinstance(value, str) and not is_arn(value):
                     name = entry.get(ALL_SECTIONS[ref.section])
-                    out.append(RoleUse(value, ref.path[-1], ref.section, str(name),
+                    out.append(RoleUse(value, _role_field(ref.section, entry, ref.path[-1]), ref.section, str(name),
                                        (*section_path(ref.section), i, *rel)))
     return out
+
+
+def _role_field(section: str, entry: dict, field: str) -> str:
+    """The ROLE_USES key of a role field: a trigger's or a Scheduler schedule's roleArn is
+    assumed by another service than a rule-form schedule's."""
+    if field == "roleArn" and section == "triggers":
+        return "triggerRoleArn"
+    if field == "roleArn" and section == "schedules" and uses_scheduler(entry):
+        return "schedulerRoleArn"
+    return field
 
 
 def jobs_by_name(spec: dict) -> dict[str, dict]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import eventbridge
 from .language import RefKind
 from .problems import ROOT, Pointer
 
@@ -17,6 +18,7 @@ from .problems import ROOT, Pointer
 SCHEDULE_TARGET_ID = "batch-job"
 NOTIFICATION_TARGET_ID = "sns-topic"
 EVENTS_PRINCIPAL = "events.amazonaws.com"
+SCHEDULER_PRINCIPAL = "scheduler.amazonaws.com"
 
 ACCOUNT_PLACEHOLDER = "@@ACCOUNT_ID@@"
 REGION_PLACEHOLDER = "@@REGION@@"
@@ -112,6 +114,56 @@ class Schedule:
     attempts: int | None = None
     parameters: dict[str, str] = field(default_factory=dict)
     pointer: Pointer = ROOT
+    # EventBridge Scheduler (aws_scheduler_schedule) instead of a rule: eventbridge.uses_scheduler
+    scheduler: bool = False
+    timezone: str | None = None
+    flexible_window: tuple[str, int | None] = ("OFF", None)  # (Mode, MaximumWindowInMinutes)
+    kms_key_arn: str | None = None  # the customer managed key Scheduler encrypts the target's input with
+    # The target's dead-letter queue (an SQS queue ARN) and retry policy, either form.
+    dead_letter_queue: str | None = None
+    retry_policy: dict[str, int] = field(default_factory=dict)  # maximumEventAgeInSeconds, maximumRetryAttempts
+
+
+@dataclass
+class Trigger:
+    """An EventBridge rule matching S3 "Object Created" events of a bucket, whose Batch target
+    submits a `jobs` entry with parameters taken from the event (aws_cloudwatch_event_rule +
+    _target with an input transformer)."""
+
+    name: str
+    label: str
+    bucket: str
+    job: str
+    job_queue: Any  # Ref(JOB_QUEUE, name) or an ARN
+    job_definition: Any  # Ref(JOB_DEFINITION, name, revision) or an ARN
+    role: Any  # Ref(ROLE, name) or an ARN
+    parameters: dict[str, str]  # the job's parameters, then the trigger's: templates with {placeholders}
+    prefix: str | None = None
+    suffix: str | None = None
+    description: str | None = None
+    state: str = "ENABLED"
+    array_size: int | None = None
+    attempts: int | None = None
+    dead_letter_queue: str | None = None
+    retry_policy: dict[str, int] = field(default_factory=dict)
+    pointer: Pointer = ROOT
+
+    def event_pattern(self) -> dict[str, Any]:
+        return eventbridge.s3_object_created_pattern(self.bucket, self.prefix, self.suffix)
+
+    def input_transformer(self) -> eventbridge.InputTransformer:
+        return eventbridge.input_transformer(self.parameters)
+
+
+@dataclass
+class BucketNotification:
+    """A bucket's S3 -> EventBridge delivery (aws_s3_bucket_notification with eventbridge, or
+    put-bucket-notification-configuration): one per bucket the triggers watch, unless every
+    trigger of the bucket says the bucket's notifications are managed elsewhere."""
+
+    bucket: str
+    label: str
+    triggers: list[str]
 
 
 @dataclass
@@ -203,6 +255,8 @@ class Model:
     notifications: list[Notification] = field(default_factory=list)
     topics: list[Topic] = field(default_factory=list)
     terraform: TerraformSettings = field(default_factory=TerraformSettings)
+    triggers: list[Trigger] = field(default_factory=list)
+    buckets: list[BucketNotification] = field(default_factory=list)
     adopt: dict[str, Any] = field(default_factory=dict)  # SPEC.md `adopt`: what runs already (compile --adopt)
     # request_body's results, by resource: measured by validation, then written by the CLI
     # emitter; worked out once (tools/bench.py, 2,000 job definitions: 4,000 bodies).
@@ -226,6 +280,11 @@ class Model:
     def scheduled_jobs(self) -> set[str]:
         """Jobs a schedule submits: deploy.sh leaves them to their schedule (BG-115)."""
         return {s.job for s in self.schedules}
+
+    @property
+    def triggered_jobs(self) -> set[str]:
+        """Jobs a trigger submits: deploy.sh leaves them to their trigger (BG-136)."""
+        return {t.job for t in self.triggers}
 
     def request_body(self, resource: Resource) -> dict[str, Any]:
         """The request body AWS gets for one Batch resource (compute environment, scheduling

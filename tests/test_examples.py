@@ -97,7 +97,8 @@ def test_python_hcl2_parses_every_tf_file(compiled):
 
 
 _SESSION = botocore.session.get_session()
-_MODELS = {svc: _SESSION.get_service_model(svc) for svc in ("batch", "iam", "events", "sns")}
+_MODELS = {svc: _SESSION.get_service_model(svc) for svc in ("batch", "iam", "events", "sns", "s3", "scheduler")}
+_MODELS["s3api"] = _MODELS["s3"]  # the AWS CLI's name for the S3 API
 
 
 def _operation(service: str, command: str):
@@ -152,7 +153,8 @@ def test_job_bodies_round_trip_the_spec(compiled):
     spec = example.data()
     for section, command, name_field in (("jobDefinitions", "register-job-definition", "jobDefinitionName"),
                                          ("jobs", "submit-job", "jobName")):
-        scheduled = {s["job"] for s in spec.get("schedules", [])}  # their schedule submits them
+        # their schedule or trigger submits them
+        scheduled = {s["job"] for s in spec.get("schedules", []) + spec.get("triggers", [])}
         for entry in spec.get(section, []):
             if section == "jobs" and entry[name_field] in scheduled:
                 assert f"cli/batch/{command}/{entry[name_field]}.json" not in result.files

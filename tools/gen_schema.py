@@ -140,7 +140,7 @@ TOP_REQUIRED = ("batchgen",)
 # them; every limit is read from the catalog entry that owns it (BG-1xx, EV-*).
 # ---------------------------------------------------------------------------------------
 
-OWN_SECTIONS = ("iam", "schedules", "notifications", "estimates")
+OWN_SECTIONS = ("iam", "schedules", "notifications", "triggers", "estimates")
 JOB_STATUSES_ID = "EV-002"
 
 
@@ -326,9 +326,11 @@ def own_sections(catalog: Catalog) -> tuple[dict[str, Any], dict[str, Any]]:
                 "state": {"type": "string", "enum": ["ENABLED", "DISABLED"], "description": "Default ENABLED."},
                 "roleArn": string("The role EventBridge submits with: an iam.roles name or a role ARN; "
                                   "omitted, batchgen generates one allowed exactly this job."),
+                **scheduler_properties(catalog, string, closed),
             },
             ("name", "scheduleExpression", "job"),
         ),
+        **trigger_defs(catalog, string, closed, names),
         "EventSubscription": closed("A subscription to the notification topic.", {
             "protocol": {"type": "string", "enum": ["email", "email-json", "sms", "sqs", "lambda", "http", "https",
                                                    "application", "firehose"], "description": "The SNS protocol."},
@@ -431,6 +433,8 @@ def own_sections(catalog: Catalog) -> tuple[dict[str, Any], dict[str, Any]]:
                       "description": "Schedules: EventBridge rules that submit jobs entries."},
         "notifications": {"type": "array", "items": {"$ref": "#/$defs/EventNotification"},
                           "description": "Notifications: job state changes sent to an SNS topic."},
+        "triggers": {"type": "array", "items": {"$ref": "#/$defs/EventTrigger"},
+                     "description": "Triggers: new objects in an S3 bucket submit a jobs entry (EventBridge rules)."},
         "estimates": {"type": "array", "items": {"$ref": "#/$defs/CostEstimate"},
                       "description": "Estimates for `batchgen cost`: each jobs entry's typical duration and runs per month."},
     }
@@ -483,6 +487,80 @@ def environment_overlay(properties: Mapping[str, Any]) -> dict[str, Any]:
         "description": "An environment: values that replace or merge into the spec's (RFC 7386 merge; lists of "
                        "named entries are matched by name and can't gain entries).",
     }
+
+TARGET_ID = "BG-138"  # the limits of Scheduler's and EventBridge targets' options
+
+
+def _target_options(catalog: Catalog, string: Callable, closed: Callable) -> dict[str, Any]:
+    """deadLetterQueue and retryPolicy: the options of an EventBridge or Scheduler target (BG-138's limits)."""
+    lim = catalog[TARGET_ID].limits
+    tag = {"x-constraint": {"minimum": TARGET_ID, "maximum": TARGET_ID}}
+    return {
+        "deadLetterQueue": _limited(string("An existing SQS queue's ARN: where EventBridge puts a submission that "
+                                           "failed after its retries."), TARGET_ID, lim, pattern="queue_arn_pattern"),
+        "retryPolicy": closed("How long and how often EventBridge retries a failed submission.", {
+            "maximumEventAgeInSeconds": {"type": "integer", "minimum": lim["event_age"][0],
+                                         "maximum": lim["event_age"][1], **tag,
+                                         "description": "Give up on an event this many seconds old (default 86400)."},
+            "maximumRetryAttempts": {"type": "integer", "minimum": lim["retry_attempts"][0],
+                                     "maximum": lim["retry_attempts"][1], **tag,
+                                     "description": "Retries before giving up (default 185)."},
+        }),
+    }
+
+
+def scheduler_properties(catalog: Catalog, string: Callable, closed: Callable) -> dict[str, Any]:
+    """A schedule's EventBridge Scheduler fields (compiler/eventbridge.py uses_scheduler)."""
+    window = catalog[TARGET_ID].limits
+    return {
+        "scheduler": {"type": "boolean",
+                      "description": "true: EventBridge Scheduler (aws_scheduler_schedule); false: an EventBridge rule. "
+                                     "Omitted, Scheduler when a time zone or flexible window is given."},
+        "scheduleExpressionTimezone": string("The time zone cron runs in, e.g. Europe/Dublin (IANA); makes the "
+                                             "schedule an EventBridge Scheduler schedule (BG-137)."),
+        "flexibleTimeWindow": closed("A window after the scheduled time in which Scheduler may start the job.", {
+            "mode": {"type": "string", "enum": window["modes"], "description": "OFF or FLEXIBLE."},
+            "maximumWindowInMinutes": _limited({"type": "integer", "description": "The window's length "
+                                                "(1-1440), for FLEXIBLE (BG-138)."}, TARGET_ID, window,
+                                               minimum="min", maximum="max"),
+        }, ("mode",)),
+        "kmsKeyArn": _limited(string("A customer managed KMS key (ARN) Scheduler encrypts the job's request with; "
+                                     "the generated role may kms:Decrypt with it."), TARGET_ID, window,
+                              pattern="kms_key_pattern"),
+        **_target_options(catalog, string, closed),
+    }
+
+
+def trigger_defs(catalog: Catalog, string: Callable, closed: Callable, names: Mapping[str, Any]) -> dict[str, Any]:
+    """`triggers` entries: S3 Object Created events of a bucket submit a jobs entry (docs/SPEC.md)."""
+    return {"EventTrigger": closed(
+        "A trigger: an EventBridge rule on S3 Object Created events of a bucket that submits a jobs entry, "
+        "with parameters taken from the event (batchgen's own).",
+        {
+            "name": _limited(string("The EventBridge rule name."), "BG-104", names,
+                             pattern="rule_name_pattern", maxLength="rule_name_max"),
+            "bucket": string("The existing S3 bucket (by name) whose new objects submit the job (BG-130)."),
+            "prefix": string("Only keys that start with this (literal, no wildcards)."),
+            "suffix": string("Only keys that end with this, e.g. .csv."),
+            "job": string("The jobs entry to submit (by jobName)."),
+            "parameters": {"type": "object", "additionalProperties": {"type": "string"},
+                           "description": "Job parameters filled from the event, over the job's own: "
+                                          "{bucket}, {key}, {size}, {etag}, {time}, {eventId}, e.g. "
+                                          "inputUri: \"s3://{bucket}/{key}\" (BG-132)."},
+            "description": _limited(string("The rule's description."), "BG-104", names,
+                                    maxLength="rule_description_max"),
+            "state": {"type": "string", "enum": ["ENABLED", "DISABLED"], "description": "Default ENABLED."},
+            "roleArn": string("The role EventBridge submits with: an iam.roles name or a role ARN; "
+                              "omitted, batchgen generates one allowed exactly this job."),
+            "manageBucketNotification": {
+                "type": "boolean",
+                "description": "Default true: batchgen turns on the bucket's S3 -> EventBridge delivery "
+                               "(aws_s3_bucket_notification, which owns the bucket's notification "
+                               "configuration: BG-135); false: it is turned on elsewhere."},
+            **_target_options(catalog, string, closed),
+        },
+        ("name", "bucket", "job"),
+    )}
 
 # ---------------------------------------------------------------------------------------
 # Overlay: the catalog's limits, placed. Each entry: where (a botocore shape, `Shape`, or
@@ -908,7 +986,7 @@ def build_schema(model=None, catalog: Catalog | None = None) -> dict[str, Any]:
     properties.update(own_properties)
     defs.update(own_defs)
     for entry in [shape for shape, _ in SECTIONS.values()] + ["IamRole", "IamManagedPolicy", "EventSchedule",
-                                                              "EventNotification"]:
+                                                              "EventNotification", "EventTrigger"]:
         defs[entry]["properties"][ENTRY_OPTIONS] = {
             "$ref": "#/$defs/EntryOptions",
             "description": "batchgen's own settings of this entry (not sent to AWS): rules to ignore here, with why.",

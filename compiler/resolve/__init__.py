@@ -2,7 +2,7 @@
 
 Input is a spec that passed validation; output is the Model (compiler/model.py) whose
 bodies are the API request bodies with every by-name reference replaced by a Ref. The
-IAM sections, schedules and notifications resolve in the modules beside this one. Knows no
+IAM sections, schedules, notifications and triggers resolve in the modules beside this one. Knows no
 YAML positions, no HCL, no JSON files: emitters decide how a Ref is written.
 """
 from __future__ import annotations
@@ -14,7 +14,7 @@ from ..language import ENTRY_OPTIONS, REFERENCES, SECTION, SECTIONS, RefKind, co
 from ..model import ManagedPolicy, Model, Ref, Resource, Role, TerraformSettings
 from ..naming import generated_role_name, tf_label
 from ..problems import Pointer
-from . import events, iam
+from . import events, iam, triggers
 
 FARGATE_TYPES = ("FARGATE", "FARGATE_SPOT")
 EC2_TYPES = ("EC2", "SPOT")
@@ -126,9 +126,11 @@ def resolve(spec: dict) -> Model:
     spec_roles, policies = iam.resolve_iam(spec)
     schedules, schedule_roles = events.resolve_schedules(spec, project)
     notifications, topics = events.resolve_notifications(spec)
+    trigger_list, buckets, trigger_roles = triggers.resolve_triggers(spec, project)
     return Model(project, region, spec.get("account"), partition_for(region), tags,
-                 roles.ordered() + spec_roles + schedule_roles, ces, sps, queues, jds, jobs,
-                 policies, schedules, notifications, topics, _terraform(spec), copy_data(spec.get("adopt") or {}))
+                 roles.ordered() + spec_roles + schedule_roles + trigger_roles, ces, sps, queues, jds, jobs,
+                 policies, schedules, notifications, topics, terraform=_terraform(spec), triggers=trigger_list,
+                 buckets=buckets, adopt=copy_data(spec.get("adopt") or {}))
 
 
 def _terraform(spec: dict) -> TerraformSettings:

@@ -1,18 +1,21 @@
 """`schedules` and `notifications` -> Schedule, Notification, Topic and the schedules' roles.
 
 Part of resolve: a schedule without roleArn gets a generated role that events.amazonaws.com
-assumes, allowed batch:SubmitJob on exactly its job's queue and job definition (IAM-005).
+(scheduler.amazonaws.com for the EventBridge Scheduler form) assumes, allowed batch:SubmitJob
+on exactly its job's queue and job definition (IAM-005).
 Knows no YAML positions and no output format.
 """
 from __future__ import annotations
 
 from typing import Any
 
+from ..eventbridge import uses_scheduler
 from ..language import RefKind, is_arn, jobs_by_name, split_revision
-from ..model import InlinePolicy, Notification, Ref, Role, Schedule, Topic
+from ..model import SCHEDULER_PRINCIPAL, InlinePolicy, Notification, Ref, Role, Schedule, Topic
 from ..naming import generated_role_name, tf_label
 from ..problems import Pointer
 from .. import access
+from .triggers import retry_policy
 
 EVENTS_SERVICE = "events.amazonaws.com"
 DEFAULT_STATUSES = ("FAILED",)
@@ -42,24 +45,32 @@ def resolve_schedules(spec: dict, project: str | None) -> tuple[list[Schedule], 
         queue_ref: Any = queue if is_arn(queue) else Ref(RefKind.JOB_QUEUE, queue)
         definition_ref: Any = definition if is_arn(definition) else Ref(RefKind.JOB_DEFINITION, *split_revision(definition))
         role_arn = s.get("roleArn")
+        scheduler = uses_scheduler(s)
         if role_arn:
             role: Any = role_arn if is_arn(role_arn) else Ref(RefKind.ROLE, role_arn)
         else:
+            statements: list[dict[str, Any]] = [{
+                "Sid": "SubmitScheduledJob",
+                "Effect": "Allow",
+                "Action": "batch:SubmitJob",
+                "Resource": [access.queue_ref(queue), access.definition_ref(definition)],
+            }]
+            if scheduler and s.get("deadLetterQueue"):  # Scheduler sends to its DLQ with this role
+                statements.append({"Sid": "SendToDeadLetterQueue", "Effect": "Allow", "Action": "sqs:SendMessage",
+                                   "Resource": s["deadLetterQueue"]})
+            if scheduler and s.get("kmsKeyArn"):  # and decrypts the input with it (kms:Decrypt is enough)
+                statements.append({"Sid": "DecryptScheduleInput", "Effect": "Allow", "Action": "kms:Decrypt",
+                                   "Resource": s["kmsKeyArn"]})
             generated = Role(
                 name=schedule_role_name(project, s["name"]),
                 label=schedule_role_label(s["name"]),
-                purpose=f"EventBridge role of schedule {s['name']}: may submit job {s['job']} only (IAM-005)",
-                service=EVENTS_SERVICE,
+                purpose=(f"EventBridge Scheduler role of schedule {s['name']}: may submit job {s['job']} only (IAM-005)"
+                         if scheduler else
+                         f"EventBridge role of schedule {s['name']}: may submit job {s['job']} only (IAM-005)"),
+                service=SCHEDULER_PRINCIPAL if scheduler else EVENTS_SERVICE,
                 managed_policies=[],
-                inline_policies=[InlinePolicy("submit-scheduled-job", "submit", {
-                    "Version": "2012-10-17",
-                    "Statement": [{
-                        "Sid": "SubmitScheduledJob",
-                        "Effect": "Allow",
-                        "Action": "batch:SubmitJob",
-                        "Resource": [access.queue_ref(queue), access.definition_ref(definition)],
-                    }],
-                })],
+                inline_policies=[InlinePolicy("submit-scheduled-job", "submit",
+                                              {"Version": "2012-10-17", "Statement": statements})],
             )
             generated.inline_policies[0].label = f"{generated.label}_submit"
             roles.append(generated)
@@ -78,8 +89,21 @@ def resolve_schedules(spec: dict, project: str | None) -> tuple[list[Schedule], 
             attempts=(job.get("retryStrategy") or {}).get("attempts"),
             parameters=dict(job.get("parameters") or {}),
             pointer=Pointer(("schedules", i)),
+            scheduler=scheduler,
+            timezone=s.get("scheduleExpressionTimezone"),
+            flexible_window=_flexible_window(s.get("flexibleTimeWindow")),
+            kms_key_arn=s.get("kmsKeyArn"),
+            dead_letter_queue=s.get("deadLetterQueue"),
+            retry_policy=retry_policy(s),
         ))
     return schedules, roles
+
+
+def _flexible_window(given: dict | None) -> tuple[str, int | None]:
+    """Scheduler's FlexibleTimeWindow (required by CreateSchedule): OFF unless the spec gives one."""
+    if not given:
+        return ("OFF", None)
+    return (given["mode"], given.get("maximumWindowInMinutes"))
 
 
 def resolve_notifications(spec: dict) -> tuple[list[Notification], list[Topic]]:

@@ -10,7 +10,7 @@ from typing import Any, Callable
 from ..problems import ROOT, Finding, Pointer
 from . import schema
 from .context import Context, Rule
-from . import ac, ce, estimates, ev, iam, imported, jd, jdv, jq, measure, output, refs, sj, terraform_settings, xr
+from . import ac, ce, estimates, ev, iam, imported, jd, jdv, jq, measure, output, refs, sj, terraform_settings, triggers, xr
 
 SPEC_RULES: tuple[Rule, ...] = (
     *refs.RULES,
@@ -24,6 +24,7 @@ SPEC_RULES: tuple[Rule, ...] = (
     *ac.RULES,
     *iam.RULES,
     *ev.RULES,
+    *triggers.RULES,
     *terraform_settings.RULES,
     *estimates.RULES,
     *imported.RULES,

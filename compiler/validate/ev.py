@@ -142,7 +142,7 @@ def _queue_arns(ctx: Context) -> Iterator[tuple[Pointer, str]]:
             if is_arn(q):
                 yield ptr / "jobQueues" / i, q
     jobs = {j.get("jobName"): j for _, j in ctx.entries("jobs")}
-    for ptr, s in ctx.entries("schedules"):
+    for ptr, s in [*ctx.entries("schedules"), *ctx.entries("triggers")]:
         job = jobs.get(s.get("job"))
         if isinstance(job, dict) and is_arn(job.get("jobQueue")):
             yield ptr / "job", job["jobQueue"]

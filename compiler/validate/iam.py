@@ -12,6 +12,7 @@ from typing import Any, Iterator
 
 from .. import access
 from ..catalog import load_catalog
+from ..eventbridge import uses_scheduler
 from ..language import ROLE_USES, RoleUse, is_arn, jobs_by_name, role_uses, section_items
 from ..naming import generated_role_name, tf_label
 from ..patterns import ecma
@@ -29,7 +30,8 @@ EXPECTED_POLICY = {
     "executionRoleArn": ("IAM-004", "service-role/AmazonECSTaskExecutionRolePolicy"),
 }
 CODE_OF_USE = {"serviceRole": "IAM-001", "instanceRole": "IAM-002", "spotIamFleetRole": "IAM-003",
-               "jobRoleArn": "IAM-004", "executionRoleArn": "IAM-004", "roleArn": "IAM-005"}
+               "jobRoleArn": "IAM-004", "executionRoleArn": "IAM-004", "roleArn": "IAM-005",
+               "schedulerRoleArn": "IAM-005", "triggerRoleArn": "IAM-005"}
 
 # Generated roles (compiler/resolve.py _GENERATED) and their Terraform labels: reserved.
 GENERATED_ROLES = {"batch-instance": "batch_instance", "batch-service": "batch_service",
@@ -205,7 +207,7 @@ def _arn_values(ctx: Context) -> Iterator[tuple[Pointer, str, str]]:
                 for k, v in enumerate(values or []):
                     if isinstance(v, str) and v.startswith("arn:"):
                         yield ptr / "Access" / j / intent / field / k, v, kind
-    for ptr, s in ctx.entries("schedules"):
+    for ptr, s in [*ctx.entries("schedules"), *ctx.entries("triggers")]:
         if isinstance(s.get("roleArn"), str) and s["roleArn"].startswith("arn:"):
             yield ptr / "roleArn", s["roleArn"], "role"
     for ptr, n in ctx.entries("notifications"):
@@ -276,6 +278,11 @@ def generated_names_fit(ctx: Context):
         if len(name) > lim["role_name_max"]:
             yield finding(ptr / "name", variant="generated", what=f"schedule '{s['name']}'", name=name,
                           length=len(name), noun="schedule")
+    for ptr, t in ctx.entries("triggers"):
+        name = generated_role_name(project, f"trigger-{t['name']}")
+        if not t.get("roleArn") and len(name) > lim["role_name_max"]:
+            yield finding(ptr / "name", variant="generated", what=f"trigger '{t['name']}'", name=name,
+                          length=len(name), noun="trigger")
     for ptr, n in ctx.entries("notifications"):
         topic = n.get("topic")
         if isinstance(topic, str) and not is_arn(topic):
@@ -437,7 +444,7 @@ def role_trusts_the_service_that_uses_it(ctx: Context):
             if use.field == "executionRoleArn" and _role_grants(role, ctx, "ecr:GetAuthorizationToken"):
                 continue
             yield finding(where, code=code, variant="policy", policy=name, path=path, **values)
-        elif use.field == "roleArn" and not _role_grants(role, ctx, "batch:SubmitJob"):
+        elif CODE_OF_USE[use.field] == "IAM-005" and not _role_grants(role, ctx, "batch:SubmitJob"):
             yield finding(where, code=code, variant="policy", **values)
 
 
@@ -455,18 +462,32 @@ def iam_and_rule_names_are_unique(ctx: Context):
         if not s.get("roleArn"):
             generated[generated_role_name(project, f"schedule-{s['name']}")] = (
                 "schedule_" + tf_label(s["name"]), f"the role of schedule '{s['name']}'")
+    for ptr, t in ctx.entries("triggers"):
+        if not t.get("roleArn"):
+            generated[generated_role_name(project, f"trigger-{t['name']}")] = (
+                "trigger_" + tf_label(t["name"]), f"the role of trigger '{t['name']}'")
     generated_labels = {label: (name, what) for name, (label, what) in generated.items()}
 
+    # Schedules of the EventBridge Scheduler form are schedules, not rules: their names are
+    # their own (unique in the schedule group), beside the rules'.
+    def rules(section: str) -> list:
+        return [(ptr, e) for ptr, e in ctx.entries(section)
+                if section != "schedules" or not uses_scheduler(e)]
+
+    def scheduler_schedules(section: str) -> list:
+        return [(ptr, e) for ptr, e in ctx.entries(section) if uses_scheduler(e)]
+
     groups = (
-        (["iam.roles"], "RoleName", "IAM role", "aws_iam_role"),
-        (["iam.policies"], "ManagedPolicyName", "IAM managed policy", "aws_iam_policy"),
-        (["schedules", "notifications"], "name", "EventBridge rule", "aws_cloudwatch_event_rule"),
+        (["iam.roles"], "RoleName", "IAM role", ctx.entries),
+        (["iam.policies"], "ManagedPolicyName", "IAM managed policy", ctx.entries),
+        (["schedules", "notifications", "triggers"], "name", "EventBridge rule", rules),
+        (["schedules"], "name", "EventBridge Scheduler schedule", scheduler_schedules),
     )
-    for sections, key, noun, _ in groups:
+    for sections, key, noun, entries in groups:
         seen: dict[str, Pointer] = {}
         labels: dict[str, str] = {}
         for section in sections:
-            for ptr, entry in ctx.entries(section):
+            for ptr, entry in entries(section):
                 name = entry.get(key)
                 if not isinstance(name, str):
                     continue

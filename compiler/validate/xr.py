@@ -382,6 +382,8 @@ def _cycle_path(start: str, members: set[str], edges) -> tuple[list[str], Pointe
 @rule("XR-010")
 def placeholders_have_values(ctx: Context):
     """Every Ref:: placeholder of the command a job runs has a default in its definition's parameters or a value in the job's; unused job parameters get a warning."""
+    # A job only triggers submit gets the rest of its parameters from them: BG-134 checks each trigger.
+    triggered = {t.get("job") for _, t in ctx.entries("triggers")} - {s.get("job") for _, s in ctx.entries("schedules")}
     for t in targets(ctx):
         if t.jd is None:
             continue
@@ -393,7 +395,7 @@ def placeholders_have_values(ctx: Context):
                 if name not in used:
                     used.append(name)
         for name in used:
-            if name not in defaults and name not in given:
+            if name not in defaults and name not in given and t.job.get("jobName") not in triggered:
                 at = t.pointer / "parameters" if "parameters" in t.job else t.pointer / "jobDefinition"
                 yield finding(at, at_key="parameters" in t.job, name=name, jd=t.jd_name)
         for key in given:

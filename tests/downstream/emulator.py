@@ -14,6 +14,10 @@ The rest prepares an account the way a real one would already be before
 - ``create_network``: the VPC, subnets and security groups a spec names
   cannot be created with those IDs (the emulator picks its own), so they are
   created and the spec text is rewritten to use the new IDs.
+- ``create_buckets``: the buckets triggers watch exist before deploy.sh (a
+  trigger names an existing bucket), each with an SQS notification of its own
+  that deploy.sh must keep (put-bucket-notification-configuration replaces the
+  whole configuration; deploy.sh merges).
 - ``create_batch_service_linked_role``: AWSServiceRoleForBatch exists in
   any account that has used AWS Batch. moto's CreateServiceLinkedRole names
   it "AWSServiceRoleForbatch" (moto 5.2.5 keeps the service's lower case),
@@ -230,6 +234,35 @@ def rewrite_ids(text: str, mapping: dict[str, str]) -> str:
     return _NETWORK_ID.sub(lambda m: mapping.get(m.group(0), m.group(0)), text)
 
 
+EXISTING_NOTIFICATION_QUEUE = "batchgen-existing-notifications"
+
+
+def create_buckets(account: Account, spec: dict) -> dict[str, dict]:
+    """Create each bucket the spec's triggers watch, with a notification of its own (object
+    removals to an SQS queue); return {bucket: its notification configuration before deploy.sh}."""
+    buckets = sorted({t["bucket"] for t in spec.get("triggers") or []})
+    if not buckets:
+        return {}
+    s3, sqs = account.client("s3"), account.client("sqs")
+    queue_url = sqs.create_queue(QueueName=EXISTING_NOTIFICATION_QUEUE)["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    before = {}
+    for bucket in buckets:
+        location = {} if account.region == "us-east-1" else {
+            "CreateBucketConfiguration": {"LocationConstraint": account.region}}
+        s3.create_bucket(Bucket=bucket, **location)
+        s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration={
+            "QueueConfigurations": [{"Id": "existing", "QueueArn": queue_arn, "Events": ["s3:ObjectRemoved:*"]}]})
+        before[bucket] = bucket_notifications(account, bucket)
+    return before
+
+
+def bucket_notifications(account: Account, bucket: str) -> dict:
+    found = account.client("s3").get_bucket_notification_configuration(Bucket=bucket)
+    found.pop("ResponseMetadata", None)
+    return found
+
+
 def create_batch_service_linked_role(account: Account) -> str:
     """AWSServiceRoleForBatch as AWS names it (see the module docstring)."""
     policy = {"Version": "2012-10-17", "Statement": [
@@ -260,6 +293,7 @@ _WAIT_VALID = re.compile(r'^wait_valid (?P<kind>compute-environment|job-queue) "
 _WAIT_PROFILE = re.compile(
     r'^aws iam wait instance-profile-exists --region "\$REGION" --instance-profile-name "(?P<name>[^"]+)"$')
 _SLR = re.compile(r'^ensure_service_linked_role "(?P<service>[a-z0-9.-]+)"$')
+_ENABLE_EVENTBRIDGE = re.compile(r'^enable_eventbridge "(?P<bucket>[a-z0-9.-]+)" (?P<path>\S+)$')
 _FUNCTION = re.compile(r"^\w+\(\) \{$")
 _HEADER_AWS = re.compile(r'^(ACCOUNT_ID|CALLER_ACCOUNT|REGION)="\$\(')
 _PLACEHOLDER = re.compile(r"@@[A-Z_]+(?::[^@]*)?@@")
@@ -315,6 +349,9 @@ class DeployScript:
                 steps.append(Step("wait_instance_profile", name=m["name"]))
             elif m := _SLR.match(line):
                 steps.append(Step("service_linked_role", service=m["service"]))
+            elif m := _ENABLE_EVENTBRIDGE.match(line):
+                steps.append(Step("enable_eventbridge", "s3api", "put-bucket-notification-configuration",
+                                  m["path"].strip("'"), name=m["bucket"]))
             elif "aws " in line and not _HEADER_AWS.match(line):
                 raise EmulatorError(f"{path}:{number}: the replay does not know this line; "
                                     f"teach tests/downstream/emulator.py: {line}")
@@ -324,7 +361,7 @@ class DeployScript:
 
     @property
     def bodies(self) -> list[str]:
-        return [s.path for s in self.steps if s.kind == "call"]
+        return [s.path for s in self.steps if s.kind in ("call", "enable_eventbridge")]
 
     def replay(self, account: Account, region: str, wait_seconds: float = 30) -> dict[str, str]:
         """Send every request deploy.sh sends, in its order, with boto3.
@@ -354,6 +391,11 @@ class DeployScript:
                     InstanceProfileName=step.name, WaiterConfig={"Delay": 1, "MaxAttempts": int(wait_seconds)})
             elif step.kind == "service_linked_role":
                 _ensure_service_linked_role(account, step.service)
+            elif step.kind == "enable_eventbridge":
+                # what deploy.sh's enable_eventbridge does: the current configuration, EventBridge merged in
+                body = json.loads((cli_dir / step.path).read_text())
+                merged = {**bucket_notifications(account, step.name), "EventBridgeConfiguration": {}}
+                call(account, step.service, step.command, {**body, "NotificationConfiguration": merged})
         return job_ids
 
 
@@ -365,8 +407,11 @@ def operation_name(client, command: str) -> str:
     raise EmulatorError(f"{client.meta.service_model.service_name} has no operation for `{command}`")
 
 
+CLI_SERVICES = {"s3api": "s3"}  # the AWS CLI's name of a service -> botocore's
+
+
 def call(account: Account, service: str, command: str, body: dict) -> dict:
-    client = account.client(service)
+    client = account.client(CLI_SERVICES.get(service, service))
     method: Callable = getattr(client, botocore.xform_name(operation_name(client, command)))
     return method(**body)
 

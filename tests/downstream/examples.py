@@ -143,8 +143,8 @@ class Expected:
         return self.spec.get(section) or []
 
     def scheduled_jobs(self) -> set[str]:
-        """Jobs a schedule submits (SPEC.md `schedules`), which deploy.sh does not."""
-        return {s.get("job") for s in self.entries("schedules")}
+        """Jobs a schedule or a trigger submits (SPEC.md `schedules`, `triggers`), which deploy.sh does not."""
+        return {s.get("job") for s in self.entries("schedules") + self.entries("triggers")}
 
     def submitted_jobs(self) -> list[dict]:
         """The `jobs` entries deploy.sh submits."""

@@ -15,7 +15,7 @@ import pytest
 from tests.helpers import Run, run
 
 from .emulator import (
-    DEFAULT_REGION, Account, DeployScript, MotoServer, create_batch_service_linked_role, create_network, rewrite_ids,
+    DEFAULT_REGION, Account, DeployScript, MotoServer, create_batch_service_linked_role, create_buckets, create_network, rewrite_ids,
 )
 from .examples import compile_to, load_spec
 
@@ -59,6 +59,7 @@ def deploy_example(moto_server: MotoServer, spec_path: Path, work: Path) -> Depl
     account = moto_server.session(original.get("account"), region)
     mapping = create_network(account, text)
     create_batch_service_linked_role(account)
+    create_buckets(account, original)  # the buckets triggers watch exist before deploy.sh
     rewritten = work / "original.yaml"
     rewritten.write_text(rewrite_ids(text, mapping), encoding="utf-8")
     result = compile_to(rewritten, work / "original")

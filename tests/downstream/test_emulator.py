@@ -20,14 +20,15 @@ AWS on limits, which batchgen's own validation checks.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
 from .emulator import (
-    BATCH_SLR_PATH, DEFAULT_ACCOUNT, DEFAULT_REGION, Account, DeployScript, create_batch_service_linked_role,
-    create_network, rewrite_ids, run_deploy_script,
+    BATCH_SLR_PATH, DEFAULT_ACCOUNT, DEFAULT_REGION, Account, DeployScript, bucket_notifications,
+    create_batch_service_linked_role, create_buckets, create_network, rewrite_ids, run_deploy_script,
 )
 from .examples import NAME_FIELDS, SPEC_IDS, SPECS, Expected, compile_to, load_spec, mismatches
 from .tools import venv_bin
@@ -38,7 +39,9 @@ pytestmark = pytest.mark.downstream
 # checks the caller's account) and a job that depends on another (job-ID
 # capture); one without `account` (the script asks STS for it and fills the
 # @@ACCOUNT_ID@@ placeholders) and with a scheduling policy. Each AWS CLI call
-# costs ~0.6 s, so the other examples are replayed with boto3.
+# costs ~0.6 s, so the other examples are replayed with boto3 (deploy.sh's
+# enable_eventbridge, whose merge is the CLI's own JMESPath, runs with the real
+# CLI in test_enable_eventbridge_with_the_real_aws_cli).
 DEPLOY_SH = ("render", "ffmpeg-parameters")
 
 JOB_STATUSES = ("SUBMITTED", "PENDING", "RUNNABLE", "STARTING", "RUNNING", "SUCCEEDED", "FAILED")
@@ -72,6 +75,7 @@ class Deployment:
     script: DeployScript
     job_ids: dict[str, str] = field(default_factory=dict)  # jobName -> jobId
     log: str = ""
+    buckets_before: dict[str, dict] = field(default_factory=dict)  # the triggers' buckets' notifications
 
     @property
     def batch(self):
@@ -89,6 +93,7 @@ def deployment(request, moto_server, tmp_path_factory) -> Deployment:
     account = moto_server.session(original.get("account"), region)
     mapping = create_network(account, text)
     create_batch_service_linked_role(account)
+    buckets_before = create_buckets(account, original)
 
     rewritten = work / "specs" / spec_path.name
     rewritten.parent.mkdir()
@@ -109,6 +114,7 @@ def deployment(request, moto_server, tmp_path_factory) -> Deployment:
                         f"moto log:\n{moto_server.log_tail()}", pytrace=False)
     else:
         deployment.job_ids = script.replay(account, region)
+    deployment.buckets_before = buckets_before
     return deployment
 
 
@@ -338,6 +344,23 @@ def test_event_rules_and_targets(deployment):
     assert not problems, "\n".join(problems)
 
 
+def test_buckets_keep_their_other_notifications(deployment):
+    """deploy.sh turns on S3 -> EventBridge delivery without dropping a notification the bucket had."""
+    for bucket, before in deployment.buckets_before.items():
+        after = bucket_notifications(deployment.account, bucket)
+        assert after.get("QueueConfigurations") == before["QueueConfigurations"], bucket
+
+
+def test_scheduler_schedules(deployment):
+    """Every EventBridge Scheduler schedule deploy.sh creates exists as its body says."""
+    scheduler = deployment.account.client("scheduler")
+    problems = []
+    for body in _bodies(deployment, "scheduler", "create-schedule"):
+        found = scheduler.get_schedule(Name=body["Name"])
+        problems += [f"schedule {body['Name']}{m}" for m in mismatches(found, body)]
+    assert not problems, "\n".join(problems)
+
+
 def test_topics_and_subscriptions(deployment):
     """Every topic deploy.sh creates exists, with its attributes and subscriptions."""
     topics = _bodies(deployment, "sns", "create-topic")
@@ -409,3 +432,62 @@ def test_names_are_unique_per_section(deployment):
     for section, key in NAME_FIELDS.items():
         names = [raw[key] for raw in deployment.expected.entries(section)]
         assert len(names) == len(set(names)), section
+
+
+# -- a trigger's bucket, with the real AWS CLI ------------------------------------------
+
+def test_enable_eventbridge_with_the_real_aws_cli(moto_server, tmp_path):
+    """deploy.sh's enable_eventbridge, as generated, with the real AWS CLI: the bucket keeps
+    the notification it had (the CLI's own JMESPath merge) and gets EventBridge delivery (an
+    object put into it reaches a rule on its events). Only the generated body() and
+    enable_eventbridge() and their calls run: the rest of the S3 pipeline's deploy.sh is
+    replayed with boto3 above, to spare some 35 CLI start-ups."""
+    import re
+    import subprocess
+
+    from .tools import tool_env
+
+    moto_server.reset()
+    spec_path = next(p for p in SPECS if load_spec(p).get("triggers"))
+    spec = load_spec(spec_path)
+    region = spec.get("region") or DEFAULT_REGION
+    account = moto_server.session(spec.get("account"), region)
+    before = create_buckets(account, spec)
+    compile_to(spec_path, tmp_path / "out")
+    cli = tmp_path / "out" / "cli"
+    script = (cli / "deploy.sh").read_text()
+    functions = [re.search(rf"^{name}\(\) {{\n.*?^}}$", script, re.S | re.M).group(0)
+                 for name in ("body", "enable_eventbridge")]
+    calls = [line for line in script.splitlines() if line.startswith("enable_eventbridge ")]
+    assert len(calls) == len(before)
+    driver = tmp_path / "enable.sh"
+    driver.write_text("\n".join([
+        "set -euo pipefail", f'REGION="{region}"', 'WORK="$(mktemp -d)"', "trap 'rm -rf \"$WORK\"' EXIT",
+        'SUBSTITUTIONS=(-e "s/@@ACCOUNT_ID@@/x/g")', *functions, *calls, ""]))
+    aws = venv_bin("awscli", "aws")
+    home = tmp_path / "home"
+    env = tool_env(home, **account.cli_environment(), PATH=f"{aws.parent}:{os.environ.get('PATH', '')}",
+                   AWS_CONFIG_FILE=str(home / "aws-config"), AWS_SHARED_CREDENTIALS_FILE=str(home / "aws-credentials"))
+    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_DEFAULT_REGION", "AWS_CA_BUNDLE"):
+        env.pop(name, None)
+    done = subprocess.run(["bash", str(driver)], cwd=cli, env=env, capture_output=True, text=True, timeout=120,
+                          stdin=subprocess.DEVNULL)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+    events, sqs, s3 = account.client("events"), account.client("sqs"), account.client("s3")
+    queue_url = sqs.create_queue(QueueName="probe-bucket-events")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    for bucket, notifications in before.items():
+        after = bucket_notifications(account, bucket)
+        assert after.get("QueueConfigurations") == notifications["QueueConfigurations"], bucket
+        # (moto 5.2.5 also sends "Object Tags Added" for a put without tags, which AWS doesn't)
+        events.put_rule(Name="probe", EventPattern=json.dumps({"source": ["aws.s3"], "detail-type": ["Object Created"],
+                                                                "detail": {"bucket": {"name": [bucket]}}}))
+        events.put_targets(Rule="probe", Targets=[{"Id": "probe", "Arn": queue_arn}])
+        s3.put_object(Bucket=bucket, Key="probe/object.txt", Body=b"x")
+        messages = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10).get("Messages", [])
+        assert [json.loads(m["Body"])["detail"]["object"]["key"] for m in messages] == ["probe/object.txt"], bucket
+        sqs.delete_message_batch(QueueUrl=queue_url, Entries=[
+            {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(messages)])
+        events.remove_targets(Rule="probe", Ids=["probe"])
+        events.delete_rule(Name="probe")

@@ -13,7 +13,10 @@ is asked what exists, and it must be what the spec asked for:
 - each schedule's rule, its Batch target (queue, job definition, job name, role, Parameters)
   and its role, allowed exactly that queue and job definition;
 - each notification's rule (pattern on the queues' ARNs), its target, and the topic whose
-  policy lets EventBridge publish for exactly that rule.
+  policy lets EventBridge publish for exactly that rule;
+- each trigger's rule, its Batch target with the input transformer, and its role; and the
+  bucket's S3 -> EventBridge delivery, observed end to end: objects put into the bucket reach
+  a probe rule with the trigger's pattern exactly when their key matches the trigger's filter.
 """
 
 from __future__ import annotations
@@ -24,12 +27,16 @@ from pathlib import Path
 
 import pytest
 
-from .emulator import Account, DeployScript, create_batch_service_linked_role, create_network, rewrite_ids
+from .emulator import (
+    Account, DeployScript, create_batch_service_linked_role, create_buckets, create_network, rewrite_ids,
+)
+from compiler.eventbridge import uses_scheduler
+
 from .examples import SPECS, compile_to, load_spec
 
 pytestmark = pytest.mark.downstream
 
-IAM_SPECS = [p for p in SPECS if {"iam", "schedules", "notifications"} & set(load_spec(p))]
+IAM_SPECS = [p for p in SPECS if {"iam", "schedules", "notifications", "triggers"} & set(load_spec(p))]
 
 
 @dataclass
@@ -72,6 +79,7 @@ def deployed(request, moto_server, tmp_path_factory) -> Deployed:
     account = moto_server.session(original.get("account"), region)
     mapping = create_network(account, text)
     create_batch_service_linked_role(account)
+    create_buckets(account, original)
     rewritten = work / "specs" / spec_path.name
     rewritten.parent.mkdir()
     rewritten.write_text(rewrite_ids(text, mapping), encoding="utf-8")
@@ -226,6 +234,8 @@ def test_schedules_submit_their_job_with_a_role_scoped_to_it(deployed):
     iam = deployed.client("iam")
     jobs = {j["jobName"]: j for j in deployed.spec.get("jobs", [])}
     for schedule in deployed.spec.get("schedules", []):
+        if uses_scheduler(schedule):
+            continue  # test_scheduler_schedules_submit_their_job
         rule = events.describe_rule(Name=schedule["name"])
         assert rule["ScheduleExpression"] == schedule["scheduleExpression"]
         assert rule["State"] == schedule.get("state", "ENABLED")
@@ -277,3 +287,106 @@ def test_notifications_match_the_queues_and_publish_to_the_topic(deployed):
         subscribed = {(s["Protocol"], s["Endpoint"])
                       for s in sns.list_subscriptions_by_topic(TopicArn=topic_arn)["Subscriptions"]}
         assert subscribed == {(s["protocol"], s["endpoint"]) for s in n.get("subscriptions", [])}
+
+
+def _generated_submit_statement(deployed: Deployed, role_name: str, job: dict) -> list[dict]:
+    """The statements of a generated role's one inline policy; the first allows exactly the job."""
+    iam = deployed.client("iam")
+    (policy_name,) = iam.list_role_policies(RoleName=role_name)["PolicyNames"]
+    doc = _document(iam.get_role_policy(RoleName=role_name, PolicyName=policy_name)["PolicyDocument"])
+    statements = _statements(doc)
+    assert statements[0]["Action"] == "batch:SubmitJob"
+    assert statements[0]["Resource"] == [deployed.queue_arn(job["jobQueue"]),
+                                         f"{deployed.definition_arn_prefix(job['jobDefinition'])}:*"]
+    return statements
+
+
+def _trusts(deployed: Deployed, role_name: str, service: str) -> bool:
+    trust = _document(deployed.client("iam").get_role(RoleName=role_name)["Role"]["AssumeRolePolicyDocument"])
+    return any(service in _as_list(s["Principal"]["Service"]) for s in _statements(trust))
+
+
+def test_scheduler_schedules_submit_their_job(deployed):
+    """A Scheduler schedule: the universal target submits the job (its SubmitJob request in the
+    input), with a role scheduler.amazonaws.com assumes, allowed exactly that job."""
+    scheduler = deployed.client("scheduler")
+    jobs = {j["jobName"]: j for j in deployed.spec.get("jobs", [])}
+    for schedule in [s for s in deployed.spec.get("schedules", []) if uses_scheduler(s)]:
+        found = scheduler.get_schedule(Name=schedule["name"])
+        assert found["ScheduleExpression"] == schedule["scheduleExpression"]
+        assert found.get("ScheduleExpressionTimezone") == schedule.get("scheduleExpressionTimezone")
+        window = schedule.get("flexibleTimeWindow") or {"mode": "OFF"}
+        assert found["FlexibleTimeWindow"]["Mode"] == window["mode"]
+        assert found["FlexibleTimeWindow"].get("MaximumWindowInMinutes") == window.get("maximumWindowInMinutes")
+        target = found["Target"]
+        assert target["Arn"].endswith(":scheduler:::aws-sdk:batch:submitJob")
+        job = jobs[schedule["job"]]
+        request = json.loads(target["Input"])
+        assert request["JobName"] == job["jobName"] and request["JobDefinition"] == job["jobDefinition"]
+        assert request["JobQueue"] == deployed.queue_arn(job["jobQueue"])
+        assert request.get("Parameters") == job.get("parameters")
+        role_name = target["RoleArn"].rsplit("/", 1)[-1]
+        assert _trusts(deployed, role_name, "scheduler.amazonaws.com")
+        if "roleArn" not in schedule:
+            statements = _generated_submit_statement(deployed, role_name, job)
+            if schedule.get("deadLetterQueue"):  # Scheduler sends to its DLQ with the role
+                assert target["DeadLetterConfig"]["Arn"] == schedule["deadLetterQueue"]
+                assert statements[1] == {"Sid": "SendToDeadLetterQueue", "Effect": "Allow",
+                                         "Action": "sqs:SendMessage", "Resource": schedule["deadLetterQueue"]}
+
+
+def test_triggers_submit_their_job_from_the_event(deployed):
+    """A trigger's rule targets the job's queue with the job's definition and name, an input
+    transformer for the parameters, and a role events.amazonaws.com assumes, allowed exactly that job."""
+    events = deployed.client("events")
+    jobs = {j["jobName"]: j for j in deployed.spec.get("jobs", [])}
+    for trigger in deployed.spec.get("triggers", []):
+        rule = events.describe_rule(Name=trigger["name"])
+        assert json.loads(rule["EventPattern"])["detail"]["bucket"] == {"name": [trigger["bucket"]]}
+        job = jobs[trigger["job"]]
+        (target,) = events.list_targets_by_rule(Rule=trigger["name"])["Targets"]
+        assert target["Arn"] == deployed.queue_arn(job["jobQueue"])
+        assert target["BatchParameters"]["JobDefinition"] == job["jobDefinition"]
+        assert target["BatchParameters"]["JobName"] == job["jobName"]
+        template = json.loads(target["InputTransformer"]["InputTemplate"])
+        assert set(template["Parameters"]) == set(trigger.get("parameters", {})) | set(job.get("parameters", {}))
+        role_name = target["RoleArn"].rsplit("/", 1)[-1]
+        assert _trusts(deployed, role_name, "events.amazonaws.com")
+        if "roleArn" not in trigger:
+            assert len(_generated_submit_statement(deployed, role_name, job)) == 1
+
+
+def test_new_objects_reach_exactly_the_triggers_rule(deployed, tmp_path):
+    """End to end in the emulator: the bucket's S3 -> EventBridge delivery is on (deploy.sh
+    turned it on), and the trigger's rule passes the Object Created events of keys that match
+    its filter and no other. moto can't run a Batch target (and stops delivering an event at
+    the first target it can't run), so for the probe the rule's target is an SQS queue; the
+    Batch target is put back afterwards."""
+    triggers = deployed.spec.get("triggers", [])
+    if not triggers:  # then deploy.sh touches no bucket
+        assert not (deployed.out / "cli" / "s3api").exists()
+        return
+    events, sqs, s3 = deployed.client("events"), deployed.client("sqs"), deployed.client("s3")
+    for trigger in triggers:
+        queue_url = sqs.create_queue(QueueName=f"probe-{trigger['name']}"[:80])["QueueUrl"]
+        queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        deployed_targets = events.list_targets_by_rule(Rule=trigger["name"])["Targets"]
+        events.remove_targets(Rule=trigger["name"], Ids=[t["Id"] for t in deployed_targets])
+        events.put_targets(Rule=trigger["name"], Targets=[{"Id": "probe", "Arn": queue_arn}])
+        prefix, suffix = trigger.get("prefix", ""), trigger.get("suffix", "")
+        matching = f"{prefix}2026/12/upload 1{suffix}"
+        others = [f"elsewhere/{matching}", f"{prefix}2026/12/upload 1{suffix}.tmp"] if prefix or suffix else []
+        try:
+            for key in [matching, *others]:
+                s3.put_object(Bucket=trigger["bucket"], Key=key, Body=b"a,b\n1,2\n")
+        finally:
+            events.remove_targets(Rule=trigger["name"], Ids=["probe"])
+            events.put_targets(Rule=trigger["name"], Targets=deployed_targets)
+        received = []
+        while True:
+            batch = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=0)
+            if not batch.get("Messages"):
+                break
+            received += [json.loads(m["Body"]) for m in batch["Messages"]]
+        assert [e["detail"]["object"]["key"] for e in received] == [matching], trigger["name"]
+        assert received[0]["detail-type"] == "Object Created" and received[0]["source"] == "aws.s3"

@@ -101,11 +101,12 @@ def emit(model: Model, spec_name: str) -> dict[str, str]:
     # notification then also reports the jobs deploy.sh submits.
     iam_events.events(model, refs, add)
 
-    scheduled = model.scheduled_jobs
+    scheduled, triggered = model.scheduled_jobs, model.triggered_jobs
     for job in _topological(model.jobs):
-        if job.name in scheduled:  # its schedule's EventBridge target submits it (BG-115)
-            steps.append({"note": f"job {job.name}: submitted by schedule "
-                                  f"{', '.join(s.name for s in model.schedules if s.job == job.name)}, not here"})
+        if job.name in scheduled or job.name in triggered:  # their targets submit them (BG-115, BG-136)
+            by = [f"schedule {s.name}" for s in model.schedules if s.job == job.name]
+            by += [f"trigger {t.name}" for t in model.triggers if t.job == job.name]
+            steps.append({"note": f"job {job.name}: submitted by {', '.join(by)}, not here"})
             continue
         add(*SECTION["jobs"].cli, job.name, model.request_body(job), job=job.name)
 

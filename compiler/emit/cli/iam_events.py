@@ -1,4 +1,4 @@
-"""CLI request bodies for `iam.roles`, `iam.policies`, schedules and notifications.
+"""CLI request bodies for `iam.roles`, `iam.policies`, schedules, triggers and notifications.
 
 Used by the CLI emitter (__init__.py), which passes the model's reference writer (`refs`,
 full ARNs with @@ACCOUNT_ID@@ / @@REGION@@ where the spec gives none) and `add(service, command, name, body)`, which writes
@@ -9,8 +9,9 @@ from __future__ import annotations
 import json
 from typing import Any, Callable
 
+from ... import eventbridge
 from ...language import RefKind
-from ...model import NOTIFICATION_TARGET_ID, SCHEDULE_TARGET_ID, Model, Ref, Role
+from ...model import NOTIFICATION_TARGET_ID, SCHEDULE_TARGET_ID, Model, Ref, Role, Schedule
 
 Add = Callable[..., str]
 
@@ -85,9 +86,81 @@ def _rule(model: Model, name: str, description: str | None, state: str, **what: 
     return body
 
 
+def _target_options(target: dict[str, Any], dead_letter_queue: str | None, retry_policy: dict[str, int]) -> None:
+    """DeadLetterConfig and RetryPolicy of an EventBridge or Scheduler target, in place."""
+    if dead_letter_queue:
+        target["DeadLetterConfig"] = {"Arn": dead_letter_queue}
+    if retry_policy:
+        target["RetryPolicy"] = {key[0].upper() + key[1:]: retry_policy[key]
+                                 for key in ("maximumEventAgeInSeconds", "maximumRetryAttempts") if key in retry_policy}
+
+
+def _queue_arn(refs, queue: Any) -> Any:
+    return refs.value(Ref(RefKind.JOB_QUEUE, queue.name, arn=True)) if isinstance(queue, Ref) else queue
+
+
+def _batch_parameters(refs, job_definition: Any, job: str, array_size: int | None, attempts: int | None) -> dict:
+    batch: dict[str, Any] = {"JobDefinition": refs.value(job_definition), "JobName": job}
+    if array_size is not None:
+        batch["ArrayProperties"] = {"Size": array_size}
+    if attempts is not None:
+        batch["RetryStrategy"] = {"Attempts": attempts}
+    return batch
+
+
+def scheduler_schedule(model: Model, s: Schedule, refs, add: Add) -> None:
+    """scheduler create-schedule: Scheduler's universal target for Batch SubmitJob, the request as its Input."""
+    body: dict[str, Any] = {"Name": s.name, "ScheduleExpression": s.expression}
+    if s.timezone:
+        body["ScheduleExpressionTimezone"] = s.timezone
+    if s.description:
+        body["Description"] = s.description
+    body["State"] = s.state
+    if s.kms_key_arn:
+        body["KmsKeyArn"] = s.kms_key_arn
+    mode, window = s.flexible_window
+    body["FlexibleTimeWindow"] = {"Mode": mode, **({"MaximumWindowInMinutes": window} if window is not None else {})}
+    target: dict[str, Any] = {
+        "Arn": eventbridge.submit_job_target(model.partition),
+        "RoleArn": refs.value(s.role),
+        "Input": compact(eventbridge.submit_job_input(s.job, _queue_arn(refs, s.job_queue), refs.value(s.job_definition),
+                                                      s.array_size, s.attempts, s.parameters)),
+    }
+    _target_options(target, s.dead_letter_queue, s.retry_policy)
+    body["Target"] = target
+    add("scheduler", "create-schedule", s.name, body)
+
+
+def triggers(model: Model, refs, add: Add) -> None:
+    """Each trigger's rule and target, then each bucket's S3 -> EventBridge delivery."""
+    for t in model.triggers:
+        add("events", "put-rule", t.name, _rule(model, t.name, t.description, t.state,
+                                                 EventPattern=compact(t.event_pattern())))
+        transformer = t.input_transformer()
+        target: dict[str, Any] = {
+            "Id": SCHEDULE_TARGET_ID,
+            "Arn": _queue_arn(refs, t.job_queue),
+            "RoleArn": refs.value(t.role),
+            "InputTransformer": {**({"InputPathsMap": dict(transformer.paths)} if transformer.paths else {}),
+                                 "InputTemplate": transformer.template},
+            "BatchParameters": _batch_parameters(refs, t.job_definition, t.job, t.array_size, t.attempts),
+        }
+        _target_options(target, t.dead_letter_queue, t.retry_policy)
+        add("events", "put-targets", t.name, {"Rule": t.name, "Targets": [target]})
+    for b in model.buckets:
+        # deploy.sh merges the bucket's current configuration in at run time (keep_notifications):
+        # the call replaces the whole configuration, and the bucket may have other notifications.
+        add("s3api", "put-bucket-notification-configuration", b.bucket,
+            {"Bucket": b.bucket, "NotificationConfiguration": {"EventBridgeConfiguration": {}}},
+            bucket_notification=b.bucket)
+
+
 def events(model: Model, refs, add: Add) -> None:
     """Topics, then the EventBridge rules and their targets (after the job definitions, XR-016)."""
     for s in model.schedules:
+        if s.scheduler:
+            scheduler_schedule(model, s, refs, add)
+            continue
         add("events", "put-rule", s.name, _rule(model, s.name, s.description, s.state,
                                                  ScheduleExpression=s.expression))
         batch: dict[str, Any] = {"JobDefinition": refs.value(s.job_definition), "JobName": s.job}
@@ -101,7 +174,9 @@ def events(model: Model, refs, add: Add) -> None:
         if s.parameters:
             target["Input"] = compact({"Parameters": s.parameters})
         target["BatchParameters"] = batch
+        _target_options(target, s.dead_letter_queue, s.retry_policy)
         add("events", "put-targets", s.name, {"Rule": s.name, "Targets": [target]})
+    triggers(model, refs, add)
 
     for t in model.topics:
         arn = t.arn or refs.value(Ref(RefKind.TOPIC, t.name, arn=True))

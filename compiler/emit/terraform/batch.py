@@ -80,10 +80,19 @@ def output_blocks(model: Model) -> list:
     if model.policies:
         outputs.append(_output("iam_policy_arns", "ARNs of the IAM managed policies, by name", RefKind.POLICY,
                                [(p.name, p.label) for p in model.policies]))
-    rules = [*model.schedules, *model.notifications]
-    if rules:
-        outputs.append(_output("event_rule_arns", "ARNs of the EventBridge rules (schedules, notifications), by name",
-                               RefKind.RULE, [(r.name, r.label) for r in rules]))
+    kinds = [(what, items) for what, items in (("schedules", [s for s in model.schedules if not s.scheduler]),
+                                                ("notifications", model.notifications),
+                                                ("triggers", model.triggers)) if items]
+    if kinds:
+        outputs.append(_output("event_rule_arns",
+                               f"ARNs of the EventBridge rules ({', '.join(w for w, _ in kinds)}), by name",
+                               RefKind.RULE, [(r.name, r.label) for _, items in kinds for r in items]))
+    scheduler = [s for s in model.schedules if s.scheduler]
+    if scheduler:
+        outputs.append(hcl.Block("output", ("scheduler_schedule_arns",), [
+            hcl.Attr("description", "ARNs of the EventBridge Scheduler schedules, by name"),
+            hcl.Attr("value", {s.name: hcl.Expr(f"aws_scheduler_schedule.{s.label}.arn") for s in scheduler}),
+        ]))
     created_topics = [t for t in model.topics if t.arn is None]
     if created_topics:
         outputs.append(_output("sns_topic_arns", "ARNs of the SNS topics batchgen created, by name", RefKind.TOPIC,

@@ -1,4 +1,5 @@
-"""Terraform blocks for `schedules` and `notifications` (events.tf).
+"""Terraform blocks for `schedules` and `notifications` (events.tf); `triggers` and the Scheduler
+form of schedules are in triggers.py.
 
 A schedule is an aws_cloudwatch_event_rule with a schedule_expression and one
 aws_cloudwatch_event_target whose batch_target submits the job; a notification is a rule with
@@ -10,19 +11,13 @@ from typing import Any
 
 from ...language import RefKind
 from ...model import NOTIFICATION_TARGET_ID, SCHEDULE_TARGET_ID, Model, Notification, Ref, Schedule, Topic
-from . import hcl
+from . import hcl, triggers
+from .triggers import definition as _definition
 
 # A topic without kmsMasterKeyId is created unencrypted: EventBridge can't publish to a topic
 # encrypted with the AWS managed key alias/aws/sns (its key policy can't grant
 # events.amazonaws.com), and a customer managed key is the user's to create. BG-117 warns
 # (checkov CKV_AWS_26 fails the same topic); BG-112 rejects alias/aws/sns.
-
-
-def _definition(ref: Any, refs) -> Any:
-    """The job definition of a Batch target: exact revision (the latest, or the one the job names)."""
-    if isinstance(ref, Ref) and ref.revision is not None:
-        return hcl.Expr(f'"${{{refs.address(ref)}.arn_prefix}}:{ref.revision}"')
-    return refs.value(ref)
 
 
 def schedule_blocks(s: Schedule, refs) -> list:
@@ -44,6 +39,7 @@ def schedule_blocks(s: Schedule, refs) -> list:
     if s.attempts is not None:
         batch.append(hcl.Attr("job_attempts", s.attempts))
     target += [hcl.Blank(), hcl.Block("batch_target", (), batch)]
+    target += triggers.target_options(s.dead_letter_queue, s.retry_policy)
     return [
         hcl.Comment(f"Schedule {s.name}: submits job {s.job} ({s.expression})"),
         hcl.Block("resource", ("aws_cloudwatch_event_rule", s.label), rule),
@@ -101,7 +97,11 @@ def notification_blocks(n: Notification, refs) -> list:
 def events_blocks(model: Model, refs) -> list:
     items: list = []
     for s in model.schedules:
-        items += schedule_blocks(s, refs)
+        items += triggers.scheduler_blocks(s, refs, model) if s.scheduler else schedule_blocks(s, refs)
+    for t in model.triggers:
+        items += triggers.trigger_blocks(t, refs)
+    for b in model.buckets:
+        items += triggers.bucket_blocks(b)
     for t in model.topics:
         items += topic_blocks(t, model, refs)
     for n in model.notifications:

@@ -25,6 +25,9 @@ the provider reads it with DescribeJobDefinitions and wants exactly one ACTIVE r
     aws_cloudwatch_event_rule       the rule name (the default event bus)
     aws_cloudwatch_event_target     <rule name>/<target ID>: `adopt.eventTargets`, else batchgen's own
                                     (batch-job, sns-topic); another ID is replaced by batchgen's on apply
+    aws_scheduler_schedule          <group>/<name> ("import schedules using the combination
+                                    group_name/name"; batchgen's are in the default group)
+    aws_s3_bucket_notification      the bucket's name
     aws_sns_topic                   the ARN
     aws_sns_topic_policy            the topic's ARN
 
@@ -39,6 +42,7 @@ from ...model import NOTIFICATION_TARGET_ID, SCHEDULE_TARGET_ID, ManagedPolicy, 
 from . import hcl, iam
 
 FILE = "imports.tf"
+SCHEDULE_GROUP = "default"  # batchgen's Scheduler schedules name no group
 
 
 def _arn(model: Model, kind: RefKind, name: str) -> str:
@@ -99,10 +103,16 @@ def blocks(model: Model) -> list:
                                model.arns.string(Ref(RefKind.JOB_DEFINITION, r.name, revision, arn=True))))
     section("Job definitions (the revision running at import)", jds)
     events: list = []
-    for rule, own in [*((s, SCHEDULE_TARGET_ID) for s in model.schedules),
+    for s in model.schedules:
+        if s.scheduler:  # a Scheduler schedule, in the default schedule group
+            events.append(_import(f"aws_scheduler_schedule.{s.label}", f"{SCHEDULE_GROUP}/{s.name}"))
+    for rule, own in [*((s, SCHEDULE_TARGET_ID) for s in model.schedules if not s.scheduler),
+                      *((t, SCHEDULE_TARGET_ID) for t in model.triggers),
                       *((n, NOTIFICATION_TARGET_ID) for n in model.notifications)]:
         events.append(_import(f"aws_cloudwatch_event_rule.{rule.label}", rule.name))
         events.append(_import(f"aws_cloudwatch_event_target.{rule.label}", f"{rule.name}/{targets.get(rule.name, own)}"))
+    for b in model.buckets:
+        events.append(_import(f"aws_s3_bucket_notification.{b.label}", b.bucket))
     for t in model.topics:
         if t.arn is None:
             arn = _arn(model, RefKind.TOPIC, t.name)
@@ -111,5 +121,5 @@ def blocks(model: Model) -> list:
         for i, _ in enumerate(t.subscriptions, 1):
             events.append(hcl.Comment(f"aws_sns_topic_subscription.{t.label}_{i}: imports by its subscription ARN, "
                                       "which the spec doesn't know; not adopted"))
-    section("Schedules and notifications", events)
+    section("Schedules, triggers and notifications", events)
     return items

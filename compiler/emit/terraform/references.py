@@ -35,7 +35,7 @@ class Addresses:
                 self.labels[(RefKind.INSTANCE_PROFILE, role.name)] = role.label
         for policy in model.policies:
             self.labels[(RefKind.POLICY, policy.name)] = policy.label
-        for rule in [*model.schedules, *model.notifications]:
+        for rule in [*(s for s in model.schedules if not s.scheduler), *model.notifications, *model.triggers]:
             self.labels[(RefKind.RULE, rule.name)] = rule.label
         for topic in model.topics:
             self.labels[(RefKind.TOPIC, topic.name)] = topic.label

@@ -30,7 +30,7 @@ output "iam_role_arns" {
 }
 
 output "event_rule_arns" {
-  description = "ARNs of the EventBridge rules (schedules, notifications), by name"
+  description = "ARNs of the EventBridge rules (schedules), by name"
   value = {
     nightly-processing = aws_cloudwatch_event_rule.nightly_processing.arn
   }
