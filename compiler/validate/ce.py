@@ -9,46 +9,21 @@ from __future__ import annotations
 
 import datetime
 import re
-from typing import Iterator
-
 from .. import instances
 from ..catalog import load_catalog
 from ..language import is_arn, split_revision
 from ..problems import Pointer
 from .context import Context, finding, rule
-
-FARGATE = ("FARGATE", "FARGATE_SPOT")
-EC2_FAMILY = ("EC2", "SPOT")
-MANAGED_INSTANCES = "ECS_MANAGED_INSTANCES"
+from .shapes import (EC2_FAMILY, FARGATE, MANAGED_INSTANCES, compute_environments, missing_or_empty,
+                     missing_place, on_eks, string_items)
 
 
 def _limits(cid: str):
     return load_catalog()[cid].limits
 
 
-def _compute_envs(ctx: Context) -> Iterator[tuple[Pointer, dict, dict | None, str | None]]:
-    """(pointer, entry, computeResources or None, computeResources.type or None) of each valid CE."""
-    for ptr, ce in ctx.entries("computeEnvironments"):
-        cr = ce.get("computeResources")
-        if not isinstance(cr, dict):
-            cr = None
-        yield ptr, ce, cr, (cr.get("type") if cr else None)
-
-
 def _blank(value) -> bool:
     return isinstance(value, str) and not value.strip()
-
-
-def _where(ptr: Pointer) -> str:
-    return ptr.dotted()
-
-
-def _is_eks(ce: dict) -> bool:
-    return isinstance(ce.get("eksConfiguration"), dict)
-
-
-def _string_items(value) -> list[tuple[int, str]]:
-    return [(i, v) for i, v in enumerate(value) if isinstance(v, str)] if isinstance(value, list) else []
 
 
 # --- 2.1 top level ---------------------------------------------------------------------
@@ -57,26 +32,26 @@ def _string_items(value) -> list[tuple[int, str]]:
 @rule("CE-002")
 def created_enabled(ctx: Context):
     """A compute environment is created ENABLED (state DISABLED is rejected at creation)."""
-    for ptr, ce, _, _ in _compute_envs(ctx):
+    for ptr, ce, _, _ in compute_environments(ctx):
         if ce.get("state") == "DISABLED":
-            yield finding(ptr / "state", where=_where(ptr / "state"), variant="disabled")
+            yield finding(ptr / "state", where=(ptr / "state").dotted(), variant="disabled")
 
 
 @rule("CE-003")
 def managed_has_compute_resources(ctx: Context):
     """A MANAGED compute environment has computeResources."""
-    for ptr, ce, _, _ in _compute_envs(ctx):
+    for ptr, ce, _, _ in compute_environments(ctx):
         if ce.get("type") == "MANAGED" and "computeResources" not in ce:
-            yield finding(ptr / "type", where=_where(ptr / "type"))
+            yield finding(ptr / "type", where=(ptr / "type").dotted())
 
 
 @rule("CE-004")
 def unmanaged_has_no_compute_resources(ctx: Context):
     """An UNMANAGED compute environment has no Batch-managed capacity, so no computeResources."""
-    for ptr, ce, _, crtype in _compute_envs(ctx):
+    for ptr, ce, _, crtype in compute_environments(ctx):
         # A Fargate type on an UNMANAGED CE is CE-033's error; don't add a warning to it.
         if ce.get("type") == "UNMANAGED" and "computeResources" in ce and crtype not in FARGATE:
-            yield finding(ptr / "computeResources", at_key=True, where=_where(ptr / "computeResources"))
+            yield finding(ptr / "computeResources", at_key=True, where=(ptr / "computeResources").dotted())
 
 
 @rule("CE-005")
@@ -84,17 +59,17 @@ def unmanaged_has_service_role(ctx: Context):
     """An UNMANAGED compute environment has a service role (batchgen generates one when it is left out)."""
     # resolve.py fills in a generated role when serviceRole is absent; only an explicit
     # empty value leaves the CE without one.
-    for ptr, ce, _, _ in _compute_envs(ctx):
+    for ptr, ce, _, _ in compute_environments(ctx):
         if ce.get("type") == "UNMANAGED" and _blank(ce.get("serviceRole")):
-            yield finding(ptr / "serviceRole", where=_where(ptr / "serviceRole"))
+            yield finding(ptr / "serviceRole", where=(ptr / "serviceRole").dotted())
 
 
 @rule("CE-006")
 def unmanaged_vcpus_only_on_unmanaged(ctx: Context):
     """unmanagedvCpus is set only on UNMANAGED compute environments."""
-    for ptr, ce, _, _ in _compute_envs(ctx):
+    for ptr, ce, _, _ in compute_environments(ctx):
         if "unmanagedvCpus" in ce and ce.get("type") != "UNMANAGED":
-            yield finding(ptr / "unmanagedvCpus", at_key=True, where=_where(ptr / "unmanagedvCpus"),
+            yield finding(ptr / "unmanagedvCpus", at_key=True, where=(ptr / "unmanagedvCpus").dotted(),
                           type=ce.get("type"))
 
 
@@ -104,55 +79,42 @@ def unmanaged_vcpus_only_on_unmanaged(ctx: Context):
 @rule("CE-012")
 def vcpu_counts_in_order(ctx: Context):
     """minvCpus <= desiredvCpus <= maxvCpus."""
-    for ptr, _, cr, _ in _compute_envs(ctx):
+    for ptr, _, cr, _ in compute_environments(ctx):
         if not cr:
             continue
         lo, want, hi = cr.get("minvCpus"), cr.get("desiredvCpus"), cr.get("maxvCpus")
         base = ptr / "computeResources"
         if isinstance(lo, int) and isinstance(hi, int) and lo > hi:
-            yield finding(base / "minvCpus", variant="order", where=_where(base / "minvCpus"), found=lo,
+            yield finding(base / "minvCpus", variant="order", where=(base / "minvCpus").dotted(), found=lo,
                           relation="more than", other="maxvCpus", other_value=hi)
         if isinstance(want, int):
             if isinstance(lo, int) and want < lo:
-                yield finding(base / "desiredvCpus", variant="order", where=_where(base / "desiredvCpus"),
+                yield finding(base / "desiredvCpus", variant="order", where=(base / "desiredvCpus").dotted(),
                               found=want, relation="less than", other="minvCpus", other_value=lo)
             elif isinstance(hi, int) and want > hi:
-                yield finding(base / "desiredvCpus", variant="order", where=_where(base / "desiredvCpus"),
+                yield finding(base / "desiredvCpus", variant="order", where=(base / "desiredvCpus").dotted(),
                               found=want, relation="more than", other="maxvCpus", other_value=hi)
-
-
-def _missing_or_empty(cr: dict, key: str) -> bool:
-    value = cr.get(key)
-    return value is None or (isinstance(value, list) and not value)
-
-
-def _missing_place(base: Pointer, cr: dict, key: str) -> tuple[Pointer, bool, str]:
-    """Where to report a missing or empty list (the empty list, or the key of the mapping
-    that lacks it) and how to say it."""
-    if key in cr:
-        return base / key, False, "is empty"
-    return base, True, f"has no {key}"
 
 
 @rule("CE-015")
 def subnets_given(ctx: Context):
     """EC2, SPOT, FARGATE and FARGATE_SPOT compute environments list at least one subnet."""
-    for ptr, _, cr, crtype in _compute_envs(ctx):
-        if crtype in EC2_FAMILY + FARGATE and _missing_or_empty(cr, "subnets"):
-            where, at_key, detail = _missing_place(ptr / "computeResources", cr, "subnets")
-            yield finding(where, at_key=at_key, where=_where(where), detail=detail, type=crtype)
+    for ptr, _, cr, crtype in compute_environments(ctx):
+        if crtype in EC2_FAMILY + FARGATE and missing_or_empty(cr, "subnets"):
+            where, at_key, detail = missing_place(ptr / "computeResources", cr, "subnets")
+            yield finding(where, at_key=at_key, where=where.dotted(), detail=detail, type=crtype)
 
 
 @rule("CE-016")
 def security_groups_given(ctx: Context):
     """EC2/SPOT environments have a security group (or a launch template); Fargate ones one in securityGroupIds."""
-    for ptr, _, cr, crtype in _compute_envs(ctx):
-        if crtype not in EC2_FAMILY + FARGATE or not _missing_or_empty(cr, "securityGroupIds"):
+    for ptr, _, cr, crtype in compute_environments(ctx):
+        if crtype not in EC2_FAMILY + FARGATE or not missing_or_empty(cr, "securityGroupIds"):
             continue
         if crtype in EC2_FAMILY and "launchTemplate" in cr:
             continue  # the template may carry the security groups (an account fact)
-        where, at_key, detail = _missing_place(ptr / "computeResources", cr, "securityGroupIds")
-        yield finding(where, at_key=at_key, where=_where(where), detail=detail, type=crtype,
+        where, at_key, detail = missing_place(ptr / "computeResources", cr, "securityGroupIds")
+        yield finding(where, at_key=at_key, where=where.dotted(), detail=detail, type=crtype,
                       variant="fargate" if crtype in FARGATE else None)
 
 
@@ -160,42 +122,42 @@ def security_groups_given(ctx: Context):
 def instance_role_is_instance_profile(ctx: Context):
     """instanceRole of an EC2/SPOT environment is an instance profile (name or instance-profile ARN), never empty."""
     pattern = re.compile(_limits("CE-017")["pattern"])
-    for ptr, _, cr, crtype in _compute_envs(ctx):
+    for ptr, _, cr, crtype in compute_environments(ctx):
         if crtype not in EC2_FAMILY or "instanceRole" not in cr:
             continue
         where = ptr / "computeResources" / "instanceRole"
         value = cr["instanceRole"]
         if _blank(value):
-            yield finding(where, variant="missing", where=_where(where), type=crtype)
+            yield finding(where, variant="missing", where=where.dotted(), type=crtype)
         elif is_arn(value) and not pattern.match(value):
-            yield finding(where, where=_where(where), found=value)
+            yield finding(where, where=where.dotted(), found=value)
 
 
 @rule("CE-018")
 def instance_types_well_formed(ctx: Context):
     """instanceTypes items are a family, a size or a Batch keyword; EC2/SPOT environments list some."""
-    for ptr, _, cr, crtype in _compute_envs(ctx):
+    for ptr, _, cr, crtype in compute_environments(ctx):
         if not cr or crtype in FARGATE:  # Fargate: CE-034 says not to set it at all
             continue
         base = ptr / "computeResources"
-        if crtype in EC2_FAMILY and _missing_or_empty(cr, "instanceTypes"):
-            where, at_key, detail = _missing_place(base, cr, "instanceTypes")
-            yield finding(where, at_key=at_key, variant="omitted", where=_where(where), detail=detail, type=crtype)
+        if crtype in EC2_FAMILY and missing_or_empty(cr, "instanceTypes"):
+            where, at_key, detail = missing_place(base, cr, "instanceTypes")
+            yield finding(where, at_key=at_key, variant="omitted", where=where.dotted(), detail=detail, type=crtype)
             continue
-        for i, item in _string_items(cr.get("instanceTypes")):
+        for i, item in string_items(cr.get("instanceTypes")):
             if not instances.is_keyword(item) and instances.parse(item) is None:
                 where = base / "instanceTypes" / i
-                yield finding(where, where=_where(where), found=item)
+                yield finding(where, where=where.dotted(), found=item)
 
 
 @rule("CE-019")
 def one_architecture_per_environment(ctx: Context):
     """The instance types of one compute environment are all x86_64 or all arm64 (where recognised)."""
-    for ptr, _, cr, crtype in _compute_envs(ctx):
+    for ptr, _, cr, crtype in compute_environments(ctx):
         if not cr or crtype in FARGATE:
             continue
         first: tuple[str, str] | None = None
-        for i, item in _string_items(cr.get("instanceTypes")):
+        for i, item in string_items(cr.get("instanceTypes")):
             arch = instances.architecture(item)
             if arch is None:
                 continue  # unknown family: never reject on it
@@ -203,7 +165,7 @@ def one_architecture_per_environment(ctx: Context):
                 first = (item, arch)
             elif arch != first[1]:
                 where = ptr / "computeResources" / "instanceTypes" / i
-                yield finding(where, where=_where(where), found=item, arch=arch,
+                yield finding(where, where=where.dotted(), found=item, arch=arch,
                               first=first[0], first_arch=first[1])
                 break
 
@@ -212,7 +174,7 @@ def one_architecture_per_environment(ctx: Context):
 def allocation_strategy_fits_type(ctx: Context):
     """SPOT_* allocation strategies only on SPOT, BEST_FIT_PROGRESSIVE_ORDERED only on EC2."""
     limits = _limits("CE-022")
-    for ptr, _, cr, crtype in _compute_envs(ctx):
+    for ptr, _, cr, crtype in compute_environments(ctx):
         if not cr or crtype in FARGATE or not isinstance(crtype, str):  # Fargate: CE-034
             continue
         strategy = cr.get("allocationStrategy")
@@ -220,27 +182,27 @@ def allocation_strategy_fits_type(ctx: Context):
                   "EC2" if strategy in limits["ec2_only"] else None)
         if needed and crtype != needed:
             where = ptr / "computeResources" / "allocationStrategy"
-            yield finding(where, where=_where(where), found=strategy, needed=needed, type=crtype)
+            yield finding(where, where=where.dotted(), found=strategy, needed=needed, type=crtype)
 
 
 @rule("CE-024")
 def spot_best_fit_has_fleet_role(ctx: Context):
     """A SPOT BEST_FIT environment has a Spot Fleet role (batchgen generates one when it is left out)."""
-    for ptr, _, cr, crtype in _compute_envs(ctx):
+    for ptr, _, cr, crtype in compute_environments(ctx):
         if crtype != "SPOT" or cr.get("allocationStrategy", "BEST_FIT") != "BEST_FIT":
             continue
         if _blank(cr.get("spotIamFleetRole")):
             where = ptr / "computeResources" / "spotIamFleetRole"
-            yield finding(where, where=_where(where), strategy=cr.get("allocationStrategy", "BEST_FIT (the default)"))
+            yield finding(where, where=where.dotted(), strategy=cr.get("allocationStrategy", "BEST_FIT (the default)"))
 
 
 @rule("CE-026")
 def bid_percentage_only_on_spot(ctx: Context):
     """bidPercentage is set only on SPOT compute resources."""
-    for ptr, _, cr, crtype in _compute_envs(ctx):
+    for ptr, _, cr, crtype in compute_environments(ctx):
         if cr and "bidPercentage" in cr and crtype != "SPOT" and crtype not in FARGATE:  # Fargate: CE-034
             where = ptr / "computeResources" / "bidPercentage"
-            yield finding(where, at_key=True, variant="spot_only", where=_where(where), type=crtype)
+            yield finding(where, at_key=True, variant="spot_only", where=where.dotted(), type=crtype)
 
 
 @rule("CE-027")
@@ -267,7 +229,7 @@ def multi_node_environments_have_placement_group(ctx: Context):
             if isinstance(cr, dict) and cr.get("type") == "EC2" and "placementGroup" not in cr \
                     and ptr not in reported:
                 reported.add(ptr)
-                yield finding(ptr / "computeResources", at_key=True, where=_where(ptr / "computeResources"),
+                yield finding(ptr / "computeResources", at_key=True, where=(ptr / "computeResources").dotted(),
                               job=job.get("jobName"), queue=queue_name)
 
 
@@ -277,33 +239,33 @@ def multi_node_environments_have_placement_group(ctx: Context):
 @rule("CE-033")
 def fargate_is_managed(ctx: Context):
     """A Fargate compute environment is MANAGED."""
-    for ptr, ce, _, crtype in _compute_envs(ctx):
+    for ptr, ce, _, crtype in compute_environments(ctx):
         if crtype in FARGATE and ce.get("type") == "UNMANAGED":
-            yield finding(ptr / "type", where=_where(ptr / "type"), crtype=crtype)
+            yield finding(ptr / "type", where=(ptr / "type").dotted(), crtype=crtype)
 
 
 @rule("CE-034")
 def fargate_sets_no_ec2_members(ctx: Context):
     """A Fargate compute environment sets none of the EC2-only computeResources members."""
     forbidden = _limits("CE-034")["keys"]
-    for ptr, _, cr, crtype in _compute_envs(ctx):
+    for ptr, _, cr, crtype in compute_environments(ctx):
         if crtype not in FARGATE:
             continue
         for key in cr:
             if key in forbidden:
                 where = ptr / "computeResources" / key
-                yield finding(where, at_key=True, where=_where(where), type=crtype, key=key)
+                yield finding(where, at_key=True, where=where.dotted(), type=crtype, key=key)
 
 
 @rule("CE-035")
 def fargate_subnet_count(ctx: Context):
     """A Fargate compute environment lists at most 16 subnets."""
     limit = _limits("CE-035")["max"]
-    for ptr, _, cr, crtype in _compute_envs(ctx):
+    for ptr, _, cr, crtype in compute_environments(ctx):
         subnets = cr.get("subnets") if crtype in FARGATE else None
         if isinstance(subnets, list) and len(subnets) > limit:
             where = ptr / "computeResources" / "subnets"
-            yield finding(where / limit, where=_where(where), found=len(subnets), type=crtype)
+            yield finding(where / limit, where=where.dotted(), found=len(subnets), type=crtype)
 
 
 # --- 2.4 launch templates, AMIs, EC2 configuration ----------------------------------------------
@@ -322,12 +284,12 @@ def _one_of_id_or_name(spec: dict) -> tuple[str, str] | None:
 @rule("CE-039")
 def launch_template_named_once(ctx: Context):
     """launchTemplate gives exactly one of launchTemplateId and launchTemplateName."""
-    for ptr, _, cr, _ in _compute_envs(ctx):
+    for ptr, _, cr, _ in compute_environments(ctx):
         lt = cr.get("launchTemplate") if cr else None
         if isinstance(lt, dict) and (bad := _one_of_id_or_name(lt)):
             base = ptr / "computeResources" / "launchTemplate"
             where = base / bad[0] if bad[0] else base
-            yield finding(where, at_key=True, where=_where(base), detail=bad[1])
+            yield finding(where, at_key=True, where=base.dotted(), detail=bad[1])
 
 
 def _covers(a: str, b: str) -> bool:
@@ -341,13 +303,13 @@ def _covers(a: str, b: str) -> bool:
 @rule("CE-041")
 def launch_template_overrides_valid(ctx: Context):
     """Each launch template override names one template and targets listed, non-overlapping instance types."""
-    for ptr, _, cr, _ in _compute_envs(ctx):
+    for ptr, _, cr, _ in compute_environments(ctx):
         lt = cr.get("launchTemplate") if cr else None
         overrides = lt.get("overrides") if isinstance(lt, dict) else None
         if not isinstance(overrides, list):
             continue
         base = ptr / "computeResources" / "launchTemplate" / "overrides"
-        listed = [t for _, t in _string_items(cr.get("instanceTypes"))]
+        listed = [t for _, t in string_items(cr.get("instanceTypes"))]
         # Subset check only when instanceTypes is explicit (no keyword bundle to expand).
         check_listed = bool(listed) and not any(instances.is_keyword(t) for t in listed)
         seen: list[tuple[str, Pointer]] = []
@@ -357,34 +319,34 @@ def launch_template_overrides_valid(ctx: Context):
             here = base / n
             if bad := _one_of_id_or_name(ov):
                 where = here / bad[0] if bad[0] else here
-                yield finding(where, at_key=bool(bad[0]), variant="template", where=_where(here), detail=bad[1])
-            if _missing_or_empty(ov, "targetInstanceTypes"):
-                where, at_key, detail = _missing_place(here, ov, "targetInstanceTypes")
-                yield finding(where, at_key=at_key, variant="targets", where=_where(where), detail=detail)
+                yield finding(where, at_key=bool(bad[0]), variant="template", where=here.dotted(), detail=bad[1])
+            if missing_or_empty(ov, "targetInstanceTypes"):
+                where, at_key, detail = missing_place(here, ov, "targetInstanceTypes")
+                yield finding(where, at_key=at_key, variant="targets", where=where.dotted(), detail=detail)
                 continue
-            for i, target in _string_items(ov.get("targetInstanceTypes")):
+            for i, target in string_items(ov.get("targetInstanceTypes")):
                 where = here / "targetInstanceTypes" / i
                 if instances.is_keyword(target):
-                    yield finding(where, variant="keyword", where=_where(where), found=target)
+                    yield finding(where, variant="keyword", where=where.dotted(), found=target)
                     continue
                 if check_listed and not any(_covers(t, target) for t in listed):
-                    yield finding(where, variant="not_listed", where=_where(where), found=target,
+                    yield finding(where, variant="not_listed", where=where.dotted(), found=target,
                                   listed=", ".join(listed))
                     continue
                 clash = next(((t, w) for t, w in seen if _covers(t, target) or _covers(target, t)), None)
                 if clash:
-                    yield finding(where, variant="overlap", where=_where(where), found=target,
-                                  other=clash[0], other_where=_where(clash[1]))
+                    yield finding(where, variant="overlap", where=where.dotted(), found=target,
+                                  other=clash[0], other_where=clash[1].dotted())
                 seen.append((target, where))
 
 
 @rule("CE-042")
 def fargate_has_no_launch_template(ctx: Context):
     """A Fargate compute environment has no launch template."""
-    for ptr, _, cr, crtype in _compute_envs(ctx):
+    for ptr, _, cr, crtype in compute_environments(ctx):
         if crtype in FARGATE and "launchTemplate" in cr:
             where = ptr / "computeResources" / "launchTemplate"
-            yield finding(where, at_key=True, where=_where(where), type=crtype)
+            yield finding(where, at_key=True, where=where.dotted(), type=crtype)
 
 
 def _ec2_configuration(cr: dict) -> list[tuple[int, dict]]:
@@ -399,10 +361,10 @@ def image_type_fits_environment(ctx: Context):
     """ec2Configuration imageType is a documented type of the environment's kind (ECS_* for ECS, EKS_* for EKS)."""
     limits = _limits("CE-047")
     kinds = {"ECS": limits["ecs_image_types"], "EKS": limits["eks_image_types"]}
-    for ptr, ce, cr, crtype in _compute_envs(ctx):
+    for ptr, ce, cr, crtype in compute_environments(ctx):
         if not cr or crtype in FARGATE:  # Fargate: CE-034
             continue
-        kind = "EKS" if _is_eks(ce) else "ECS"
+        kind = "EKS" if on_eks(ce) else "ECS"
         for i, conf in _ec2_configuration(cr):
             image_type = conf["imageType"]
             if image_type in kinds[kind]:
@@ -410,10 +372,10 @@ def image_type_fits_environment(ctx: Context):
             where = ptr / "computeResources" / "ec2Configuration" / i / "imageType"
             other = "ECS" if kind == "EKS" else "EKS"
             if image_type in kinds[other]:
-                yield finding(where, variant="kind", where=_where(where), found=image_type, found_kind=other,
+                yield finding(where, variant="kind", where=where.dotted(), found=image_type, found_kind=other,
                               kind=kind, allowed=", ".join(kinds[kind]))
             else:
-                yield finding(where, variant="unknown", where=_where(where), found=image_type, kind=kind,
+                yield finding(where, variant="unknown", where=where.dotted(), found=image_type, kind=kind,
                               allowed=", ".join(kinds[kind]))
 
 
@@ -450,11 +412,11 @@ def _batch_provided_images(cr: dict) -> list[tuple[int, str]] | None:
 @rule("CE-048")
 def image_types_support_instance_types(ctx: Context):
     """The instance types can run on an AMI of the ec2Configuration image types (AL2023: no A1; NVIDIA: no Graviton, AL2023 NVIDIA: no p3/g3)."""
-    for ptr, _, cr, crtype in _compute_envs(ctx):
+    for ptr, _, cr, crtype in compute_environments(ctx):
         if not cr or crtype in FARGATE:
             continue
         images = _batch_provided_images(cr)
-        items = [(i, t) for i, t in _string_items(cr.get("instanceTypes")) if not instances.is_keyword(t)]
+        items = [(i, t) for i, t in string_items(cr.get("instanceTypes")) if not instances.is_keyword(t)]
         if not images or not items:
             continue
         unusable = []
@@ -469,7 +431,7 @@ def image_types_support_instance_types(ctx: Context):
         none_usable = all_known and len(unusable) == len(items)
         for i, item, reason in unusable[:1] if none_usable else unusable:
             where = ptr / "computeResources" / "instanceTypes" / i
-            yield finding(where, variant=None if none_usable else "some", where=_where(where), found=item,
+            yield finding(where, variant=None if none_usable else "some", where=where.dotted(), found=item,
                           image_types=image_types, reason=reason)
 
 
@@ -479,18 +441,18 @@ def amazon_linux_2_images(ctx: Context):
     limits = _limits("CE-049")
     today = datetime.date.today()
     blocked_from = datetime.date.fromisoformat(str(limits["ecs_blocked_from"]))
-    for ptr, ce, cr, crtype in _compute_envs(ctx):
+    for ptr, ce, cr, crtype in compute_environments(ctx):
         if not cr or crtype in FARGATE:
             continue
         confs = _ec2_configuration(cr)
-        eks = _is_eks(ce)
+        eks = on_eks(ce)
         al2 = [(i, c) for i, c in confs if c["imageType"] in limits["eks_al2" if eks else "ecs_al2"]]
         if not al2:
             continue
         only_al2 = len(al2) == len(confs)
         for i, conf in al2:
             where = ptr / "computeResources" / "ec2Configuration" / i / "imageType"
-            values = dict(where=_where(where), found=conf["imageType"])
+            values = dict(where=where.dotted(), found=conf["imageType"])
             if eks:
                 yield finding(where, variant="eks", **values)
                 continue
@@ -507,8 +469,8 @@ def amazon_linux_2_images(ctx: Context):
 def eks_al2023_custom_ami_uses_nodeadm(ctx: Context):
     """An EKS compute environment with a custom Amazon Linux 2023 AMI and a launch template sets userdataType EKS_NODEADM."""
     limits = _limits("CE-050")
-    for ptr, ce, cr, crtype in _compute_envs(ctx):
-        if not cr or not _is_eks(ce) or crtype in FARGATE:
+    for ptr, ce, cr, crtype in compute_environments(ctx):
+        if not cr or not on_eks(ce) or crtype in FARGATE:
             continue
         lt = cr.get("launchTemplate")
         if not isinstance(lt, dict):
@@ -523,20 +485,20 @@ def eks_al2023_custom_ami_uses_nodeadm(ctx: Context):
         if value == limits["nodeadm"]:
             continue
         if value is None:
-            yield finding(base, at_key=True, variant="nodeadm", where=_where(base / "userdataType"),
+            yield finding(base, at_key=True, variant="nodeadm", where=(base / "userdataType").dotted(),
                           found=f"{limits['default']} (the default)", image_type=custom_al2023[0])
         else:
-            yield finding(base / "userdataType", variant="nodeadm", where=_where(base / "userdataType"),
+            yield finding(base / "userdataType", variant="nodeadm", where=(base / "userdataType").dotted(),
                           found=value, image_type=custom_al2023[0])
 
 
 @rule("CE-052")
 def gpu_types_have_gpu_ami(ctx: Context):
     """NVIDIA GPU instance types are not left with only a non-NVIDIA image type or a custom AMI (advice)."""
-    for ptr, _, cr, crtype in _compute_envs(ctx):
+    for ptr, _, cr, crtype in compute_environments(ctx):
         if not cr or crtype in FARGATE:
             continue
-        gpu_items = [(i, t) for i, t in _string_items(cr.get("instanceTypes"))
+        gpu_items = [(i, t) for i, t in string_items(cr.get("instanceTypes"))
                      if instances.gpu_vendor(t) == "nvidia"]
         if not gpu_items:
             continue
@@ -555,7 +517,7 @@ def gpu_types_have_gpu_ami(ctx: Context):
             continue  # Batch's default picks its GPU AMI for GPU families
         i, item = gpu_items[0]
         where = ptr / "computeResources" / "instanceTypes" / i
-        yield finding(where, where=_where(where), found=item, ami=ami)
+        yield finding(where, where=where.dotted(), found=item, ami=ami)
 
 
 # --- 2.5 EKS and ECS Managed Instances -------------------------------------------------------
@@ -564,42 +526,42 @@ def gpu_types_have_gpu_ami(ctx: Context):
 @rule("CE-055")
 def eks_allocation_strategy(ctx: Context):
     """An EKS compute environment sets allocationStrategy, and not BEST_FIT."""
-    for ptr, ce, cr, crtype in _compute_envs(ctx):
-        if not cr or not _is_eks(ce) or crtype in FARGATE:
+    for ptr, ce, cr, crtype in compute_environments(ctx):
+        if not cr or not on_eks(ce) or crtype in FARGATE:
             continue
         strategy = cr.get("allocationStrategy")
         if strategy is None:
-            yield finding(ptr / "computeResources", at_key=True, where=_where(ptr / "computeResources"))
+            yield finding(ptr / "computeResources", at_key=True, where=(ptr / "computeResources").dotted())
         elif strategy == "BEST_FIT":
             where = ptr / "computeResources" / "allocationStrategy"
-            yield finding(where, variant="best_fit", where=_where(where))
+            yield finding(where, variant="best_fit", where=where.dotted())
 
 
 @rule("CE-058")
 def managed_instances_provider_matches_type(ctx: Context):
     """managedInstancesProvider is given for ECS_MANAGED_INSTANCES and for no other type."""
-    for ptr, _, cr, crtype in _compute_envs(ctx):
+    for ptr, _, cr, crtype in compute_environments(ctx):
         if not cr:
             continue
         base = ptr / "computeResources"
         if crtype == MANAGED_INSTANCES and "managedInstancesProvider" not in cr:
-            yield finding(base / "type", where=_where(base / "type"))
+            yield finding(base / "type", where=(base / "type").dotted())
         elif crtype != MANAGED_INSTANCES and "managedInstancesProvider" in cr:
             yield finding(base / "managedInstancesProvider", at_key=True, variant="forbidden",
-                          where=_where(base / "managedInstancesProvider"), type=crtype)
+                          where=(base / "managedInstancesProvider").dotted(), type=crtype)
 
 
 @rule("CE-059")
 def managed_instances_values(ctx: Context):
     """Managed Instances enums and scaleInAfter range; capacityTags only on ECS_MANAGED_INSTANCES."""
     limits = _limits("CE-059")
-    for ptr, _, cr, crtype in _compute_envs(ctx):
+    for ptr, _, cr, crtype in compute_environments(ctx):
         if not cr:
             continue
         base = ptr / "computeResources"
         if "capacityTags" in cr and crtype != MANAGED_INSTANCES:
             yield finding(base / "capacityTags", at_key=True, variant="capacity_tags",
-                          where=_where(base / "capacityTags"), type=crtype)
+                          where=(base / "capacityTags").dotted(), type=crtype)
         provider = cr.get("managedInstancesProvider")
         if not isinstance(provider, dict):
             continue
@@ -618,13 +580,13 @@ def managed_instances_values(ctx: Context):
         for where, holder, key in enums:
             value = holder.get(key)
             if isinstance(value, str) and value not in limits[key]:
-                yield finding(where, where=_where(where), found=value, field=key, allowed=", ".join(limits[key]))
+                yield finding(where, where=where.dotted(), found=value, field=key, allowed=", ".join(limits[key]))
         optimization = provider.get("infrastructureOptimization")
         scale_in = optimization.get("scaleInAfter") if isinstance(optimization, dict) else None
         if isinstance(scale_in, int) and scale_in != limits["disabled"] \
                 and not limits["min"] <= scale_in <= limits["max"]:
             where = pbase / "infrastructureOptimization" / "scaleInAfter"
-            yield finding(where, variant="range", where=_where(where), found=scale_in)
+            yield finding(where, variant="range", where=where.dotted(), found=scale_in)
 
 
 RULES = (

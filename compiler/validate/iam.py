@@ -8,18 +8,18 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from typing import Any, Iterator
+from typing import Iterator
 
 from .. import access
 from ..catalog import load_catalog
-from ..language import ROLE_USES, RoleUse, is_arn, jobs_by_name, role_uses, section_items
+from ..language import ROLE_USES, is_arn, jobs_by_name, role_uses
 from ..naming import generated_role_name, tf_label
 from ..patterns import ecma
 from ..problems import Pointer
 from .context import Context, finding, rule
 from .schema import did_you_mean
-
-TRUST, IDENTITY = "trust", "identity"
+from .shapes import (IDENTITY, TRUST, actions, allows, as_list, containers, documents, items, policy_entries,
+                     statements)
 
 # Managed policies AWS documents for each use (IAM-001..IAM-004), by the field naming the role.
 EXPECTED_POLICY = {
@@ -42,54 +42,6 @@ GLOBAL_ACTIONS = ("ecr:GetAuthorizationToken", "sts:GetCallerIdentity", "cloudwa
 
 def _lim(cid: str) -> dict:
     return dict(load_catalog()[cid].limits)
-
-
-def _as_list(value: Any) -> list:
-    return value if isinstance(value, list) else [value]
-
-
-def _items(value: Any, ptr: Pointer) -> Iterator[tuple[Pointer, Any]]:
-    """(pointer, value) of a string-or-list policy element."""
-    if isinstance(value, list):
-        for i, v in enumerate(value):
-            yield ptr / i, v
-    else:
-        yield ptr, value
-
-
-# --- the documents of the spec ------------------------------------------------------------
-
-
-def documents(ctx: Context) -> Iterator[tuple[Pointer, dict, str]]:
-    """(pointer, document, kind) of every policy document written in the spec."""
-    for ptr, role in ctx.entries("iam.roles"):
-        if isinstance(role.get("AssumeRolePolicyDocument"), dict):
-            yield ptr / "AssumeRolePolicyDocument", role["AssumeRolePolicyDocument"], TRUST
-        for j, policy in enumerate(role.get("Policies") or []):
-            if isinstance(policy.get("PolicyDocument"), dict):
-                yield ptr / "Policies" / j / "PolicyDocument", policy["PolicyDocument"], IDENTITY
-    for ptr, policy in ctx.entries("iam.policies"):
-        if isinstance(policy.get("PolicyDocument"), dict):
-            yield ptr / "PolicyDocument", policy["PolicyDocument"], IDENTITY
-
-
-def statements(doc_ptr: Pointer, doc: dict) -> Iterator[tuple[Pointer, dict]]:
-    st = doc.get("Statement")
-    if isinstance(st, dict):
-        yield doc_ptr / "Statement", st
-    elif isinstance(st, list):
-        for i, s in enumerate(st):
-            if isinstance(s, dict):
-                yield doc_ptr / "Statement" / i, s
-
-
-def _actions(statement: dict) -> list[str]:
-    return [a for a in _as_list(statement.get("Action", [])) if isinstance(a, str)]
-
-
-def _allows(actions: list[str], wanted: str) -> bool:
-    """Do `actions` (with IAM wildcards, case-insensitive) cover the action `wanted`?"""
-    return any(fnmatch.fnmatchcase(wanted.lower(), a.lower()) for a in actions)
 
 
 # --- BG-101 grammar -----------------------------------------------------------------------
@@ -135,18 +87,9 @@ def policy_follows_the_grammar(ctx: Context):
                         yield finding(st_ptr / "Condition" / op, at_key=True, where=where,
                                       detail=f"uses the unknown condition operator '{op}'"
                                              f"{did_you_mean(base, sorted(operators))}")
-    for ptr, entry, what in _policy_entries(ctx):
+    for ptr, entry, what in policy_entries(ctx):
         if "PolicyDocument" not in entry and "Access" not in entry:
             yield finding(ptr / what, variant="source", where=ptr.dotted())
-
-
-def _policy_entries(ctx: Context) -> Iterator[tuple[Pointer, dict, str]]:
-    """(pointer, entry, its name key) of every managed and inline policy."""
-    for ptr, policy in ctx.entries("iam.policies"):
-        yield ptr, policy, "ManagedPolicyName"
-    for ptr, role in ctx.entries("iam.roles"):
-        for j, policy in enumerate(role.get("Policies") or []):
-            yield ptr / "Policies" / j, policy, "PolicyName"
 
 
 # --- BG-102 actions -----------------------------------------------------------------------
@@ -163,7 +106,7 @@ def actions_are_service_actions(ctx: Context):
             for key in ("Action", "NotAction"):
                 if key not in st:
                     continue
-                for ptr, action in _items(st[key], st_ptr / key):
+                for ptr, action in items(st[key], st_ptr / key):
                     if not isinstance(action, str) or action == "*":
                         continue
                     if not pattern.match(action):
@@ -185,7 +128,7 @@ def _arn_values(ctx: Context) -> Iterator[tuple[Pointer, str, str]]:
             continue
         for st_ptr, st in statements(doc_ptr, doc):
             for key in ("Resource", "NotResource"):
-                for ptr, v in _items(st.get(key, []), st_ptr / key):
+                for ptr, v in items(st.get(key, []), st_ptr / key):
                     if isinstance(v, str) and v != "*":
                         yield ptr, v, "resource"
     for ptr, role in ctx.entries("iam.roles"):
@@ -195,7 +138,7 @@ def _arn_values(ctx: Context) -> Iterator[tuple[Pointer, str, str]]:
         v = role.get("PermissionsBoundary")
         if isinstance(v, str) and v.startswith("arn:"):
             yield ptr / "PermissionsBoundary", v, "policy"
-    for ptr, entry, _ in _policy_entries(ctx):
+    for ptr, entry, _ in policy_entries(ctx):
         for j, item in enumerate(entry.get("Access") or []):
             if not isinstance(item, dict):
                 continue
@@ -312,14 +255,14 @@ def user_policy_is_not_a_wildcard(ctx: Context):
                 yield finding(st_ptr / "NotAction", at_key=True, where=(st_ptr / "NotAction").dotted(),
                               what="every action except those listed (Allow with NotAction)",
                               fix_hint="list the actions it needs in Action instead")
-            for ptr, a in _items(st.get("Action", []), st_ptr / "Action"):
+            for ptr, a in items(st.get("Action", []), st_ptr / "Action"):
                 if isinstance(a, str) and (a == "*" or a.endswith(":*")):
                     yield finding(ptr, where=ptr.dotted(), what=f"'{a}', every action" + (
                         "" if a == "*" else f" of {a.split(':')[0]}"),
                         fix_hint="list the actions it needs (for AWS Batch, Access: submit / read / register)")
-            actions = _actions(st)
-            for ptr, r in _items(st.get("Resource", []), st_ptr / "Resource"):
-                if r == "*" and actions and not all(_unscoped(a) for a in actions):
+            granted = actions(st)
+            for ptr, r in items(st.get("Resource", []), st_ptr / "Resource"):
+                if r == "*" and granted and not all(_unscoped(a) for a in granted):
                     yield finding(ptr, where=ptr.dotted(), what="every resource (Resource \"*\")",
                                   fix_hint="name the resources' ARNs (for AWS Batch, Access: submit names the "
                                            "spec's queues and job definitions)")
@@ -333,11 +276,11 @@ def batch_resource_level_permissions(ctx: Context):
         if kind != IDENTITY:
             continue
         for st_ptr, st in statements(doc_ptr, doc):
-            resources = [r for r in _as_list(st.get("Resource", [])) if isinstance(r, str)]
+            resources = [r for r in as_list(st.get("Resource", [])) if isinstance(r, str)]
             if not resources or "*" in resources or st.get("Effect") != "Allow":
                 continue
-            actions = _actions(st)
-            if any(a.lower() == "batch:submitjob" for a in actions):
+            granted = actions(st)
+            if any(a.lower() == "batch:submitjob" for a in granted):
                 queues = [r for r in resources if ":job-queue/" in r]
                 defs = [r for r in resources if ":job-definition/" in r]
                 broad = [r for r in resources if not (":job-queue/" in r or ":job-definition/" in r)]
@@ -346,7 +289,7 @@ def batch_resource_level_permissions(ctx: Context):
                         else ("job definition", "job queue", "job-queue")
                     yield finding(st_ptr / "Resource", where=(st_ptr / "Resource").dotted(), has=has,
                                   missing=missing, missing_type=mtype)
-            for ptr, a in _items(st.get("Action", []), st_ptr / "Action"):
+            for ptr, a in items(st.get("Action", []), st_ptr / "Action"):
                 if isinstance(a, str) and a.lower() in unscoped:
                     yield finding(ptr, variant="unscoped", where=st_ptr.dotted(), action=a)
 
@@ -356,7 +299,7 @@ def role_attaches_no_administrator_policy(ctx: Context):
     """A role attaches no AWS managed policy granting full administrative or IAM access."""
     broad = _lim("BG-118")["policies"]
     for ptr, role in ctx.entries("iam.roles"):
-        for ptr_arn, arn in _items(role.get("ManagedPolicyArns") or [], ptr / "ManagedPolicyArns"):
+        for ptr_arn, arn in items(role.get("ManagedPolicyArns") or [], ptr / "ManagedPolicyArns"):
             name = arn.rsplit("/", 1)[-1] if isinstance(arn, str) and ":iam::aws:policy/" in arn else None
             if name in broad:
                 yield finding(ptr_arn, where=ptr_arn.dotted(), policy=name, grants=broad[name])
@@ -376,7 +319,7 @@ def trust_policy_names_its_principal(ctx: Context):
             if principal == "*":
                 yield finding(st_ptr / "Principal", where=(st_ptr / "Principal").dotted(), role=role)
             elif isinstance(principal, dict):
-                for ptr_p, p in _items(principal.get("AWS", []), st_ptr / "Principal" / "AWS"):
+                for ptr_p, p in items(principal.get("AWS", []), st_ptr / "Principal" / "AWS"):
                     if p == "*":
                         yield finding(ptr_p, where=ptr_p.dotted(), role=role)
 
@@ -388,13 +331,13 @@ def trusted_services(doc: dict) -> set[str] | None:
     """Service principals an Allow statement of `doc` lets call sts:AssumeRole (None: anyone, Principal "*")."""
     out: set[str] = set()
     for _, st in statements(Pointer(), doc):
-        if st.get("Effect") != "Allow" or not _allows(_actions(st), "sts:AssumeRole"):
+        if st.get("Effect") != "Allow" or not allows(actions(st), "sts:AssumeRole"):
             continue
         principal = st.get("Principal")
         if principal == "*":
             return None
         if isinstance(principal, dict):
-            out.update(s for s in _as_list(principal.get("Service", [])) if isinstance(s, str))
+            out.update(s for s in as_list(principal.get("Service", [])) if isinstance(s, str))
     return out
 
 
@@ -408,7 +351,7 @@ def _role_grants(role: dict, ctx: Context, action: str) -> bool:
             docs.append(access.document(found[1].get("PolicyDocument"), found[1].get("Access"), jobs))
         elif isinstance(arn, str) and arn.endswith("/AWSBatchServiceEventTargetRole") and action == "batch:SubmitJob":
             return True
-    return any(st.get("Effect") == "Allow" and _allows(_actions(st), action)
+    return any(st.get("Effect") == "Allow" and allows(actions(st), action)
                for d in docs for _, st in statements(Pointer(), d))
 
 
@@ -517,7 +460,7 @@ def trust_policy_can_be_written(ctx: Context):
 def submit_names_a_queue_and_a_definition(ctx: Context):
     """Each Access submit grants at least one job queue and one job definition."""
     jobs = jobs_by_name(ctx.data)
-    for ptr, entry, _ in _policy_entries(ctx):
+    for ptr, entry, _ in policy_entries(ctx):
         for j, item in enumerate(entry.get("Access") or []):
             if isinstance(item, dict) and isinstance(item.get("submit"), dict):
                 queues, definitions = access.submit_resources(item["submit"], jobs)
@@ -530,32 +473,13 @@ def submit_names_a_queue_and_a_definition(ctx: Context):
 # --- BG-107, BG-108 job definition security -----------------------------------------------
 
 
-def containers(jd: dict) -> Iterator[tuple[Pointer, dict, list]]:
-    """(relative pointer, container, the volumes it may mount) of every container of a job definition."""
-    cp = jd.get("containerProperties")
-    if isinstance(cp, dict):
-        yield Pointer(("containerProperties",)), cp, cp.get("volumes") or []
-    nodes = (jd.get("nodeProperties") or {}).get("nodeRangeProperties") if isinstance(jd.get("nodeProperties"), dict) else None
-    for i, node in enumerate(nodes or []):
-        if isinstance(node, dict) and isinstance(node.get("container"), dict):
-            c = node["container"]
-            yield Pointer(("nodeProperties", "nodeRangeProperties", i, "container")), c, c.get("volumes") or []
-    ecs = jd.get("ecsProperties")
-    for i, task in enumerate((ecs or {}).get("taskProperties") or [] if isinstance(ecs, dict) else []):
-        if not isinstance(task, dict):
-            continue
-        for k, c in enumerate(task.get("containers") or []):
-            if isinstance(c, dict):
-                yield Pointer(("ecsProperties", "taskProperties", i, "containers", k)), c, task.get("volumes") or []
-
-
 @rule("BG-107")
 def container_is_not_privileged(ctx: Context):
     """Containers don't run privileged (checkov CKV_AWS_210)."""
     for ptr, jd in ctx.entries("jobDefinitions"):
-        for rel, c, _ in containers(jd):
-            if c.get("privileged") is True:
-                p = Pointer((*ptr, *rel, "privileged"))
+        for k in containers(ptr, jd):
+            if k.body.get("privileged") is True and not (k.in_task and k.in_node):
+                p = k.ptr / "privileged"
                 yield finding(p, where=p.dotted())
 
 
@@ -563,13 +487,15 @@ def container_is_not_privileged(ctx: Context):
 def host_volume_user_is_set(ctx: Context):
     """A container that mounts a host volume sets user."""
     for ptr, jd in ctx.entries("jobDefinitions"):
-        for rel, c, volumes in containers(jd):
-            if c.get("user") not in (None, ""):
+        for k in containers(ptr, jd):
+            c = k.body
+            if c.get("user") not in (None, "") or (k.in_task and k.in_node):
                 continue
+            volumes = k.scope.get("volumes") or []
             host = {v.get("name"): v for v in volumes if isinstance(v, dict) and isinstance(v.get("host"), dict)}
             for m, mount in enumerate(c.get("mountPoints") or []):
                 if isinstance(mount, dict) and mount.get("sourceVolume") in host:
-                    p = Pointer((*ptr, *rel, "mountPoints", m))
+                    p = k.ptr / "mountPoints" / m
                     yield finding(p, where=p.dotted(), volume=mount["sourceVolume"],
                                   path=mount.get("containerPath", "?"))
                     break

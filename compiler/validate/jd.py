@@ -18,11 +18,12 @@ from ..patterns import ecma
 from ..problems import Pointer
 from .context import Context, finding, rule
 from .schema import did_you_mean
-from .targets import Target, platforms, requirement, targets
+from .shapes import (capabilities, containers, decimal, ecs_tasks, eks_node_ranges, fargate_memory, jd_type, lists_fargate,
+                     node_ranges, plain, platforms, requirement, requirements, single_container, words)
+from .targets import Target, targets
 
 _CONTAINER_KINDS = ("containerProperties", "ecsProperties", "eksProperties")
 _CONDITIONS = ("onStatusReason", "onReason", "onExitCode")
-_NUMBER = re.compile(r"[0-9]+(\.[0-9]+)?")
 _WHOLE = re.compile(r"[0-9]+")
 _NUMERIC_USER = re.compile(r"[0-9]+(:[0-9]+)?")
 _VERSION = re.compile(r"([0-9]+)\.([0-9]+)\.([0-9]+)")
@@ -33,113 +34,6 @@ _VERSION = re.compile(r"([0-9]+)\.([0-9]+)\.([0-9]+)")
 
 def _limits(cid: str):
     return load_catalog()[cid].limits
-
-
-def _platforms(jd: dict) -> list[str]:
-    pc = jd.get("platformCapabilities")
-    values = [p for p in pc if isinstance(p, str)] if isinstance(pc, list) else []
-    return values or ["EC2"]
-
-
-def _is_fargate(jd: dict) -> bool:
-    return "FARGATE" in _platforms(jd)
-
-
-def _jd_type(jd: dict) -> str:
-    t = jd.get("type", "container")
-    return t if isinstance(t, str) else "container"
-
-
-def _single(ptr: Pointer, jd: dict) -> tuple[Pointer, dict] | None:
-    """The single-node containerProperties of a `type: container` job definition."""
-    cp = jd.get("containerProperties")
-    if _jd_type(jd) == "container" and isinstance(cp, dict):
-        return ptr / "containerProperties", cp
-    return None
-
-
-def _fargate_single(ptr: Pointer, jd: dict) -> tuple[Pointer, dict] | None:
-    return _single(ptr, jd) if _is_fargate(jd) else None
-
-
-def _ranges(ptr: Pointer, jd: dict) -> Iterator[tuple[Pointer, dict]]:
-    nodes = jd.get("nodeProperties")
-    ranges = nodes.get("nodeRangeProperties") if isinstance(nodes, dict) else None
-    if isinstance(ranges, list):
-        for i, r in enumerate(ranges):
-            if isinstance(r, dict):
-                yield ptr / "nodeProperties" / "nodeRangeProperties" / i, r
-
-
-def _containers(ptr: Pointer, jd: dict) -> Iterator[tuple[Pointer, dict, bool]]:
-    """(pointer, ContainerProperties, is single-node) for containerProperties and node-range containers."""
-    cp = jd.get("containerProperties")
-    if isinstance(cp, dict):
-        yield ptr / "containerProperties", cp, _jd_type(jd) == "container"
-    for rptr, r in _ranges(ptr, jd):
-        c = r.get("container")
-        if isinstance(c, dict):
-            yield rptr / "container", c, False
-
-
-def _task_properties(ptr: Pointer, jd: dict) -> Iterator[tuple[Pointer, dict]]:
-    """Every ecsProperties.taskProperties[] entry, top level and in node ranges."""
-    holders = [(ptr, jd)] + list(_ranges(ptr, jd))
-    for hptr, holder in holders:
-        ecs = holder.get("ecsProperties")
-        tasks = ecs.get("taskProperties") if isinstance(ecs, dict) else None
-        if isinstance(tasks, list):
-            for i, t in enumerate(tasks):
-                if isinstance(t, dict):
-                    yield hptr / "ecsProperties" / "taskProperties" / i, t
-
-
-def _task_containers(ptr: Pointer, jd: dict) -> Iterator[tuple[Pointer, dict]]:
-    for tptr, task in _task_properties(ptr, jd):
-        containers = task.get("containers")
-        if isinstance(containers, list):
-            for i, c in enumerate(containers):
-                if isinstance(c, dict):
-                    yield tptr / "containers" / i, c
-
-
-def _all_containers(ptr: Pointer, jd: dict) -> Iterator[tuple[Pointer, dict]]:
-    for cptr, c, _ in _containers(ptr, jd):
-        yield cptr, c
-    yield from _task_containers(ptr, jd)
-
-
-def _requirements(c: Any) -> dict[str, tuple[int, Any]]:
-    """resourceRequirements by type: (index, value) of the first entry of each type."""
-    out: dict[str, tuple[int, Any]] = {}
-    rr = c.get("resourceRequirements") if isinstance(c, dict) else None
-    if isinstance(rr, list):
-        for i, r in enumerate(rr):
-            if isinstance(r, dict) and isinstance(r.get("type"), str):
-                out.setdefault(r["type"], (i, r.get("value")))
-    return out
-
-
-def _eks_ranges(jd: dict) -> bool:
-    """A multi-node job definition whose node ranges run on Amazon EKS. (A top-level
-    eksProperties next to other kinds, platformCapabilities or propagateTags is JDK-001's.)"""
-    return "eksProperties" not in jd and any("eksProperties" in r for _, r in _ranges(Pointer(), jd))
-
-
-def _number(value: Any) -> Decimal | None:
-    if isinstance(value, str) and _NUMBER.fullmatch(value):
-        return Decimal(value)
-    return None
-
-
-def _plain(d: Decimal) -> str:
-    """Decimal('16.0') -> '16', Decimal('0.250') -> '0.25'."""
-    return format(d.normalize(), "f")
-
-
-def _words(items: list) -> str:
-    items = [str(i) for i in items]
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
 
 
 def _nodes_text(segments: list[tuple[int, int]]) -> tuple[str, bool]:
@@ -173,7 +67,7 @@ def _mentions(node: Any, needle: str) -> bool:
 def job_definition_kind_matches_its_properties(ctx: Context):
     """A container job definition has exactly one of containerProperties/ecsProperties/eksProperties; a multinode one has nodeProperties only."""
     for ptr, jd in ctx.entries("jobDefinitions"):
-        t = _jd_type(jd)
+        t = jd_type(jd)
         present = [k for k in _CONTAINER_KINDS if k in jd]
         if t == "multinode":
             if "nodeProperties" not in jd:
@@ -200,7 +94,7 @@ def platform_capabilities_fit(ctx: Context):
             continue
         pc = jd["platformCapabilities"]
         where = (ptr / "platformCapabilities").dotted()
-        if _eks_ranges(jd):
+        if eks_node_ranges(jd):
             yield finding(ptr / "platformCapabilities", at_key=True, variant="eks", where=where)
         elif isinstance(pc, list) and len(pc) > 1:
             yield finding(ptr / "platformCapabilities" / 1, variant="several", where=f"{where}[1]",
@@ -211,11 +105,11 @@ def platform_capabilities_fit(ctx: Context):
 def managed_instances_use_ecs_properties(ctx: Context):
     """MANAGED_INSTANCES job definitions use ecsProperties and are not multi-node."""
     for ptr, jd in ctx.entries("jobDefinitions"):
-        if "MANAGED_INSTANCES" not in _platforms(jd):
+        if "MANAGED_INSTANCES" not in capabilities(jd):
             continue
         if "containerProperties" in jd:
             yield finding(ptr / "containerProperties", at_key=True, where=(ptr / "containerProperties").dotted())
-        if _jd_type(jd) == "multinode":
+        if jd_type(jd) == "multinode":
             yield finding(ptr / "type", variant="multinode", where=(ptr / "type").dotted())
 
 
@@ -223,7 +117,7 @@ def managed_instances_use_ecs_properties(ctx: Context):
 def no_propagate_tags_on_eks(ctx: Context):
     """propagateTags is left out on EKS multi-node job definitions."""
     for ptr, jd in ctx.entries("jobDefinitions"):
-        if "propagateTags" in jd and _eks_ranges(jd):
+        if "propagateTags" in jd and eks_node_ranges(jd):
             yield finding(ptr / "propagateTags", at_key=True, where=(ptr / "propagateTags").dotted())
 
 
@@ -231,7 +125,7 @@ def no_propagate_tags_on_eks(ctx: Context):
 def consumable_resources_are_complete(ctx: Context):
     """Each consumable resource requirement names the resource and a quantity."""
     for ptr, jd in ctx.entries("jobDefinitions"):
-        for hptr, holder in [(ptr, jd)] + list(_ranges(ptr, jd)):
+        for hptr, holder in [(ptr, jd)] + list(node_ranges(ptr, jd)):
             props = holder.get("consumableResourceProperties")
             items = props.get("consumableResourceList") if isinstance(props, dict) else None
             if not isinstance(items, list):
@@ -254,10 +148,10 @@ def container_image_is_valid(ctx: Context):
     lim = _limits("JDC-001")
     allowed = ecma(lim["pattern"])
     for ptr, jd in ctx.entries("jobDefinitions"):
-        single = _single(ptr, jd)
+        single = single_container(ptr, jd)
         if single and "image" not in single[1]:
             yield finding(single[0], at_key=True, where=single[0].dotted())
-        for cptr, c, _ in _containers(ptr, jd):
+        for cptr, c, _ in ((k.ptr, k.body, k.single) for k in containers(ptr, jd) if not k.in_task):
             image = c.get("image")
             if not isinstance(image, str):
                 continue
@@ -280,7 +174,7 @@ def no_plaintext_credentials(ctx: Context):
     lim = _limits("JDC-005")
     words = [re.compile(r"(^|_)" + re.escape(w) + r"(_|$)") for w in lim["words"]]
     for ptr, jd in ctx.entries("jobDefinitions"):
-        for cptr, c in _all_containers(ptr, jd):
+        for cptr, c in ((k.ptr, k.body) for k in containers(ptr, jd)):
             env = c.get("environment")
             if not isinstance(env, list):
                 continue
@@ -303,7 +197,7 @@ def role_arns_are_iam_roles(ctx: Context):
     """jobRoleArn and executionRoleArn given as ARNs are IAM role ARNs."""
     pattern = re.compile(_limits("JDC-007")["pattern"])
     for ptr, jd in ctx.entries("jobDefinitions"):
-        holders = [(cptr, c) for cptr, c, _ in _containers(ptr, jd)] + list(_task_properties(ptr, jd))
+        holders = [(cptr, c) for cptr, c, _ in ((k.ptr, k.body, k.single) for k in containers(ptr, jd) if not k.in_task)] + list(ecs_tasks(ptr, jd))
         for hptr, holder in holders:
             for key in ("jobRoleArn", "executionRoleArn"):
                 value = holder.get(key)
@@ -315,7 +209,7 @@ def role_arns_are_iam_roles(ctx: Context):
 def not_privileged_on_fargate(ctx: Context):
     """Fargate containers are not privileged."""
     for ptr, jd in ctx.entries("jobDefinitions"):
-        single = _fargate_single(ptr, jd)
+        single = (single_container(ptr, jd) if lists_fargate(jd) else None)
         if single and single[1].get("privileged") is True:
             yield finding(single[0] / "privileged", where=(single[0] / "privileged").dotted())
 
@@ -326,7 +220,7 @@ def numeric_user_with_batch_user_conditions(ctx: Context):
     if not _mentions(ctx.data.get("iam"), "batch:user"):
         return
     for ptr, jd in ctx.entries("jobDefinitions"):
-        for cptr, c in _all_containers(ptr, jd):
+        for cptr, c in ((k.ptr, k.body) for k in containers(ptr, jd)):
             user = c.get("user")
             if isinstance(user, str) and not _NUMERIC_USER.fullmatch(user):
                 yield finding(cptr / "user", where=(cptr / "user").dotted(), found=user)
@@ -336,7 +230,7 @@ def numeric_user_with_batch_user_conditions(ctx: Context):
 def instance_type_only_in_node_ranges(ctx: Context):
     """instanceType is set only in multi-node parallel node ranges."""
     for ptr, jd in ctx.entries("jobDefinitions"):
-        single = _single(ptr, jd)
+        single = single_container(ptr, jd)
         if single and "instanceType" in single[1]:
             yield finding(single[0] / "instanceType", at_key=True, where=(single[0] / "instanceType").dotted())
 
@@ -345,10 +239,10 @@ def instance_type_only_in_node_ranges(ctx: Context):
 def fargate_settings_only_on_fargate(ctx: Context):
     """networkConfiguration and fargatePlatformConfiguration appear only on Fargate job definitions."""
     for ptr, jd in ctx.entries("jobDefinitions"):
-        if _is_fargate(jd):
+        if lists_fargate(jd):
             continue
-        platform = _words(_platforms(jd))
-        for cptr, c, _ in _containers(ptr, jd):
+        platform = words(capabilities(jd))
+        for cptr, c, _ in ((k.ptr, k.body, k.single) for k in containers(ptr, jd) if not k.in_task):
             for key in ("networkConfiguration", "fargatePlatformConfiguration"):
                 if key in c:
                     yield finding(cptr / key, at_key=True, where=(cptr / key).dotted(), platform=platform)
@@ -359,7 +253,7 @@ def repository_credentials_are_a_secret(ctx: Context):
     """repositoryCredentials.credentialsParameter given as an ARN is a Secrets Manager ARN."""
     service = _limits("JDC-013")["service"]
     for ptr, jd in ctx.entries("jobDefinitions"):
-        for cptr, c in _all_containers(ptr, jd):
+        for cptr, c in ((k.ptr, k.body) for k in containers(ptr, jd)):
             creds = c.get("repositoryCredentials")
             value = creds.get("credentialsParameter") if isinstance(creds, dict) else None
             if isinstance(value, str) and is_arn(value) and value.split(":")[2:3] != [service]:
@@ -372,7 +266,7 @@ def ephemeral_storage_size(ctx: Context):
     """ephemeralStorage.sizeInGiB is 21–200."""
     lim = _limits("JDC-014")
     for ptr, jd in ctx.entries("jobDefinitions"):
-        holders = [(cptr, c) for cptr, c, _ in _containers(ptr, jd)] + list(_task_properties(ptr, jd))
+        holders = [(cptr, c) for cptr, c, _ in ((k.ptr, k.body, k.single) for k in containers(ptr, jd) if not k.in_task)] + list(ecs_tasks(ptr, jd))
         for hptr, holder in holders:
             storage = holder.get("ephemeralStorage")
             size = storage.get("sizeInGiB") if isinstance(storage, dict) else None
@@ -388,8 +282,8 @@ def ephemeral_storage_size(ctx: Context):
 def no_legacy_vcpus_and_memory(ctx: Context):
     """Containers give vCPUs and memory in resourceRequirements, not in the deprecated vcpus/memory (an error on Fargate)."""
     for ptr, jd in ctx.entries("jobDefinitions"):
-        fargate = _is_fargate(jd)
-        for cptr, c, single in _containers(ptr, jd):
+        fargate = lists_fargate(jd)
+        for cptr, c, single in ((k.ptr, k.body, k.single) for k in containers(ptr, jd) if not k.in_task):
             for key, kind in (("vcpus", "VCPU"), ("memory", "MEMORY")):
                 if key in c:
                     variant = "fargate" if fargate and single else None
@@ -403,14 +297,14 @@ def vcpus_and_memory_are_given(ctx: Context):
     vmin = _limits("JDR-003")["min"]
     mmin = _limits("JDR-004")["min"]
     for ptr, jd in ctx.entries("jobDefinitions"):
-        fargate = _is_fargate(jd)
-        for cptr, c, single in _containers(ptr, jd):
+        fargate = lists_fargate(jd)
+        for cptr, c, single in ((k.ptr, k.body, k.single) for k in containers(ptr, jd) if not k.in_task):
             fargate_single = fargate and single
-            req = _requirements(c)
+            req = requirements(c)
             if "VCPU" in req:
                 i, value = req["VCPU"]
                 vptr = cptr / "resourceRequirements" / i / "value"
-                number = _number(value)
+                number = decimal(value)
                 if number is None:
                     yield finding(vptr, code="JDR-003", variant="format", where=vptr.dotted(), found=value)
                 elif not fargate_single and number < vmin:
@@ -447,10 +341,10 @@ def vcpus_and_memory_are_given(ctx: Context):
             continue
         jd = found[1]
         cp = jd.get("containerProperties")
-        if _jd_type(jd) != "container" or _is_fargate(jd) or not isinstance(cp, dict):
+        if jd_type(jd) != "container" or lists_fargate(jd) or not isinstance(cp, dict):
             continue
         overrides = job.get("containerOverrides") if isinstance(job.get("containerOverrides"), dict) else {}
-        jd_req, over_req = _requirements(cp), _requirements(overrides)
+        jd_req, over_req = requirements(cp), requirements(overrides)
         for code, kind, legacy in (("JDR-003", "VCPU", "vcpus"), ("JDR-004", "MEMORY", "memory")):
             if not (kind in jd_req or legacy in cp or kind in over_req or legacy in overrides):
                 yield finding(jptr / "jobDefinition", code=code, where=jptr.dotted(), jd=name)
@@ -460,9 +354,9 @@ def vcpus_and_memory_are_given(ctx: Context):
 def gpus_are_whole_and_not_on_fargate(ctx: Context):
     """GPU requirements are whole numbers, and not on Fargate."""
     for ptr, jd in ctx.entries("jobDefinitions"):
-        fargate = _is_fargate(jd)
-        for cptr, c, single in _containers(ptr, jd):
-            req = _requirements(c)
+        fargate = lists_fargate(jd)
+        for cptr, c, single in ((k.ptr, k.body, k.single) for k in containers(ptr, jd) if not k.in_task):
+            req = requirements(c)
             if "GPU" not in req:
                 continue
             i, value = req["GPU"]
@@ -481,10 +375,10 @@ def _job_gpus(t: Target) -> float:
         co = t.job.get("containerOverrides")
         value = requirement(co, "GPU")
         most = max(most, value if value is not None else requirement(cp, "GPU") or 0)
-    for _, c, single in _containers(Pointer(), jd):
+    for _, c, single in ((k.ptr, k.body, k.single) for k in containers(Pointer(), jd) if not k.in_task):
         if not single:
             most = max(most, requirement(c, "GPU") or 0)
-    for _, c in _task_containers(Pointer(), jd):
+    for _, c in ((k.ptr, k.body) for k in containers(Pointer(), jd) if k.in_task):
         most = max(most, requirement(c, "GPU") or 0)
     return most
 
@@ -525,7 +419,7 @@ def gpu_jobs_reach_a_gpu_family(ctx: Context):
                     verdicts.append(None)
         if verdicts and all(v is False for v in verdicts):
             yield finding(t.pointer / "jobQueue", where=t.pointer.dotted(), jd=t.jd_name, queue=t.queue_name,
-                          gpus=_plain(Decimal(str(gpus))), types=", ".join(dict.fromkeys(names)))
+                          gpus=plain(Decimal(str(gpus))), types=", ".join(dict.fromkeys(names)))
 
 
 # --- 5.4 Fargate --------------------------------------------------------------------------
@@ -535,21 +429,15 @@ def gpu_jobs_reach_a_gpu_family(ctx: Context):
 def fargate_is_not_multinode(ctx: Context):
     """Fargate job definitions are not multi-node parallel."""
     for ptr, jd in ctx.entries("jobDefinitions"):
-        if _is_fargate(jd) and _jd_type(jd) == "multinode":
+        if lists_fargate(jd) and jd_type(jd) == "multinode":
             i = jd["platformCapabilities"].index("FARGATE")
             p = ptr / "platformCapabilities" / i
             yield finding(p, where=p.dotted())
 
 
-def _memory_values(spec: Any) -> list[int]:
-    if isinstance(spec, list):
-        return [int(m) for m in spec]
-    return list(range(int(spec["min"]), int(spec["max"]) + 1, int(spec["step"])))
-
-
 def _memory_text(spec: Any) -> str:
     if isinstance(spec, list):
-        return _words(spec)
+        return words(spec)
     return f"{spec['min']}–{spec['max']} in steps of {spec['step']}"
 
 
@@ -563,23 +451,23 @@ def fargate_vcpu_memory_pair(ctx: Context):
     """Fargate job definitions give VCPU and MEMORY, and the pair is one Fargate offers."""
     vcpus = [Decimal(str(v)) for v in _limits("JDF-003")["vcpus"]]
     documented_max = Decimal(str(_limits("JDF-003")["documented_max"]))
-    pairs = {_plain(Decimal(str(k))): v for k, v in _limits("JDF-004")["pairs"].items()}
+    pairs = {plain(Decimal(str(k))): v for k, v in _limits("JDF-004")["pairs"].items()}
     for ptr, jd in ctx.entries("jobDefinitions"):
-        single = _fargate_single(ptr, jd)
+        single = (single_container(ptr, jd) if lists_fargate(jd) else None)
         if not single:
             continue
         cptr, cp = single
-        req = _requirements(cp)
-        vcpu = _number(req["VCPU"][1]) if "VCPU" in req else None
+        req = requirements(cp)
+        vcpu = decimal(req["VCPU"][1]) if "VCPU" in req else None
         memory = req["MEMORY"][1] if "MEMORY" in req else None
         memory = int(memory) if isinstance(memory, str) and _WHOLE.fullmatch(memory) else None
 
         missing = [t for t in ("VCPU", "MEMORY") if t not in req]
         if missing:
-            if missing == ["MEMORY"] and vcpu is not None and _plain(vcpu) in pairs:
-                example = f'{{type: MEMORY, value: "{_memory_values(pairs[_plain(vcpu)])[0]}"}}'
+            if missing == ["MEMORY"] and vcpu is not None and plain(vcpu) in pairs:
+                example = f'{{type: MEMORY, value: "{fargate_memory(pairs[plain(vcpu)])[0]}"}}'
             elif missing == ["VCPU"] and memory is not None:
-                fits = [k for k, spec in pairs.items() if memory in _memory_values(spec)]
+                fits = [k for k, spec in pairs.items() if memory in fargate_memory(spec)]
                 example = f'{{type: VCPU, value: "{fits[0] if fits else "1"}"}}'
             else:
                 example = '{type: VCPU, value: "1"} and {type: MEMORY, value: "2048"}'
@@ -591,21 +479,21 @@ def fargate_vcpu_memory_pair(ctx: Context):
             vptr = cptr / "resourceRequirements" / req["VCPU"][0] / "value"
             if vcpu not in vcpus:
                 yield finding(vptr, code="JDF-003", where=vptr.dotted(), found=req["VCPU"][1],
-                              valid=_words([_plain(v) for v in vcpus]), nearest=_plain(_nearest(vcpus, vcpu)))
+                              valid=words([plain(v) for v in vcpus]), nearest=plain(_nearest(vcpus, vcpu)))
                 continue
             if vcpu > documented_max:
                 yield finding(vptr, code="JDF-003", variant="above_documented", where=vptr.dotted(),
                               found=req["VCPU"][1])
-        if vcpu is None or memory is None or _plain(vcpu) not in pairs:
+        if vcpu is None or memory is None or plain(vcpu) not in pairs:
             continue
-        spec = pairs[_plain(vcpu)]
-        valid = _memory_values(spec)
+        spec = pairs[plain(vcpu)]
+        valid = fargate_memory(spec)
         if memory in valid:
             continue
-        fits = [k for k, s in pairs.items() if memory in _memory_values(s)]
+        fits = [k for k, s in pairs.items() if memory in fargate_memory(s)]
         alternative = f', or keep {memory} MiB with VCPU "{fits[0]}"' if fits else ""
         mptr = cptr / "resourceRequirements" / req["MEMORY"][0] / "value"
-        yield finding(mptr, code="JDF-004", where=mptr.dotted(), found=memory, vcpu=_plain(vcpu),
+        yield finding(mptr, code="JDF-004", where=mptr.dotted(), found=memory, vcpu=plain(vcpu),
                       valid=_memory_text(spec), nearest=_nearest(valid, memory), alternative=alternative)
 
 
@@ -613,9 +501,9 @@ def fargate_vcpu_memory_pair(ctx: Context):
 def fargate_ecs_tasks_have_an_execution_role(ctx: Context):
     """Fargate ecsProperties task properties name an execution role (batchgen generates one only for containerProperties)."""
     for ptr, jd in ctx.entries("jobDefinitions"):
-        if not _is_fargate(jd):
+        if not lists_fargate(jd):
             continue
-        for tptr, task in _task_properties(ptr, jd):
+        for tptr, task in ecs_tasks(ptr, jd):
             if "executionRoleArn" not in task:
                 yield finding(tptr, where=tptr.dotted())
 
@@ -627,7 +515,7 @@ def fargate_platform_version(ctx: Context):
     pattern = ecma(lim8["pattern"])
     minimum = tuple(int(p) for p in str(lim9["min"]).split("."))
     for ptr, jd in ctx.entries("jobDefinitions"):
-        for cptr, c, single in _containers(ptr, jd):
+        for cptr, c, single in ((k.ptr, k.body, k.single) for k in containers(ptr, jd) if not k.in_task):
             config = c.get("fargatePlatformConfiguration")
             version = config.get("platformVersion") if isinstance(config, dict) else None
             vptr = cptr / "fargatePlatformConfiguration" / "platformVersion"
@@ -638,7 +526,7 @@ def fargate_platform_version(ctx: Context):
                 if version not in lim8["known"]:
                     yield finding(vptr, code="JDF-008", variant="unknown", where=vptr.dotted(), found=version,
                                   known=", ".join(lim8["known"]))
-            if not (single and _is_fargate(jd)):
+            if not (single and lists_fargate(jd)):
                 continue
             volumes = c.get("volumes")
             efs = [(i, v) for i, v in enumerate(volumes) if isinstance(v, dict) and "efsVolumeConfiguration" in v] \
@@ -659,8 +547,8 @@ def fargate_runtime_platform(ctx: Context):
     """runtimePlatform names a known OS family and architecture; Windows containers are X86_64 and set no Linux-only fields."""
     lim10, fields = _limits("JDF-010"), _limits("JDF-011")["fields"]
     for ptr, jd in ctx.entries("jobDefinitions"):
-        fargate = _is_fargate(jd)
-        for cptr, c, single in _containers(ptr, jd):
+        fargate = lists_fargate(jd)
+        for cptr, c, single in ((k.ptr, k.body, k.single) for k in containers(ptr, jd) if not k.in_task):
             rp = c.get("runtimePlatform")
             if not isinstance(rp, dict):
                 continue
@@ -697,7 +585,7 @@ def fargate_timeout_within_14_days(ctx: Context):
     for ptr, jd in ctx.entries("jobDefinitions"):
         timeout = jd.get("timeout")
         seconds = timeout.get("attemptDurationSeconds") if isinstance(timeout, dict) else None
-        if _is_fargate(jd) and isinstance(seconds, int) and seconds > limit:
+        if lists_fargate(jd) and isinstance(seconds, int) and seconds > limit:
             p = ptr / "timeout" / "attemptDurationSeconds"
             yield finding(p, where=p.dotted(), found=seconds)
 
@@ -761,7 +649,7 @@ def _provides(r: dict) -> set[str]:
         if isinstance(task, dict) and isinstance(task.get("containers"), list):
             containers.extend(c for c in task["containers"] if isinstance(c, dict))
     for c in containers:
-        req = _requirements(c)
+        req = requirements(c)
         if isinstance(c.get("image"), str) and c["image"]:
             out.add("image")
         if "vcpus" in c or "VCPU" in req:
@@ -781,7 +669,7 @@ def node_ranges_cover_the_nodes(ctx: Context):
             continue
         spans: list[tuple[int, int, Pointer, dict]] = []
         broken = False
-        for rptr, r in _ranges(ptr, jd):
+        for rptr, r in node_ranges(ptr, jd):
             text = r.get("targetNodes")
             parsed = _parse_target(text, num) if isinstance(text, str) else None
             if parsed is None:  # the schema reports the syntax (JDM-005)
@@ -839,7 +727,7 @@ def node_ranges_cover_the_nodes(ctx: Context):
             at = rptr / "container" if "container" in r else rptr
             yield finding(at, code="JDM-007", at_key="container" in r, where=rptr.dotted(),
                           s="s" if many else "", them="them" if many else "it", nodes=nodes,
-                          missing=_words(list(missing)),
+                          missing=words(list(missing)),
                           add=" and ".join(missing))
 
 
@@ -848,7 +736,7 @@ def one_instance_type_for_all_nodes(ctx: Context):
     """All node ranges of a multi-node job definition use one instance type."""
     for ptr, jd in ctx.entries("jobDefinitions"):
         seen: list[tuple[Pointer, str]] = []
-        for rptr, r in _ranges(ptr, jd):
+        for rptr, r in node_ranges(ptr, jd):
             c = r.get("container")
             if isinstance(c, dict) and isinstance(c.get("instanceType"), str):
                 seen.append((rptr / "container" / "instanceType", c["instanceType"]))
@@ -869,7 +757,7 @@ def one_namespace_for_eks_node_ranges(ctx: Context):
     """All EKS node ranges of a multi-node job definition that name a namespace name the same one."""
     for ptr, jd in ctx.entries("jobDefinitions"):
         seen: list[tuple[Pointer, str]] = []
-        for rptr, r in _ranges(ptr, jd):
+        for rptr, r in node_ranges(ptr, jd):
             path = ("eksProperties", "podProperties", "metadata", "namespace")
             for rel, value in walk_path(r, path):
                 if isinstance(value, str):

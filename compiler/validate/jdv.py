@@ -7,7 +7,6 @@ schedule gives every Ref:: placeholder a value needs other entries: that is XR-0
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, Iterator
 
@@ -15,81 +14,17 @@ from ..catalog import load_catalog
 from ..problems import Pointer
 from .context import Context, finding, rule
 from .schema import did_you_mean
+from .shapes import Container, capabilities, containers, dicts, ecs_tasks, lists_fargate, strings
 
 
 def _limits(cid: str) -> dict:
     return dict(load_catalog()[cid].limits)
 
 
-def _where(ptr: Pointer) -> str:
-    return ptr.dotted()
-
-
-def _caps(jd: dict) -> list:
-    caps = jd.get("platformCapabilities")
-    return caps if isinstance(caps, list) else []
-
-
-def _on_fargate(jd: dict) -> bool:
-    return "FARGATE" in _caps(jd)
-
-
-def _dicts(items: Any) -> Iterator[tuple[int, dict]]:
-    if isinstance(items, list):
-        for i, item in enumerate(items):
-            if isinstance(item, dict):
-                yield i, item
-
-
-# --- where containers live ------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Container:
-    """One ECS container of a job definition, with the volumes its mountPoints may name."""
-
-    ptr: Pointer            # the container mapping
-    body: dict
-    scope_ptr: Pointer      # containerProperties / node container / the ecsProperties task
-    scope: dict             # holds `volumes` and the job role
-    role_key: str           # jobRoleArn (containerProperties) or taskRoleArn (ecsProperties)
-    in_task: bool           # an ecsProperties task container
-
-
-def _ecs_tasks(ptr: Pointer, jd: dict) -> Iterator[tuple[Pointer, dict]]:
-    """(pointer, task) for ecsProperties.taskProperties[] at the top and in node ranges."""
-    homes = [(ptr / "ecsProperties", jd.get("ecsProperties"))]
-    node_props = jd.get("nodeProperties")
-    if isinstance(node_props, dict):
-        for i, nr in _dicts(node_props.get("nodeRangeProperties")):
-            homes.append((ptr / "nodeProperties" / "nodeRangeProperties" / i / "ecsProperties", nr.get("ecsProperties")))
-    for home_ptr, ecs in homes:
-        if isinstance(ecs, dict):
-            for t, task in _dicts(ecs.get("taskProperties")):
-                yield home_ptr / "taskProperties" / t, task
-
-
-def _containers(ptr: Pointer, jd: dict) -> Iterator[Container]:
-    """Every ECS container: containerProperties, nodeRangeProperties[].container, ecsProperties tasks."""
-    cp = jd.get("containerProperties")
-    if isinstance(cp, dict):
-        yield Container(ptr / "containerProperties", cp, ptr / "containerProperties", cp, "jobRoleArn", False)
-    node_props = jd.get("nodeProperties")
-    if isinstance(node_props, dict):
-        for i, nr in _dicts(node_props.get("nodeRangeProperties")):
-            c = nr.get("container")
-            if isinstance(c, dict):
-                cptr = ptr / "nodeProperties" / "nodeRangeProperties" / i / "container"
-                yield Container(cptr, c, cptr, c, "jobRoleArn", False)
-    for task_ptr, task in _ecs_tasks(ptr, jd):
-        for j, c in _dicts(task.get("containers")):
-            yield Container(task_ptr / "containers" / j, c, task_ptr, task, "taskRoleArn", True)
-
-
 def _scopes(ptr: Pointer, jd: dict) -> Iterator[Container]:
     """The first container of each mapping that holds `volumes` (container properties or an ecsProperties task)."""
     seen = set()
-    for c in _containers(ptr, jd):
+    for c in containers(ptr, jd):
         if c.scope_ptr not in seen:
             seen.add(c.scope_ptr)
             yield c
@@ -100,7 +35,7 @@ def _pods(ptr: Pointer, jd: dict) -> Iterator[tuple[Pointer, dict]]:
     homes = [(ptr / "eksProperties", jd.get("eksProperties"))]
     node_props = jd.get("nodeProperties")
     if isinstance(node_props, dict):
-        for i, nr in _dicts(node_props.get("nodeRangeProperties")):
+        for i, nr in dicts(node_props.get("nodeRangeProperties")):
             homes.append((ptr / "nodeProperties" / "nodeRangeProperties" / i / "eksProperties", nr.get("eksProperties")))
     for home_ptr, eks in homes:
         if isinstance(eks, dict) and isinstance(eks.get("podProperties"), dict):
@@ -109,25 +44,8 @@ def _pods(ptr: Pointer, jd: dict) -> Iterator[tuple[Pointer, dict]]:
 
 def _pod_containers(pod_ptr: Pointer, pod: dict) -> Iterator[tuple[Pointer, dict]]:
     for key in ("containers", "initContainers"):
-        for i, c in _dicts(pod.get(key)):
+        for i, c in dicts(pod.get(key)):
             yield pod_ptr / key / i, c
-
-
-def _strings(node: Any, ptr: Pointer, skip: tuple[str, ...] = ()) -> Iterator[tuple[Pointer, str]]:
-    """Every string value under `node` (mapping keys named in `skip` are left out at the top)."""
-    if isinstance(node, str):
-        yield ptr, node
-    elif isinstance(node, dict):
-        for k, v in node.items():
-            if k not in skip:
-                yield from _strings(v, ptr / k)
-    elif isinstance(node, list):
-        for i, v in enumerate(node):
-            yield from _strings(v, ptr / i)
-
-
-def _job_definitions(ctx: Context) -> Iterator[tuple[Pointer, dict]]:
-    return ctx.entries("jobDefinitions")
 
 
 # --- 5.8 parameters and Ref:: ---------------------------------------------------------
@@ -138,25 +56,25 @@ _REF_TEXT = re.compile(r"Ref::[A-Za-z0-9_.-]*")
 @rule("JDP-003")
 def placeholder_outside_command(ctx: Context):
     """Ref:: placeholders appear only in an ECS container's command, the one place AWS Batch substitutes them."""
-    for ptr, jd in _job_definitions(ctx):
-        strings = [s for c in _containers(ptr, jd) for s in _strings(c.body, c.ptr, skip=("command",))]
-        for task_ptr, task in _ecs_tasks(ptr, jd):  # the task's own keys: volumes, roles, ...
-            strings += _strings(task, task_ptr, skip=("containers",))
-        for sptr, text in strings:
+    for ptr, jd in ctx.entries("jobDefinitions"):
+        found = [s for c in containers(ptr, jd) for s in strings(c.body, c.ptr, skip=("command",))]
+        for task_ptr, task in ecs_tasks(ptr, jd):  # the task's own keys: volumes, roles, ...
+            found += strings(task, task_ptr, skip=("containers",))
+        for sptr, text in found:
             m = _REF_TEXT.search(text)
             if m:
-                yield finding(sptr, where=_where(sptr), found=m.group(0))
+                yield finding(sptr, where=sptr.dotted(), found=m.group(0))
 
 
 @rule("JDP-005")
 def placeholder_in_eks_job(ctx: Context):
     """EKS job definitions don't substitute Ref:: placeholders anywhere in their pods."""
-    for ptr, jd in _job_definitions(ctx):
+    for ptr, jd in ctx.entries("jobDefinitions"):
         for pod_ptr, pod in _pods(ptr, jd):
-            for sptr, text in _strings(pod, pod_ptr):
+            for sptr, text in strings(pod, pod_ptr):
                 m = _REF_TEXT.search(text)
                 if m:
-                    yield finding(sptr, where=_where(sptr), found=m.group(0))
+                    yield finding(sptr, where=sptr.dotted(), found=m.group(0))
 
 
 # --- 5.9 volumes and mount points -----------------------------------------------------
@@ -164,7 +82,7 @@ def placeholder_in_eks_job(ctx: Context):
 
 def _volume_names(scope_ptr: Pointer, scope: dict) -> dict[str, Pointer]:
     names: dict[str, Pointer] = {}
-    for i, v in _dicts(scope.get("volumes")):
+    for i, v in dicts(scope.get("volumes")):
         if isinstance(v.get("name"), str):
             names.setdefault(v["name"], scope_ptr / "volumes" / i / "name")
     return names
@@ -173,16 +91,16 @@ def _volume_names(scope_ptr: Pointer, scope: dict) -> dict[str, Pointer]:
 @rule("JDV-001")
 def volume_names_are_unique(ctx: Context):
     """Two volumes of one container properties (or ecsProperties task) don't share a name."""
-    for ptr, jd in _job_definitions(ctx):
+    for ptr, jd in ctx.entries("jobDefinitions"):
         for c in _scopes(ptr, jd):
             seen: dict[str, Pointer] = {}
-            for i, v in _dicts(c.scope.get("volumes")):
+            for i, v in dicts(c.scope.get("volumes")):
                 name = v.get("name")
                 if not isinstance(name, str):
                     continue
                 vptr = c.scope_ptr / "volumes" / i / "name"
                 if name in seen:
-                    yield finding(vptr, where=_where(vptr), found=name, first=_where(seen[name].parent),
+                    yield finding(vptr, where=vptr.dotted(), found=name, first=seen[name].parent.dotted(),
                                   variant="duplicate")
                 else:
                     seen[name] = vptr
@@ -191,38 +109,38 @@ def volume_names_are_unique(ctx: Context):
 @rule("JDV-002")
 def mount_points_name_a_volume(ctx: Context):
     """Each mount point has sourceVolume and containerPath, and sourceVolume names a volume of the same container properties."""
-    for ptr, jd in _job_definitions(ctx):
-        for c in _containers(ptr, jd):
+    for ptr, jd in ctx.entries("jobDefinitions"):
+        for c in containers(ptr, jd):
             names = _volume_names(c.scope_ptr, c.scope)
-            for i, mp in _dicts(c.body.get("mountPoints")):
+            for i, mp in dicts(c.body.get("mountPoints")):
                 mptr = c.ptr / "mountPoints" / i
                 for key in ("sourceVolume", "containerPath"):
                     if key not in mp:
-                        yield finding(mptr, where=_where(mptr), key=key, variant="missing")
+                        yield finding(mptr, where=mptr.dotted(), key=key, variant="missing")
                 source = mp.get("sourceVolume")
                 if isinstance(source, str) and source not in names:
                     listed = "its volumes: " + ", ".join(names) if names else "it has no volumes"
-                    yield finding(mptr / "sourceVolume", where=_where(mptr / "sourceVolume"), found=source,
-                                  scope=_where(c.scope_ptr), volumes=listed,
+                    yield finding(mptr / "sourceVolume", where=(mptr / "sourceVolume").dotted(), found=source,
+                                  scope=c.scope_ptr.dotted(), volumes=listed,
                                   suggestion=did_you_mean(source, names))
 
 
 def _volumes(ptr: Pointer, jd: dict) -> Iterator[tuple[Pointer, dict, Container]]:
     """(volume pointer, volume, a container of its scope) for every ECS volume."""
     for c in _scopes(ptr, jd):
-        for i, v in _dicts(c.scope.get("volumes")):
+        for i, v in dicts(c.scope.get("volumes")):
             yield c.scope_ptr / "volumes" / i, v, c
 
 
 @rule("JDV-003")
 def host_volume_on_fargate(ctx: Context):
     """Fargate job definitions don't use host volumes."""
-    for ptr, jd in _job_definitions(ctx):
-        if not _on_fargate(jd):
+    for ptr, jd in ctx.entries("jobDefinitions"):
+        if not lists_fargate(jd):
             continue
         for vptr, v, _ in _volumes(ptr, jd):
             if "host" in v:
-                yield finding(vptr / "host", at_key=True, where=_where(vptr / "host"))
+                yield finding(vptr / "host", at_key=True, where=(vptr / "host").dotted())
 
 
 def _efs(ptr: Pointer, jd: dict) -> Iterator[tuple[Pointer, dict, dict, Container]]:
@@ -247,7 +165,7 @@ def _transit(efs_ptr: Pointer, efs: dict, anchor: Pointer) -> tuple[bool, Pointe
 @rule("JDV-005")
 def efs_access_point_settings(ctx: Context):
     """An EFS access point comes with rootDirectory omitted or '/' and transitEncryption ENABLED."""
-    for ptr, jd in _job_definitions(ctx):
+    for ptr, jd in ctx.entries("jobDefinitions"):
         for efs_ptr, efs, auth, _ in _efs(ptr, jd):
             ap = auth.get("accessPointId")
             if not isinstance(ap, str):
@@ -255,26 +173,26 @@ def efs_access_point_settings(ctx: Context):
             root = efs.get("rootDirectory")
             if isinstance(root, str) and root != "/":
                 rptr = efs_ptr / "rootDirectory"
-                yield finding(rptr, where=_where(rptr), found=root, access_point=ap)
+                yield finding(rptr, where=rptr.dotted(), found=root, access_point=ap)
             ap_ptr = efs_ptr / "authorizationConfig" / "accessPointId"
             on, at, described = _transit(efs_ptr, efs, ap_ptr)
             if not on:
-                yield finding(at, where=_where(efs_ptr), found=ap, transit=described, variant="transit")
+                yield finding(at, where=efs_ptr.dotted(), found=ap, transit=described, variant="transit")
 
 
 @rule("JDV-006")
 def efs_iam_needs_encryption_and_role(ctx: Context):
     """EFS IAM authorization comes with transitEncryption ENABLED and a job role in the same definition."""
-    for ptr, jd in _job_definitions(ctx):
+    for ptr, jd in ctx.entries("jobDefinitions"):
         for efs_ptr, efs, auth, c in _efs(ptr, jd):
             if auth.get("iam") != "ENABLED":
                 continue
             iam_ptr = efs_ptr / "authorizationConfig" / "iam"
             on, at, described = _transit(efs_ptr, efs, iam_ptr)
             if not on:
-                yield finding(at, where=_where(iam_ptr), transit=described)
+                yield finding(at, where=iam_ptr.dotted(), transit=described)
             if not c.scope.get(c.role_key):
-                yield finding(iam_ptr, where=_where(iam_ptr), scope=_where(c.scope_ptr), role_key=c.role_key,
+                yield finding(iam_ptr, where=iam_ptr.dotted(), scope=c.scope_ptr.dotted(), role_key=c.role_key,
                               variant="role")
 
 
@@ -284,16 +202,16 @@ def efs_iam_needs_encryption_and_role(ctx: Context):
 @rule("JDV-008")
 def ulimits_on_fargate(ctx: Context):
     """containerProperties on Fargate set no ulimits."""
-    for ptr, jd in _job_definitions(ctx):
-        if not _on_fargate(jd):
+    for ptr, jd in ctx.entries("jobDefinitions"):
+        if not lists_fargate(jd):
             continue
-        for c in _containers(ptr, jd):
+        for c in containers(ptr, jd):
             if not c.in_task and "ulimits" in c.body:
-                yield finding(c.ptr / "ulimits", at_key=True, where=_where(c.ptr / "ulimits"), variant="fargate")
+                yield finding(c.ptr / "ulimits", at_key=True, where=(c.ptr / "ulimits").dotted(), variant="fargate")
 
 
 def _linux(ptr: Pointer, jd: dict) -> Iterator[tuple[Pointer, dict]]:
-    for c in _containers(ptr, jd):
+    for c in containers(ptr, jd):
         lp = c.body.get("linuxParameters")
         if isinstance(lp, dict):
             yield c.ptr / "linuxParameters", lp
@@ -302,31 +220,31 @@ def _linux(ptr: Pointer, jd: dict) -> Iterator[tuple[Pointer, dict]]:
 @rule("JDV-009")
 def devices_on_fargate(ctx: Context):
     """Fargate job definitions expose no host devices."""
-    for ptr, jd in _job_definitions(ctx):
-        if not _on_fargate(jd):
+    for ptr, jd in ctx.entries("jobDefinitions"):
+        if not lists_fargate(jd):
             continue
         for lptr, lp in _linux(ptr, jd):
             if "devices" in lp:
-                yield finding(lptr / "devices", at_key=True, where=_where(lptr / "devices"), variant="fargate")
+                yield finding(lptr / "devices", at_key=True, where=(lptr / "devices").dotted(), variant="fargate")
 
 
 @rule("JDV-010")
 def tmpfs_mounts(ctx: Context):
     """tmpfs mounts have an absolute containerPath and documented mountOptions, and are not used on Fargate."""
     options = _limits("JDV-010")["mount_options"]
-    for ptr, jd in _job_definitions(ctx):
-        fargate = _on_fargate(jd)
+    for ptr, jd in ctx.entries("jobDefinitions"):
+        fargate = lists_fargate(jd)
         for lptr, lp in _linux(ptr, jd):
             if "tmpfs" not in lp:
                 continue
             if fargate:
-                yield finding(lptr / "tmpfs", at_key=True, where=_where(lptr / "tmpfs"), variant="fargate")
+                yield finding(lptr / "tmpfs", at_key=True, where=(lptr / "tmpfs").dotted(), variant="fargate")
                 continue
-            for i, t in _dicts(lp.get("tmpfs")):
+            for i, t in dicts(lp.get("tmpfs")):
                 tptr = lptr / "tmpfs" / i
                 path = t.get("containerPath")
                 if isinstance(path, str) and not path.startswith("/"):
-                    yield finding(tptr / "containerPath", where=_where(tptr / "containerPath"), found=path,
+                    yield finding(tptr / "containerPath", where=(tptr / "containerPath").dotted(), found=path,
                                   variant="path")
                 mount_options = t.get("mountOptions")
                 for j, opt in enumerate(mount_options if isinstance(mount_options, list) else []):
@@ -335,7 +253,7 @@ def tmpfs_mounts(ctx: Context):
                     name = opt.split("=", 1)[0]
                     if name not in options:
                         optr = tptr / "mountOptions" / j
-                        yield finding(optr, where=_where(optr), found=opt, allowed=", ".join(options),
+                        yield finding(optr, where=optr.dotted(), found=opt, allowed=", ".join(options),
                                       suggestion=did_you_mean(name, options))
 
 
@@ -343,26 +261,26 @@ def tmpfs_mounts(ctx: Context):
 def swap_and_shared_memory(ctx: Context):
     """maxSwap is 0 or more and swappiness 0–100, swappiness comes with maxSwap, swap needs instance swap space, and none of these (nor sharedMemorySize) is used on Fargate."""
     lim = _limits("JDV-011")
-    for ptr, jd in _job_definitions(ctx):
-        fargate = _on_fargate(jd)
+    for ptr, jd in ctx.entries("jobDefinitions"):
+        fargate = lists_fargate(jd)
         for lptr, lp in _linux(ptr, jd):
             if fargate:
                 for key in ("maxSwap", "swappiness", "sharedMemorySize"):
                     if key in lp:
-                        yield finding(lptr / key, at_key=True, where=_where(lptr / key), variant="fargate")
+                        yield finding(lptr / key, at_key=True, where=(lptr / key).dotted(), variant="fargate")
                 continue
             max_swap, swappiness = lp.get("maxSwap"), lp.get("swappiness")
             if isinstance(max_swap, int):
                 if max_swap < lim["max_swap_min"]:
-                    yield finding(lptr / "maxSwap", where=_where(lptr / "maxSwap"), found=max_swap)
+                    yield finding(lptr / "maxSwap", where=(lptr / "maxSwap").dotted(), found=max_swap)
                 elif max_swap > 0:
-                    yield finding(lptr / "maxSwap", where=_where(lptr / "maxSwap"), found=max_swap, variant="no_swap")
+                    yield finding(lptr / "maxSwap", where=(lptr / "maxSwap").dotted(), found=max_swap, variant="no_swap")
             if isinstance(swappiness, int):
                 if not lim["swappiness_min"] <= swappiness <= lim["swappiness_max"]:
-                    yield finding(lptr / "swappiness", where=_where(lptr / "swappiness"), found=swappiness,
+                    yield finding(lptr / "swappiness", where=(lptr / "swappiness").dotted(), found=swappiness,
                                   variant="swappiness")
                 elif max_swap is None:
-                    yield finding(lptr / "swappiness", at_key=True, where=_where(lptr / "swappiness"),
+                    yield finding(lptr / "swappiness", at_key=True, where=(lptr / "swappiness").dotted(),
                                   variant="ignored")
 
 
@@ -370,7 +288,7 @@ def swap_and_shared_memory(ctx: Context):
 
 
 def _log_configs(ptr: Pointer, jd: dict) -> Iterator[tuple[Pointer, dict, Container]]:
-    for c in _containers(ptr, jd):
+    for c in containers(ptr, jd):
         lc = c.body.get("logConfiguration")
         if isinstance(lc, dict):
             yield c.ptr / "logConfiguration", lc, c
@@ -380,14 +298,14 @@ def _log_configs(ptr: Pointer, jd: dict) -> Iterator[tuple[Pointer, dict, Contai
 def log_driver_on_fargate(ctx: Context):
     """On Fargate the log driver is awslogs or splunk (or awsfirelens in an ecsProperties container)."""
     lim = _limits("JDV-013")
-    for ptr, jd in _job_definitions(ctx):
-        if not _on_fargate(jd):
+    for ptr, jd in ctx.entries("jobDefinitions"):
+        if not lists_fargate(jd):
             continue
         for lc_ptr, lc, c in _log_configs(ptr, jd):
             allowed = lim["fargate_task_drivers"] if c.in_task else lim["fargate_drivers"]
             driver = lc.get("logDriver")
             if isinstance(driver, str) and driver not in allowed:
-                yield finding(lc_ptr / "logDriver", where=_where(lc_ptr / "logDriver"), found=driver,
+                yield finding(lc_ptr / "logDriver", where=(lc_ptr / "logDriver").dotted(), found=driver,
                               allowed=", ".join(allowed), variant="fargate")
 
 
@@ -395,14 +313,14 @@ def log_driver_on_fargate(ctx: Context):
 def awslogs_options(ctx: Context):
     """The awslogs log driver gets only options it knows (a typo stops the container from starting)."""
     known = _limits("JDV-014")["awslogs_options"]
-    for ptr, jd in _job_definitions(ctx):
+    for ptr, jd in ctx.entries("jobDefinitions"):
         for lc_ptr, lc, _ in _log_configs(ptr, jd):
             if lc.get("logDriver") != "awslogs" or not isinstance(lc.get("options"), dict):
                 continue
             for key in lc["options"]:
                 kptr = lc_ptr / "options" / key
                 if isinstance(key, str) and key not in known:
-                    yield finding(kptr, at_key=True, where=_where(lc_ptr / "options"), found=key,
+                    yield finding(kptr, at_key=True, where=(lc_ptr / "options").dotted(), found=key,
                                   suggestion=did_you_mean(key, known))
 
 
@@ -441,29 +359,29 @@ def _value_from_problem(value: str) -> str | None:
 @rule("JDV-016")
 def secret_value_from(ctx: Context):
     """Each secret's valueFrom is a Secrets Manager secret ARN (with colons kept for json-key, stage, id), an SSM parameter ARN, or an SSM parameter name."""
-    for ptr, jd in _job_definitions(ctx):
-        for c in _containers(ptr, jd):
+    for ptr, jd in ctx.entries("jobDefinitions"):
+        for c in containers(ptr, jd):
             lists = [(c.ptr / "secrets", c.body.get("secrets"))]
             lc = c.body.get("logConfiguration")
             if isinstance(lc, dict):
                 lists.append((c.ptr / "logConfiguration" / "secretOptions", lc.get("secretOptions")))
             for lptr, secrets in lists:
-                for i, s in _dicts(secrets):
+                for i, s in dicts(secrets):
                     value = s.get("valueFrom")
                     if isinstance(value, str):
                         detail = _value_from_problem(value)
                         if detail:
                             vptr = lptr / i / "valueFrom"
-                            yield finding(vptr, where=_where(vptr), found=value, detail=detail)
+                            yield finding(vptr, where=vptr.dotted(), found=value, detail=detail)
 
 
 @rule("JDV-017")
 def secrets_need_an_execution_role(ctx: Context):
     """Containers with secrets or log secretOptions have an executionRoleArn (on Fargate batchgen generates one)."""
-    for ptr, jd in _job_definitions(ctx):
-        if _on_fargate(jd):
+    for ptr, jd in ctx.entries("jobDefinitions"):
+        if lists_fargate(jd):
             continue
-        for c in _containers(ptr, jd):
+        for c in containers(ptr, jd):
             if c.scope.get("executionRoleArn"):
                 continue
             lc = c.body.get("logConfiguration")
@@ -471,7 +389,7 @@ def secrets_need_an_execution_role(ctx: Context):
                                 (c.ptr / "logConfiguration" / "secretOptions",
                                  lc.get("secretOptions") if isinstance(lc, dict) else None)):
                 if present:
-                    yield finding(at, at_key=True, where=_where(at), scope=_where(c.scope_ptr))
+                    yield finding(at, at_key=True, where=at.dotted(), scope=c.scope_ptr.dotted())
 
 
 # --- 5.10 ecsProperties ---------------------------------------------------------------
@@ -480,17 +398,17 @@ def secrets_need_an_execution_role(ctx: Context):
 @rule("JDE-002")
 def task_has_an_essential_container(ctx: Context):
     """At least one container of each ecsProperties task is essential."""
-    for ptr, jd in _job_definitions(ctx):
-        for task_ptr, task in _ecs_tasks(ptr, jd):
-            containers = list(_dicts(task.get("containers")))
+    for ptr, jd in ctx.entries("jobDefinitions"):
+        for task_ptr, task in ecs_tasks(ptr, jd):
+            containers = list(dicts(task.get("containers")))
             if containers and all(c.get("essential") is False for _, c in containers):
                 eptr = task_ptr / "containers" / containers[0][0] / "essential"
-                yield finding(eptr, where=_where(eptr))
+                yield finding(eptr, where=eptr.dotted())
 
 
 def _task_names(task_ptr: Pointer, task: dict) -> dict[str, tuple[Pointer, dict]]:
     names: dict[str, tuple[Pointer, dict]] = {}
-    for j, c in _dicts(task.get("containers")):
+    for j, c in dicts(task.get("containers")):
         if isinstance(c.get("name"), str):
             names.setdefault(c["name"], (task_ptr / "containers" / j, c))
     return names
@@ -499,16 +417,16 @@ def _task_names(task_ptr: Pointer, task: dict) -> dict[str, tuple[Pointer, dict]
 @rule("JDE-003")
 def task_container_names_are_unique(ctx: Context):
     """Container names within an ecsProperties task are unique."""
-    for ptr, jd in _job_definitions(ctx):
-        for task_ptr, task in _ecs_tasks(ptr, jd):
+    for ptr, jd in ctx.entries("jobDefinitions"):
+        for task_ptr, task in ecs_tasks(ptr, jd):
             seen: dict[str, Pointer] = {}
-            for j, c in _dicts(task.get("containers")):
+            for j, c in dicts(task.get("containers")):
                 name = c.get("name")
                 if not isinstance(name, str):
                     continue
                 nptr = task_ptr / "containers" / j / "name"
                 if name in seen:
-                    yield finding(nptr, where=_where(nptr), found=name, first=_where(seen[name].parent))
+                    yield finding(nptr, where=nptr.dotted(), found=name, first=seen[name].parent.dotted())
                 else:
                     seen[name] = nptr
 
@@ -517,26 +435,26 @@ def task_container_names_are_unique(ctx: Context):
 def task_dependencies(ctx: Context):
     """dependsOn entries name a container of the task with condition START, COMPLETE or SUCCESS, and COMPLETE/SUCCESS wait only on non-essential containers."""
     conditions = _limits("JDE-004")["conditions"]
-    for ptr, jd in _job_definitions(ctx):
-        for task_ptr, task in _ecs_tasks(ptr, jd):
+    for ptr, jd in ctx.entries("jobDefinitions"):
+        for task_ptr, task in ecs_tasks(ptr, jd):
             names = _task_names(task_ptr, task)
-            for j, c in _dicts(task.get("containers")):
-                for k, dep in _dicts(c.get("dependsOn")):
+            for j, c in dicts(task.get("containers")):
+                for k, dep in dicts(c.get("dependsOn")):
                     dptr = task_ptr / "containers" / j / "dependsOn" / k
                     for key in ("containerName", "condition"):
                         if key not in dep:
-                            yield finding(dptr, where=_where(dptr), key=key, variant="missing")
+                            yield finding(dptr, where=dptr.dotted(), key=key, variant="missing")
                     target, condition = dep.get("containerName"), dep.get("condition")
                     if isinstance(target, str) and target not in names:
-                        yield finding(dptr / "containerName", where=_where(dptr / "containerName"), found=target,
+                        yield finding(dptr / "containerName", where=(dptr / "containerName").dotted(), found=target,
                                       suggestion=did_you_mean(target, names))
                     if isinstance(condition, str) and condition not in conditions:
-                        yield finding(dptr / "condition", where=_where(dptr / "condition"), found=condition,
+                        yield finding(dptr / "condition", where=(dptr / "condition").dotted(), found=condition,
                                       allowed=", ".join(conditions), suggestion=did_you_mean(condition, conditions),
                                       variant="condition")
                     elif condition in ("COMPLETE", "SUCCESS") and isinstance(target, str) and target in names \
                             and names[target][1].get("essential", True) is not False:
-                        yield finding(dptr / "condition", where=_where(dptr / "condition"), found=condition,
+                        yield finding(dptr / "condition", where=(dptr / "condition").dotted(), found=condition,
                                       target=target, variant="essential")
 
 
@@ -544,36 +462,36 @@ def task_dependencies(ctx: Context):
 def task_timeouts_on_fargate(ctx: Context):
     """On Fargate a container's startTimeout and stopTimeout are at most 120 seconds."""
     top = _limits("JDE-005")["fargate_max"]
-    for ptr, jd in _job_definitions(ctx):
-        if not _on_fargate(jd):
+    for ptr, jd in ctx.entries("jobDefinitions"):
+        if not lists_fargate(jd):
             continue
-        for c in _containers(ptr, jd):
+        for c in containers(ptr, jd):
             if not c.in_task:
                 continue
             for key in ("startTimeout", "stopTimeout"):
                 value = c.body.get(key)
                 if isinstance(value, int) and value > top:
-                    yield finding(c.ptr / key, where=_where(c.ptr / key), found=value, variant="fargate")
+                    yield finding(c.ptr / key, where=(c.ptr / key).dotted(), found=value, variant="fargate")
 
 
 @rule("JDE-006")
 def task_namespaces_and_network(ctx: Context):
     """ipcMode is host, task or none and not on Fargate; pidMode is host or task; networkMode is host, only with MANAGED_INSTANCES."""
     lim = _limits("JDE-006")
-    for ptr, jd in _job_definitions(ctx):
-        fargate, managed = _on_fargate(jd), "MANAGED_INSTANCES" in _caps(jd)
-        for task_ptr, task in _ecs_tasks(ptr, jd):
+    for ptr, jd in ctx.entries("jobDefinitions"):
+        fargate, managed = lists_fargate(jd), "MANAGED_INSTANCES" in capabilities(jd)
+        for task_ptr, task in ecs_tasks(ptr, jd):
             for key, allowed in (("ipcMode", lim["ipc_modes"]), ("pidMode", lim["pid_modes"]),
                                  ("networkMode", lim["network_modes"])):
                 if key not in task:
                     continue
                 kptr, value = task_ptr / key, task[key]
                 if key == "ipcMode" and fargate:
-                    yield finding(kptr, at_key=True, where=_where(kptr), variant="ipc_fargate")
+                    yield finding(kptr, at_key=True, where=kptr.dotted(), variant="ipc_fargate")
                 elif key == "networkMode" and not managed:
-                    yield finding(kptr, at_key=True, where=_where(kptr), variant="network_platform")
+                    yield finding(kptr, at_key=True, where=kptr.dotted(), variant="network_platform")
                 elif isinstance(value, str) and value not in allowed:
-                    yield finding(kptr, where=_where(kptr), found=value, field=key, allowed=", ".join(allowed),
+                    yield finding(kptr, where=kptr.dotted(), found=value, field=key, allowed=", ".join(allowed),
                                   suggestion=did_you_mean(value, allowed))
 
 
@@ -590,17 +508,17 @@ _USER = re.compile(rf"^{_USER_PART}(?::{_USER_PART})?\Z")
 @rule("JDE-008")
 def task_container_privileges_and_user(ctx: Context):
     """Task containers aren't privileged on Fargate or Windows, and user is a name or non-negative id, optionally with a group."""
-    for ptr, jd in _job_definitions(ctx):
-        fargate = _on_fargate(jd)
-        for task_ptr, task in _ecs_tasks(ptr, jd):
+    for ptr, jd in ctx.entries("jobDefinitions"):
+        fargate = lists_fargate(jd)
+        for task_ptr, task in ecs_tasks(ptr, jd):
             platform = "Fargate" if fargate else "Windows" if _windows(task) else None
-            for j, c in _dicts(task.get("containers")):
+            for j, c in dicts(task.get("containers")):
                 cptr = task_ptr / "containers" / j
                 if platform and c.get("privileged") is True:
-                    yield finding(cptr / "privileged", where=_where(cptr / "privileged"), platform=platform)
+                    yield finding(cptr / "privileged", where=(cptr / "privileged").dotted(), platform=platform)
                 user = c.get("user")
                 if isinstance(user, str) and not _USER.match(user):
-                    yield finding(cptr / "user", where=_where(cptr / "user"), found=user, variant="user")
+                    yield finding(cptr / "user", where=(cptr / "user").dotted(), found=user, variant="user")
 
 
 # --- 5.11 eksProperties ---------------------------------------------------------------
@@ -611,21 +529,21 @@ _NOT_WITH_EKS = ("containerProperties", "ecsProperties", "platformCapabilities",
 @rule("JDK-001")
 def eks_excludes_other_kinds(ctx: Context):
     """A top-level eksProperties comes without containerProperties, ecsProperties, platformCapabilities, propagateTags and nodeProperties."""
-    for ptr, jd in _job_definitions(ctx):
+    for ptr, jd in ctx.entries("jobDefinitions"):
         if "eksProperties" not in jd:
             continue
         # On type multinode, JD-002 already reports every top-level properties object (eksProperties included).
         keys = _NOT_WITH_EKS if jd.get("type") != "multinode" else ("platformCapabilities", "propagateTags")
         for key in keys:
             if key in jd:
-                yield finding(ptr / key, at_key=True, where=_where(ptr / key))
+                yield finding(ptr / key, at_key=True, where=(ptr / key).dotted())
 
 
 @rule("JDK-002")
 def pod_container_names_are_unique(ctx: Context):
     """Container names (containers and initContainers, 'Default' when omitted) are unique in a pod."""
     default = _limits("JDK-002")["default_name"]
-    for ptr, jd in _job_definitions(ctx):
+    for ptr, jd in ctx.entries("jobDefinitions"):
         for pod_ptr, pod in _pods(ptr, jd):
             seen: dict[str, Pointer] = {}
             for cptr, c in _pod_containers(pod_ptr, pod):
@@ -634,10 +552,10 @@ def pod_container_names_are_unique(ctx: Context):
                     continue
                 if name in seen:
                     if "name" in c:
-                        at, where = cptr / "name", _where(cptr / "name")
+                        at, where = cptr / "name", (cptr / "name").dotted()
                     else:
-                        at, where = cptr, f"{_where(cptr)} has no name, so its name"
-                    yield finding(at, where=where, found=name, first=_where(seen[name]), variant="duplicate")
+                        at, where = cptr, f"{cptr.dotted()} has no name, so its name"
+                    yield finding(at, where=where, found=name, first=seen[name].dotted(), variant="duplicate")
                 else:
                     seen[name] = cptr
 
@@ -662,7 +580,7 @@ def eks_resources(ctx: Context):
     """EKS memory is whole MiB with Mi (at least 4Mi), cpu a multiple of 0.25, GPUs whole; limits equal requests for memory and GPUs, and are at least the requests for cpu."""
     lim = _limits("JDK-003")
     step = Decimal(str(lim["cpu_step"]))
-    for ptr, jd in _job_definitions(ctx):
+    for ptr, jd in ctx.entries("jobDefinitions"):
         for pod_ptr, pod in _pods(ptr, jd):
             for cptr, c in _pod_containers(pod_ptr, pod):
                 res = c.get("resources")
@@ -680,18 +598,18 @@ def eks_resources(ctx: Context):
                         if name == "memory":
                             m = _MEMORY.match(value)
                             if not m or int(m.group(1)) < lim["memory_min_mib"]:
-                                yield finding(vptr, where=_where(vptr), found=value, variant="memory")
+                                yield finding(vptr, where=vptr.dotted(), found=value, variant="memory")
                             else:
                                 parsed.setdefault(part, {})[name] = int(m.group(1))
                         elif name == "cpu":
                             cpu = _cpu(value)
                             if cpu is None or cpu <= 0 or cpu % step != 0:
-                                yield finding(vptr, where=_where(vptr), found=value, variant="cpu")
+                                yield finding(vptr, where=vptr.dotted(), found=value, variant="cpu")
                             else:
                                 parsed.setdefault(part, {})[name] = cpu
                         elif name == "nvidia.com/gpu":
                             if not value.isdigit():
-                                yield finding(vptr, where=_where(vptr), found=value, variant="gpu")
+                                yield finding(vptr, where=vptr.dotted(), found=value, variant="gpu")
                             else:
                                 parsed.setdefault(part, {})[name] = int(value)
                 limits, requests = parsed.get("limits", {}), parsed.get("requests", {})
@@ -702,9 +620,9 @@ def eks_resources(ctx: Context):
                     found, other = res["limits"][name], res["requests"][name]
                     if name == "cpu":
                         if limits[name] < requests[name]:
-                            yield finding(vptr, where=_where(vptr), found=found, other=other, variant="cpu_order")
+                            yield finding(vptr, where=vptr.dotted(), found=found, other=other, variant="cpu_order")
                     elif limits[name] != requests[name]:
-                        yield finding(vptr, where=_where(vptr), found=found, other=other, resource=name,
+                        yield finding(vptr, where=vptr.dotted(), found=found, other=other, resource=name,
                                       variant="equal")
 
 
@@ -733,7 +651,7 @@ def _annotation_key_problem(key: str, lim: dict) -> str | None:
 def pod_labels_and_annotations(ctx: Context):
     """Pod labels are at most 63 characters (warning outside letters, digits, '-', '_'); annotation keys and values follow the Kubernetes syntax."""
     lim = _limits("JDK-006")
-    for ptr, jd in _job_definitions(ctx):
+    for ptr, jd in ctx.entries("jobDefinitions"):
         for pod_ptr, pod in _pods(ptr, jd):
             meta = pod.get("metadata")
             if not isinstance(meta, dict):
@@ -747,15 +665,15 @@ def pod_labels_and_annotations(ctx: Context):
                 kptr = lptr / key
                 name = key.rpartition("/")[2]
                 if len(name) > lim["label_max"]:
-                    yield finding(kptr, at_key=True, where=_where(lptr), what="key", found=key, length=len(name))
+                    yield finding(kptr, at_key=True, where=lptr.dotted(), what="key", found=key, length=len(name))
                 elif not _LABEL_CHARS.match(key):
-                    yield finding(kptr, at_key=True, where=_where(lptr), what="key", found=key,
+                    yield finding(kptr, at_key=True, where=lptr.dotted(), what="key", found=key,
                                   variant="label_chars")
                 if isinstance(value, str):
                     if len(value) > lim["label_max"]:
-                        yield finding(kptr, where=_where(lptr), what="value", found=value, length=len(value))
+                        yield finding(kptr, where=lptr.dotted(), what="value", found=value, length=len(value))
                     elif not _LABEL_CHARS.match(value):
-                        yield finding(kptr, where=_where(lptr), what="value", found=value, variant="label_chars")
+                        yield finding(kptr, where=lptr.dotted(), what="value", found=value, variant="label_chars")
             annotations = meta.get("annotations")
             aptr = mptr / "annotations"
             for key, value in (annotations.items() if isinstance(annotations, dict) else ()):
@@ -764,46 +682,46 @@ def pod_labels_and_annotations(ctx: Context):
                 kptr = aptr / key
                 detail = _annotation_key_problem(key, lim)
                 if detail:
-                    yield finding(kptr, at_key=True, where=_where(aptr), found=key, detail=detail,
+                    yield finding(kptr, at_key=True, where=aptr.dotted(), found=key, detail=detail,
                                   variant="annotation_key")
                 if isinstance(value, str) and len(value) > lim["annotation_value_max"]:
-                    yield finding(kptr, where=_where(kptr), found=len(value), variant="annotation_value")
+                    yield finding(kptr, where=kptr.dotted(), found=len(value), variant="annotation_value")
 
 
 @rule("JDK-007")
 def pod_volumes(ctx: Context):
     """Pod volume and secret names are DNS subdomain names, emptyDir.medium is '' or Memory, and every volume mount names a volume of the pod."""
     lim = _limits("JDK-007")
-    for ptr, jd in _job_definitions(ctx):
+    for ptr, jd in ctx.entries("jobDefinitions"):
         for pod_ptr, pod in _pods(ptr, jd):
             names: list[str] = []
-            for i, v in _dicts(pod.get("volumes")):
+            for i, v in dicts(pod.get("volumes")):
                 vptr = pod_ptr / "volumes" / i
                 name = v.get("name")
                 if isinstance(name, str):
                     names.append(name)
                     if len(name) > lim["dns_max"] or not _DNS_SUBDOMAIN.match(name):
-                        yield finding(vptr / "name", where=_where(vptr / "name"), found=name, what="a volume name")
+                        yield finding(vptr / "name", where=(vptr / "name").dotted(), found=name, what="a volume name")
                 secret = v.get("secret")
                 if isinstance(secret, dict) and isinstance(secret.get("secretName"), str):
                     sname = secret["secretName"]
                     if len(sname) > lim["dns_max"] or not _DNS_SUBDOMAIN.match(sname):
                         sptr = vptr / "secret" / "secretName"
-                        yield finding(sptr, where=_where(sptr), found=sname, what="a secret name")
+                        yield finding(sptr, where=sptr.dotted(), found=sname, what="a secret name")
                 empty = v.get("emptyDir")
                 if isinstance(empty, dict) and isinstance(empty.get("medium"), str) \
                         and empty["medium"] not in lim["media"]:
                     eptr = vptr / "emptyDir" / "medium"
-                    yield finding(eptr, where=_where(eptr), found=empty["medium"], variant="medium")
+                    yield finding(eptr, where=eptr.dotted(), found=empty["medium"], variant="medium")
             for cptr, c in _pod_containers(pod_ptr, pod):
-                for k, mount in _dicts(c.get("volumeMounts")):
+                for k, mount in dicts(c.get("volumeMounts")):
                     mptr = cptr / "volumeMounts" / k
                     name = mount.get("name")
                     if name is None:
-                        yield finding(mptr, where=_where(mptr), variant="missing")
+                        yield finding(mptr, where=mptr.dotted(), variant="missing")
                     elif isinstance(name, str) and name not in names:
                         listed = "its volumes: " + ", ".join(names) if names else "it has no volumes"
-                        yield finding(mptr / "name", where=_where(mptr / "name"), found=name, volumes=listed,
+                        yield finding(mptr / "name", where=(mptr / "name").dotted(), found=name, volumes=listed,
                                       suggestion=did_you_mean(name, names), variant="mount")
 
 
@@ -820,14 +738,14 @@ def _seccomp_profiles(pod_ptr: Pointer, pod: dict) -> Iterator[tuple[Pointer, di
 @rule("JDK-009")
 def seccomp_localhost_profile(ctx: Context):
     """seccompProfile.localhostProfile is given exactly when the type is Localhost."""
-    for ptr, jd in _job_definitions(ctx):
+    for ptr, jd in ctx.entries("jobDefinitions"):
         for pod_ptr, pod in _pods(ptr, jd):
             for sptr, profile in _seccomp_profiles(pod_ptr, pod):
                 kind = profile.get("type")
                 if kind == "Localhost" and "localhostProfile" not in profile:
-                    yield finding(sptr / "type", where=_where(sptr / "type"), variant="localhost_missing")
+                    yield finding(sptr / "type", where=(sptr / "type").dotted(), variant="localhost_missing")
                 elif kind != "Localhost" and "localhostProfile" in profile:
-                    yield finding(sptr / "localhostProfile", at_key=True, where=_where(sptr / "localhostProfile"),
+                    yield finding(sptr / "localhostProfile", at_key=True, where=(sptr / "localhostProfile").dotted(),
                                   found=kind, variant="localhost_extra")
 
 

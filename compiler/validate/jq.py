@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from typing import Iterator
 
 from ..catalog import load_catalog
 from ..language import NOUNS, PROJECT_TAG, REFERENCES, TAGGABLE_SECTIONS, default_tags, split_revision, walk_path
 from ..problems import Pointer
 from .context import Context, finding, rule
-from .targets import EnvKind, env_kind
+from .shapes import EnvKind, article, describe_chars, string_map
+from .targets import Env, queue_envs
 
 ROOT_TAGS = Pointer(("tags",))
 
@@ -24,41 +24,25 @@ def _limits(cid: str):
     return load_catalog()[cid].limits
 
 
-def _where(ptr: Pointer) -> str:
-    return ptr.dotted() or "the spec"
-
-
-def _a(word: str) -> str:
-    """'an EC2 …' / 'a FARGATE …': the article for a word read out letter by letter or as written."""
-    return "an" if word[:1].upper() in "AEIOU" else "a"
-
-
 # --- Tags (NT-007, NT-009, NT-010, NT-011) --------------------------------------------------
-
-def _string_map(value: object) -> dict[str, str] | None:
-    """A tag map as the schema accepts it (str -> str), else None."""
-    if isinstance(value, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
-        return value
-    return None
-
 
 def _default_tags(ctx: Context) -> tuple[dict[str, str], Pointer | None]:
     """The tags batchgen puts on every resource (compiler/resolve.py default_tags): the top-level
     `tags`, plus `Project: <project>` unless the top-level tags name a Project themselves.
     Returns them and the pointer of `project` when it added the Project tag."""
-    tags = default_tags(_string_map(ctx.data.get("tags")), ctx.data.get("project"))
-    added = PROJECT_TAG in tags and PROJECT_TAG not in (_string_map(ctx.data.get("tags")) or {})
+    tags = default_tags(string_map(ctx.data.get("tags")), ctx.data.get("project"))
+    added = PROJECT_TAG in tags and PROJECT_TAG not in (string_map(ctx.data.get("tags")) or {})
     return tags, Pointer(("project",)) if added else None
 
 
 def _resource_tag_maps(ctx: Context) -> Iterator[tuple[Pointer, dict[str, str]]]:
     """(pointer of the map, map) for the top-level tags and every valid entry's own tags."""
-    top = _string_map(ctx.data.get("tags"))
+    top = string_map(ctx.data.get("tags"))
     if top:
         yield ROOT_TAGS, top
     for section in TAGGABLE_SECTIONS:
         for ptr, entry in ctx.entries(section):
-            own = _string_map(entry.get("tags"))
+            own = string_map(entry.get("tags"))
             if own:
                 yield ptr / "tags", own
 
@@ -68,7 +52,7 @@ def tags_with_defaults_fit_the_limit(ctx: Context):
     """A resource's own tags plus the top-level tags and the Project tag stay within 50."""
     limit = _limits("NT-007")["max"]
     defaults, project_ptr = _default_tags(ctx)
-    top = _string_map(ctx.data.get("tags")) or {}
+    top = string_map(ctx.data.get("tags")) or {}
     if len(defaults) > limit:
         # Only the Project tag can push a schema-valid top-level map past the limit.
         if len(top) <= limit and project_ptr is not None:
@@ -76,7 +60,7 @@ def tags_with_defaults_fit_the_limit(ctx: Context):
         return
     for section in TAGGABLE_SECTIONS:
         for ptr, entry in ctx.entries(section):
-            own = _string_map(entry.get("tags"))
+            own = string_map(entry.get("tags"))
             if not own:
                 continue
             count, first_past = len(defaults), None
@@ -88,7 +72,7 @@ def tags_with_defaults_fit_the_limit(ctx: Context):
                     first_past = key
             if first_past is not None:
                 inherited = len([k for k in defaults if k not in own])
-                yield finding(ptr / "tags" / first_past, at_key=True, variant="merged", where=_where(ptr),
+                yield finding(ptr / "tags" / first_past, at_key=True, variant="merged", where=ptr.dotted(),
                               found=count, own=len(own), inherited=inherited, excess=count - limit)
 
 
@@ -96,7 +80,7 @@ def tags_with_defaults_fit_the_limit(ctx: Context):
 def tag_keys_differ_in_more_than_case(ctx: Context):
     """Tag keys that differ only in letter case (after merging the top-level tags) become two tags."""
     defaults, project_ptr = _default_tags(ctx)
-    top = _string_map(ctx.data.get("tags")) or {}
+    top = string_map(ctx.data.get("tags")) or {}
 
     def default_where(key: str) -> str:
         return "the Project tag from `project`" if key not in top else f"top-level tags.{key}"
@@ -108,14 +92,14 @@ def tag_keys_differ_in_more_than_case(ctx: Context):
         if other == key and project_ptr is not None and key.casefold() == "project":
             other = "Project"
         if other != key:
-            yield finding(ROOT_TAGS / key, at_key=True, variant="case", where=_where(ROOT_TAGS),
+            yield finding(ROOT_TAGS / key, at_key=True, variant="case", where=ROOT_TAGS.dotted(),
                           key=key, other=other, other_where=default_where(other))
     default_folded: dict[str, str] = {}
     for key in defaults:
         default_folded.setdefault(key.casefold(), key)
     for section in TAGGABLE_SECTIONS:
         for ptr, entry in ctx.entries(section):
-            own = _string_map(entry.get("tags"))
+            own = string_map(entry.get("tags"))
             if not own:
                 continue
             mine: dict[str, str] = {}
@@ -123,12 +107,12 @@ def tag_keys_differ_in_more_than_case(ctx: Context):
                 folded = key.casefold()
                 other = mine.setdefault(folded, key)
                 if other != key:
-                    yield finding(ptr / "tags" / key, at_key=True, variant="case", where=_where(ptr / "tags"),
+                    yield finding(ptr / "tags" / key, at_key=True, variant="case", where=(ptr / "tags").dotted(),
                                   key=key, other=other, other_where="the same map")
                     continue
                 base = default_folded.get(folded)
                 if base is not None and base != key and base not in own:
-                    yield finding(ptr / "tags" / key, at_key=True, variant="case", where=_where(ptr / "tags"),
+                    yield finding(ptr / "tags" / key, at_key=True, variant="case", where=(ptr / "tags").dotted(),
                                   key=key, other=base, other_where=default_where(base))
 
 
@@ -139,10 +123,10 @@ def tags_avoid_the_aws_prefix(ctx: Context):
     for map_ptr, tags in _resource_tag_maps(ctx):
         for key, value in tags.items():
             if key.casefold().startswith(prefix):
-                yield finding(map_ptr / key, at_key=True, where=_where(map_ptr), found=key,
+                yield finding(map_ptr / key, at_key=True, where=map_ptr.dotted(), found=key,
                               found_prefix=key[:len(prefix)])
             if value.casefold().startswith(prefix):
-                yield finding(map_ptr / key, variant="values", where=_where(map_ptr / key), found=value,
+                yield finding(map_ptr / key, variant="values", where=(map_ptr / key).dotted(), found=value,
                               found_prefix=value[:len(prefix)])
 
 
@@ -157,11 +141,6 @@ def _unportable(text: str, allowed: str) -> list[str]:
     return bad
 
 
-def _describe_chars(chars: list[str]) -> str:
-    shown = ", ".join(repr(c) if c.isprintable() else f"U+{ord(c):04X}" for c in chars)
-    return ("the character " if len(chars) == 1 else "the characters ") + shown
-
-
 @rule("NT-011")
 def tags_use_portable_characters(ctx: Context):
     """Tag keys and values use the character set every AWS service accepts."""
@@ -170,12 +149,12 @@ def tags_use_portable_characters(ctx: Context):
         for key, value in tags.items():
             bad = _unportable(key, allowed)
             if bad:
-                yield finding(map_ptr / key, at_key=True, where=_where(map_ptr), part="key", found=key,
-                              chars=_describe_chars(bad))
+                yield finding(map_ptr / key, at_key=True, where=map_ptr.dotted(), part="key", found=key,
+                              chars=describe_chars(bad))
             bad = _unportable(value, allowed)
             if bad:
-                yield finding(map_ptr / key, where=_where(map_ptr / key), part="value", found=value,
-                              chars=_describe_chars(bad))
+                yield finding(map_ptr / key, where=(map_ptr / key).dotted(), part="value", found=value,
+                              chars=describe_chars(bad))
 
 
 # --- ARN shapes (NT-014) ----------------------------------------------------------------------
@@ -280,46 +259,23 @@ def arn_references_have_the_right_shape(ctx: Context):
                 problem = _arn_problem(value, service, rtype, ref.target)
                 if problem:
                     vptr = Pointer((*ptr, *rel))
-                    yield finding(vptr, where=_where(vptr), found=value, noun_a=f"{_a(noun)} {noun}",
+                    yield finding(vptr, where=vptr.dotted(), found=value, noun_a=f"{article(noun)} {noun}",
                                   detail=problem, shape=_arn_shape(service, rtype, ref.target))
 
 
 # --- What a queue's compute environments are (JQ-007…JQ-012, JQ-018) -------------------------
 
-@dataclass(frozen=True)
-class QueueEnv:
-    index: int  # position in computeEnvironmentOrder
-    name: str
-    order: object
-    entry: dict  # the compute environment entry
-    kind: EnvKind
-
-
-def queue_envs(ctx: Context, queue: dict) -> list[QueueEnv]:
+def _typed_envs(ctx: Context, queue: dict) -> list[Env]:
     """The queue's compute environments that are entries of this spec and whose kind is known,
     in computeEnvironmentOrder's order. Environments given by ARN are outside the spec: skipped."""
-    out = []
-    orders = queue.get("computeEnvironmentOrder")
-    if not isinstance(orders, list):
-        return out
-    for i, item in enumerate(orders):
-        if not isinstance(item, dict) or not isinstance(item.get("computeEnvironment"), str):
-            continue
-        name = item["computeEnvironment"]
-        found = ctx.named("computeEnvironments", name)
-        if found is None:
-            continue
-        kind = env_kind(found[1])
-        if kind is not None:
-            out.append(QueueEnv(i, name, item.get("order"), found[1], kind))
-    return out
+    return [e for e in queue_envs(ctx, queue)[0] if e.kind is not None]
 
 
 def _mixing(ctx: Context, conflict) -> Iterator:
     """For every queue, each environment whose kind conflicts (per `conflict(first, other)`)
     with the queue's first known environment, reported at its computeEnvironment value."""
     for ptr, queue in ctx.entries("jobQueues"):
-        envs = queue_envs(ctx, queue)
+        envs = _typed_envs(ctx, queue)
         if not envs:
             continue
         first = envs[0]
@@ -333,8 +289,8 @@ def _family(kind: EnvKind) -> str:
     return {"EC2": "EC2-family", "FARGATE": "Fargate-family", "MANAGED_INSTANCES": "ECS Managed Instances"}[kind.platform]
 
 
-def _mix_values(vptr: Pointer, first: QueueEnv, env: QueueEnv) -> dict:
-    return dict(where=_where(vptr), found=env.name, what=env.kind.describe(), first=first.name,
+def _mix_values(vptr: Pointer, first: Env, env: Env) -> dict:
+    return dict(where=vptr.dotted(), found=env.name, what=env.kind.describe(), first=first.name,
                 first_index=first.index, first_what=first.kind.describe(), family=_family(env.kind))
 
 
@@ -355,13 +311,13 @@ def queue_orders_and_environments_are_distinct(ctx: Context):
             if isinstance(env, str):
                 if env in by_env:
                     yield finding(iptr / "computeEnvironment", variant="environment",
-                                  where=_where(iptr / "computeEnvironment"), found=env, first=by_env[env])
+                                  where=(iptr / "computeEnvironment").dotted(), found=env, first=by_env[env])
                     continue  # the repeated entry's order is part of the same mistake
                 by_env[env] = i
             if isinstance(order, int) and not isinstance(order, bool):
                 if order in by_order:
                     first = by_order[order]
-                    yield finding(iptr / "order", where=_where(iptr / "order"), found=order, first=first,
+                    yield finding(iptr / "order", where=(iptr / "order").dotted(), found=order, first=first,
                                   other=orders[first].get("computeEnvironment"))
                 else:
                     by_order[order] = i
@@ -385,7 +341,7 @@ def managed_instances_queue_is_pure_and_on_demand_first(ctx: Context):
     for vptr, first, env in _mixing(ctx, conflict):
         yield finding(vptr, **_mix_values(vptr, first, env))
     for ptr, queue in ctx.entries("jobQueues"):
-        managed = [e for e in queue_envs(ctx, queue) if e.kind.platform == "MANAGED_INSTANCES"
+        managed = [e for e in _typed_envs(ctx, queue) if e.kind.platform == "MANAGED_INSTANCES"
                    and isinstance(e.order, int) and not isinstance(e.order, bool)]
         on_demand = [e for e in managed if not e.kind.spot]
         for spot in (e for e in managed if e.kind.spot):
@@ -393,7 +349,7 @@ def managed_instances_queue_is_pure_and_on_demand_first(ctx: Context):
             if later:
                 od = min(later, key=lambda e: e.order)
                 optr = ptr / "computeEnvironmentOrder" / spot.index / "order"
-                yield finding(optr, variant="order", where=_where(optr), found=spot.order, spot=spot.name,
+                yield finding(optr, variant="order", where=optr.dotted(), found=spot.order, spot=spot.name,
                               on_demand=od.name, on_demand_order=od.order)
 
 
@@ -404,7 +360,7 @@ def queue_does_not_mix_eks_and_ecs(ctx: Context):
         return a.orchestration != b.orchestration
 
     def orchestration(kind: EnvKind) -> str:
-        return f"{_a(kind.orchestration)} {kind.orchestration} compute environment ({kind.label})"
+        return f"{article(kind.orchestration)} {kind.orchestration} compute environment ({kind.label})"
     for vptr, first, env in _mixing(ctx, conflict):
         values = _mix_values(vptr, first, env)
         values.update(what=orchestration(env.kind), first_what=orchestration(first.kind))
@@ -435,7 +391,7 @@ def _architecture_of(ce: dict) -> tuple[str, list[str]] | None:
 def queue_has_one_architecture(ctx: Context):
     """The compute environments of a queue whose architecture is known share one architecture."""
     for ptr, queue in ctx.entries("jobQueues"):
-        known = [(env, a) for env in queue_envs(ctx, queue)
+        known = [(env, a) for env in _typed_envs(ctx, queue)
                  if env.kind.platform == "EC2" and (a := _architecture_of(env.entry)) is not None]
         if not known:
             continue
@@ -443,7 +399,7 @@ def queue_has_one_architecture(ctx: Context):
         for env, (arch, types) in rest:
             if arch != first_arch:
                 vptr = ptr / "computeEnvironmentOrder" / env.index / "computeEnvironment"
-                yield finding(vptr, where=_where(vptr), found=env.name, arch=arch, types=", ".join(types),
+                yield finding(vptr, where=vptr.dotted(), found=env.name, arch=arch, types=", ".join(types),
                               first=first.name, first_index=first.index, first_arch=first_arch,
                               first_types=", ".join(first_types))
 
@@ -461,10 +417,10 @@ def queue_has_one_kind_of_environment_order(ctx: Context):
         has_ce, has_se = "computeEnvironmentOrder" in queue, "serviceEnvironmentOrder" in queue
         if has_ce and has_se:
             keys = [k for k in queue if k in ("computeEnvironmentOrder", "serviceEnvironmentOrder")]
-            yield finding(ptr / keys[1], at_key=True, variant="both", where=_where(ptr))
+            yield finding(ptr / keys[1], at_key=True, variant="both", where=ptr.dotted())
         elif not has_ce and not has_se:
             name_ptr = ptr / "jobQueueName"
-            yield finding(name_ptr, where=f"{_where(ptr)} ('{queue.get('jobQueueName')}')")
+            yield finding(name_ptr, where=f"{ptr.dotted()} ('{queue.get('jobQueueName')}')")
 
 
 @rule("JQ-012")
@@ -477,21 +433,21 @@ def queue_type_matches_environments(ctx: Context):
         vptr = ptr / "jobQueueType"
         if "serviceEnvironmentOrder" in queue and "computeEnvironmentOrder" not in queue:
             if given != "SAGEMAKER_TRAINING":
-                yield finding(vptr, where=_where(vptr), found=given, expected="SAGEMAKER_TRAINING",
+                yield finding(vptr, where=vptr.dotted(), found=given, expected="SAGEMAKER_TRAINING",
                               detail="the queue has serviceEnvironmentOrder (SageMaker training)")
             continue
         if "computeEnvironmentOrder" not in queue:
             continue
-        envs = queue_envs(ctx, queue)
+        envs = _typed_envs(ctx, queue)
         types = {e.kind.queue_type for e in envs}
         if given == "SAGEMAKER_TRAINING":
             expected = types.pop() if len(types) == 1 else "ECS, ECS_FARGATE, ECS_MANAGED_INSTANCES or EKS"
-            yield finding(vptr, where=_where(vptr), found=given, expected=expected,
+            yield finding(vptr, where=vptr.dotted(), found=given, expected=expected,
                           detail="the queue has computeEnvironmentOrder (compute environments, not SageMaker)")
         elif len(types) == 1 and given not in types:
             expected = next(iter(types))
             names = ", ".join(f"'{e.name}'" for e in envs)
-            yield finding(vptr, where=_where(vptr), found=given, expected=expected,
+            yield finding(vptr, where=vptr.dotted(), found=given, expected=expected,
                           detail=f"its compute environments ({names}) are {_kind_words(envs[0].kind)}")
 
 
@@ -523,7 +479,7 @@ def time_limit_action_fits_the_queue(ctx: Context):
         expected = "TERMINATE" if service else "CANCEL"
         if action.get("action") not in (None, expected):
             kind = "a SageMaker training job queue" if service else "a job queue of ECS, EKS or Fargate compute environments"
-            yield finding(aptr / "action", variant="action", where=_where(aptr / "action"), found=action["action"],
+            yield finding(aptr / "action", variant="action", where=(aptr / "action").dotted(), found=action["action"],
                           queue=queue.get("jobQueueName"), kind=kind, expected=expected)
 
 
@@ -536,7 +492,7 @@ def time_limit_reason_is_one_that_acts(ctx: Context):
         allowed = limits["service_reasons" if service else "compute_reasons"]
         if isinstance(reason, str) and reason not in allowed:
             kind = "SageMaker training queues" if service else "ECS, EKS and Fargate queues"
-            yield finding(aptr / "reason", where=_where(aptr / "reason"), found=reason, kind=kind,
+            yield finding(aptr / "reason", where=(aptr / "reason").dotted(), found=reason, kind=kind,
                           allowed=", ".join(allowed))
 
 
@@ -566,7 +522,7 @@ def windows_jobs_avoid_fargate_spot_only_queues(ctx: Context):
         if queue is None or jd is None:
             continue
         orders = queue[1].get("computeEnvironmentOrder")
-        envs = queue_envs(ctx, queue[1])
+        envs = _typed_envs(ctx, queue[1])
         if not envs or not isinstance(orders, list) or len(envs) != len(orders):
             continue  # an environment outside the spec might run Windows
         if not all(e.kind.label == "FARGATE_SPOT" for e in envs):
@@ -574,7 +530,7 @@ def windows_jobs_avoid_fargate_spot_only_queues(ctx: Context):
         family = _operating_system(jd[1])
         if family and family.upper().startswith("WINDOWS"):
             vptr = ptr / "jobQueue"
-            yield finding(vptr, where=_where(vptr), found=queue_name, jd=jd_ref, os=family)
+            yield finding(vptr, where=vptr.dotted(), found=queue_name, jd=jd_ref, os=family)
 
 
 # --- Scheduling policies (SP-002, SP-005, SP-006) ---------------------------------------------
@@ -585,7 +541,7 @@ def policy_has_one_policy_type(ctx: Context):
     for ptr, policy in ctx.entries("schedulingPolicies"):
         keys = [k for k in policy if k in ("fairsharePolicy", "quotaSharePolicy")]
         if len(keys) == 2:
-            yield finding(ptr / keys[1], at_key=True, where=_where(ptr))
+            yield finding(ptr / keys[1], at_key=True, where=ptr.dotted())
 
 
 def _share_identifiers(ctx: Context) -> Iterator[tuple[Pointer, list[tuple[int, str]]]]:
@@ -614,14 +570,14 @@ def share_identifier_has_a_valid_shape(ctx: Context):
             vptr = dptr / i / "shareIdentifier"
             body, _ = _split_share(identifier)
             if "*" in body:
-                yield finding(vptr, variant="star", where=_where(vptr), found=identifier)
+                yield finding(vptr, variant="star", where=vptr.dotted(), found=identifier)
             elif not limits["min"] <= len(body) <= limits["max"]:
-                yield finding(vptr, where=_where(vptr), found=identifier, length=len(body))
+                yield finding(vptr, where=vptr.dotted(), found=identifier, length=len(body))
             else:
                 bad = [c for c in dict.fromkeys(body) if not (c.isascii() and c.isalnum())]
                 if bad:
-                    yield finding(vptr, variant="chars", where=_where(vptr), found=identifier,
-                                  chars=_describe_chars(bad))
+                    yield finding(vptr, variant="chars", where=vptr.dotted(), found=identifier,
+                                  chars=describe_chars(bad))
 
 
 @rule("SP-006")
@@ -645,7 +601,7 @@ def share_identifiers_do_not_overlap(ctx: Context):
                               else f"'{identifier}' also covers '{other}'")
                 if detail:
                     vptr = dptr / i / "shareIdentifier"
-                    yield finding(vptr, where=_where(vptr), found=identifier, other=other, other_index=j,
+                    yield finding(vptr, where=vptr.dotted(), found=identifier, other=other, other_index=j,
                                   detail=detail)
                     break
             earlier.append((i, identifier, body, prefix))

@@ -11,10 +11,12 @@ import re
 
 from ..catalog import load_catalog
 from ..language import is_arn, split_revision
-from ..problems import Pointer
+from ..problems import ROOT, Pointer
 from .context import Context, finding, rule
-from .targets import (KIND_WORDS, array_size, effective_resources, is_array, is_fargate, is_multinode,
-                      kind, node_count, node_ranges, parse_range, placeholders, requirement, targets)
+from .shapes import (KIND_WORDS, array_size, effective_resources, fargate_memory, is_array, is_fargate,
+                     is_multinode, kind, node_count, node_ranges, number_text, parse_range, placeholders,
+                     requirement)
+from .targets import targets
 
 _QUEUE_ARN = re.compile(r"^arn:aws[a-z-]*:batch:[a-z0-9-]+:[0-9]{12}:job-queue/[A-Za-z0-9_-]{1,128}\Z")
 _JD_ARN = re.compile(r"^arn:aws[a-z-]*:batch:[a-z0-9-]+:[0-9]{12}:job-definition/[A-Za-z0-9_-]{1,128}(:([0-9]+))?\Z")
@@ -198,29 +200,15 @@ def fargate_override_pair(ctx: Context):
         vcpu, memory = effective_resources(t.jd.get("containerProperties"), co)
         if vcpu is None or memory is None:
             continue
-        allowed = pairs.get(_vcpu_key(vcpu))
+        allowed = pairs.get(number_text(vcpu))
         if allowed is None or int(memory) != memory or int(memory) not in allowed:
-            yield finding(t.pointer / "containerOverrides" / "resourceRequirements", vcpu=_fmt(vcpu),
-                          memory=_fmt(memory), jd=t.jd_name, allowed=_allowed_text(allowed, pairs))
+            yield finding(t.pointer / "containerOverrides" / "resourceRequirements", vcpu=number_text(vcpu),
+                          memory=number_text(memory), jd=t.jd_name, allowed=_allowed_text(allowed, pairs))
 
 
 def _fargate_pairs() -> dict[str, set[int]]:
     """VCPU value -> allowed MEMORY values (MiB): JDF-004's table (a list, or min..max in steps)."""
-    out = {}
-    for vcpu, spec in _limits("JDF-004")["pairs"].items():
-        if isinstance(spec, dict):
-            out[str(vcpu)] = set(range(spec["min"], spec["max"] + 1, spec["step"]))
-        else:
-            out[str(vcpu)] = set(spec)
-    return out
-
-
-def _vcpu_key(v: float) -> str:
-    return _fmt(v)
-
-
-def _fmt(v: float) -> str:
-    return str(int(v)) if v == int(v) else str(v)
+    return {str(vcpu): set(fargate_memory(spec)) for vcpu, spec in _limits("JDF-004")["pairs"].items()}
 
 
 def _allowed_text(allowed: set[int] | None, pairs: dict) -> str:
@@ -245,7 +233,7 @@ def node_overrides_fit_the_definition(ctx: Context):
         if not isinstance(num, int) or not is_multinode(t.jd):
             continue  # nodeOverrides on a single-node JD: XR-020
         at = t.pointer / "nodeOverrides" / "numNodes"
-        open_starts = [r[0] for r in (parse_range(n.get("targetNodes")) for n in node_ranges(t.jd))
+        open_starts = [r[0] for r in (parse_range(n.get("targetNodes")) for _, n in node_ranges(ROOT, t.jd))
                        if r is not None and r[1] is None]
         if not open_starts:
             yield finding(at, found=num, jd=t.jd_name, variant="open")

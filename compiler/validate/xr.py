@@ -8,11 +8,12 @@ from __future__ import annotations
 
 
 from ..catalog import load_catalog
-from ..problems import Pointer
+from ..problems import ROOT, Pointer
 from ..instances import sizes
 from .context import Context, finding, rule
-from .targets import (KIND_WORDS, Target, effective_resources, is_fargate, is_multinode, kind,
-                      node_count, node_ranges, parse_range, placeholders, platforms, targets)
+from .shapes import (KIND_WORDS, effective_resources, is_fargate, is_multinode, kind, node_count,
+                     node_ranges, number_text, parse_range, placeholders, platforms)
+from .targets import Target, targets
 
 
 def _limits(cid: str) -> dict:
@@ -66,7 +67,7 @@ def multinode_placement(ctx: Context):
         total = _multinode_vcpus(t)
         maxes = [e.resources.get("maxvCpus") for e in ec2]
         if total is not None and all(isinstance(m, int) for m in maxes) and total > max(maxes):
-            yield finding(t.pointer / "jobQueue", jd=t.jd_name, queue=t.queue_name, found=_num(total),
+            yield finding(t.pointer / "jobQueue", jd=t.jd_name, queue=t.queue_name, found=number_text(total),
                           nodes=node_count(t.jd, t.job), max=max(maxes), variant="max_vcpus")
         for itype in _node_instance_types(t.jd):
             launchable = [_launches(e, itype) for e in ec2]
@@ -75,17 +76,13 @@ def multinode_placement(ctx: Context):
                               envs=_env_list(ec2), variant="instance_type")
 
 
-def _num(v: float) -> str:
-    return str(int(v)) if v == int(v) else str(v)
-
-
 def _multinode_vcpus(t: Target) -> float | None:
     """Sum of the vCPUs of every node (each node takes the narrowest range that covers it)."""
     n = node_count(t.jd, t.job)
     if not isinstance(n, int) or n < 1 or n > 10000:
         return None
     spans = []
-    for r in node_ranges(t.jd):
+    for _, r in node_ranges(ROOT, t.jd):
         span = parse_range(r.get("targetNodes"))
         if span is None or not isinstance(r.get("container"), dict):
             return None  # EKS or ECS-properties nodes, or an odd range: no estimate
@@ -106,7 +103,7 @@ def _multinode_vcpus(t: Target) -> float | None:
 
 def _node_instance_types(jd: dict) -> list[str]:
     out = []
-    for r in node_ranges(jd):
+    for _, r in node_ranges(ROOT, jd):
         c = r.get("container")
         it = c.get("instanceType") if isinstance(c, dict) else None
         its = r.get("instanceTypes")
@@ -147,7 +144,7 @@ def job_fits_an_instance(ctx: Context):
             if verdict is None:
                 continue
             variant, values = verdict
-            yield finding(where, jd=t.jd_name, queue=t.queue_name, vcpus=_num(need_v), memory=_num(need_m),
+            yield finding(where, jd=t.jd_name, queue=t.queue_name, vcpus=number_text(need_v), memory=number_text(need_m),
                           variant=variant, **values)
 
 
@@ -169,7 +166,7 @@ def _job_needs(t: Target):
         npo = no.get("nodePropertyOverrides") if isinstance(no, dict) else None
         overrides = {o.get("targetNodes"): o.get("containerOverrides") for o in npo or [] if isinstance(o, dict)} \
             if isinstance(npo, list) else {}
-        for r in node_ranges(t.jd):
+        for _, r in node_ranges(ROOT, t.jd):
             c = r.get("container")
             if not isinstance(c, dict):
                 continue  # EKS or ecsProperties nodes: not estimated
@@ -206,7 +203,7 @@ def _fit(envs, need_v: float, need_m: float, pinned: str | None, lim: dict):
     """None when some environment can hold the job (or that can't be known), else (variant, values)."""
     keyword_families = lim["keyword_families"]
     registered = lambda mib: int(mib * lim["registered_fraction"]) - lim["reserved_mib"]  # noqa: E731
-    best_nominal = best_registered = None  # largest memory among sizes with enough vCPUs
+    best_nominal = None  # largest memory among sizes with enough vCPUs
     largest = None
     max_vcpus = []
     for e in envs:
@@ -424,7 +421,7 @@ def _commands(jd: dict, job: dict) -> list[list]:
                 overrides[o.get("targetNodes")] = co["command"]
                 extra.append(co["command"])
         out = []
-        for r in node_ranges(jd):
+        for _, r in node_ranges(ROOT, jd):
             if r.get("targetNodes") in overrides:
                 continue
             c = r.get("container")
@@ -459,8 +456,7 @@ def roles_for_definition_features(ctx: Context):
     for ptr, jd in ctx.entries("jobDefinitions"):
         fargate = is_fargate(jd)
         containers = [(ptr / "containerProperties", jd.get("containerProperties"))]
-        containers += [(ptr / "nodeProperties" / "nodeRangeProperties" / i / "container", r.get("container"))
-                       for i, r in enumerate(node_ranges(jd))]
+        containers += [(rptr / "container", r.get("container")) for rptr, r in node_ranges(ptr, jd)]
         for at, c in containers:
             if not isinstance(c, dict) or "executionRoleArn" in c:
                 continue  # an explicit role: its policies are the IAM rules' business
