@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import contextlib
 import gc
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from .catalog import Catalog, load_catalog
 from .load import Document, SourceMap, load_text
 from .problems import ROOT, Finding, Problem, Severity, Span
-from .validate import validate
+from .validate import measure, validate
 
 
 @dataclass
@@ -28,7 +28,7 @@ class Result:
 
 
 def to_problem(f: Finding, doc: Document, file: str, catalog: Catalog) -> Problem:
-    c = catalog[f.code].variant(f.values.get("variant"))
+    c = catalog[f.code].variant(f.variant)
     message, fix = c.render(f.values)
     if fix:
         message = f"{message}; {fix}"
@@ -109,7 +109,6 @@ def compile_text(text: str, path: str, emit: bool = True) -> Result:
     if any(p.severity is Severity.ERROR for p in problems):
         return Result(problems)
     from .resolve import resolve
-    from .validate.measure import measure
 
     # What is written is measured on the model (sizes after resolution): only a spec that
     # resolves can be measured, so these come once the other errors are fixed.

@@ -5,34 +5,34 @@ already exist in the account are unknown here, so these counts are lower bounds.
 """
 from __future__ import annotations
 
-from ..catalog import load_catalog
+from ..catalog import Constraint
 from ..problems import Pointer
-from .context import Context, finding, rule
+from .context import Context, rule
 
 
-def _too_many(ctx: Context, section: str, cid: str):
+def _too_many(ctx: Context, section: str, c: Constraint):
     items = ctx.data.get(section)
-    limit = load_catalog()[cid].limit("max", ctx.quotas)
+    limit = c.limit("max", ctx.quotas)
     if isinstance(items, list) and len(items) > limit:
-        yield finding(Pointer((section, limit)), found=len(items))
+        yield c.at(Pointer((section, limit)), found=len(items))
 
 
 @rule("AC-001")
-def job_queues_per_account(ctx: Context):
+def job_queues_per_account(ctx: Context, c: Constraint):
     """The spec defines no more job queues than an account may hold (50, or quotas.jobQueuesPerAccount)."""
-    yield from _too_many(ctx, "jobQueues", "AC-001")
+    yield from _too_many(ctx, "jobQueues", c)
 
 
 @rule("AC-002")
-def compute_environments_per_account(ctx: Context):
+def compute_environments_per_account(ctx: Context, c: Constraint):
     """The spec defines no more compute environments than an account may hold (50, or quotas.computeEnvironmentsPerAccount)."""
-    yield from _too_many(ctx, "computeEnvironments", "AC-002")
+    yield from _too_many(ctx, "computeEnvironments", c)
 
 
 @rule("AC-010")
-def compute_environments_per_eks_cluster(ctx: Context):
+def compute_environments_per_eks_cluster(ctx: Context, c: Constraint):
     """At most 5 compute environments of the spec use one EKS cluster."""
-    limit = load_catalog()["AC-010"].limit("max")
+    limit = c.limit("max")
     seen: dict[str, int] = {}
     for ptr, ce in ctx.entries("computeEnvironments"):
         eks = ce.get("eksConfiguration")
@@ -42,13 +42,13 @@ def compute_environments_per_eks_cluster(ctx: Context):
         seen[cluster] = seen.get(cluster, 0) + 1
         if seen[cluster] > limit:
             where = ptr / "eksConfiguration" / "eksClusterArn"
-            yield finding(where, where=where.dotted(), found=seen[cluster], cluster=cluster)
+            yield c.at(where, where=where.dotted(), found=seen[cluster], cluster=cluster)
 
 
 @rule("AC-013")
-def share_identifiers_per_fair_share_queue(ctx: Context):
+def share_identifiers_per_fair_share_queue(ctx: Context, c: Constraint):
     """The spec's jobs use at most 500 distinct share identifiers per fair-share job queue (advice)."""
-    limit = load_catalog()["AC-013"].limit("max")
+    limit = c.limit("max")
     fair_share = {q.get("jobQueueName") for _, q in ctx.entries("jobQueues")
                   if "schedulingPolicyArn" in q and isinstance(q.get("jobQueueName"), str)}
     identifiers: dict[str, set[str]] = {}
@@ -62,12 +62,5 @@ def share_identifiers_per_fair_share_queue(ctx: Context):
         ids.add(share)
         if len(ids) > limit:
             where = ptr / "shareIdentifier"
-            yield finding(where, where=where.dotted(), found=share, count=len(ids), queue=queue)
+            yield c.at(where, where=where.dotted(), found=share, count=len(ids), queue=queue)
 
-
-RULES = (
-    job_queues_per_account,
-    compute_environments_per_account,
-    compute_environments_per_eks_cluster,
-    share_identifiers_per_fair_share_queue,
-)

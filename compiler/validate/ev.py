@@ -7,16 +7,12 @@ JDY-001).
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from typing import Any, Iterator, Mapping
 
-from ..catalog import load_catalog
+from ..catalog import Constraint
 from ..language import is_arn
 from ..problems import Pointer
-from .context import Context, finding, rule
-
-
-def _lim(cid: str) -> dict:
-    return dict(load_catalog()[cid].limits)
+from .context import Context, rule
 
 
 # --- EV-006 schedule expressions ----------------------------------------------------------
@@ -73,9 +69,8 @@ def _cron_field_problem(field: str, text: str, lo: int, hi: int, names: list[str
     return None
 
 
-def schedule_expression_problem(expression: str) -> str | None:
-    """Why `expression` is not an EventBridge schedule expression (None if it is). EV-006."""
-    lim = _lim("EV-006")
+def schedule_expression_problem(expression: str, lim: Mapping[str, Any]) -> str | None:
+    """Why `expression` is not an EventBridge schedule expression (None if it is), with EV-006's limits."""
     m = _RATE.match(expression)
     if m:
         parts = m.group(1).split()
@@ -112,28 +107,28 @@ def schedule_expression_problem(expression: str) -> str | None:
 
 
 @rule("EV-006")
-def schedule_expression_is_valid(ctx: Context):
+def schedule_expression_is_valid(ctx: Context, c: Constraint):
     """scheduleExpression is rate(value unit) or a six-field EventBridge cron expression."""
     for ptr, s in ctx.entries("schedules"):
         expr = s.get("scheduleExpression")
         if isinstance(expr, str):
-            problem = schedule_expression_problem(expr)
+            problem = schedule_expression_problem(expr, c.limits)
             if problem:
                 p = ptr / "scheduleExpression"
-                yield finding(p, where=p.dotted(), found=expr, detail=problem)
+                yield c.at(p, where=p.dotted(), found=expr, detail=problem)
 
 
 # --- EV-004, EV-007 notifications ---------------------------------------------------------
 
 
 @rule("EV-004")
-def notification_status_can_happen(ctx: Context):
+def notification_status_can_happen(ctx: Context, c: Constraint):
     """A notification doesn't wait for SUBMITTED, which no event reports."""
     for ptr, n in ctx.entries("notifications"):
         for i, status in enumerate(n.get("statuses") or []):
             if status == "SUBMITTED":
                 p = ptr / "statuses" / i
-                yield finding(p, where=p.dotted())
+                yield c.at(p, where=p.dotted())
 
 
 def _queue_arns(ctx: Context) -> Iterator[tuple[Pointer, str]]:
@@ -149,7 +144,7 @@ def _queue_arns(ctx: Context) -> Iterator[tuple[Pointer, str]]:
 
 
 @rule("EV-007")
-def rule_and_queue_share_a_region(ctx: Context):
+def rule_and_queue_share_a_region(ctx: Context, c: Constraint):
     """Queues that rules watch or target are in the spec's Region."""
     region = ctx.data.get("region")
     if not isinstance(region, str):
@@ -157,7 +152,7 @@ def rule_and_queue_share_a_region(ctx: Context):
     for p, arn in _queue_arns(ctx):
         parts = arn.split(":")
         if len(parts) > 3 and parts[3] and parts[3] != region:
-            yield finding(p, where=p.dotted(), found_region=parts[3], region=region)
+            yield c.at(p, where=p.dotted(), found_region=parts[3], region=region)
 
 
 # --- BG-109, BG-110, BG-115 scheduled jobs ------------------------------------------------
@@ -172,42 +167,42 @@ def _scheduled(ctx: Context) -> Iterator[tuple[Pointer, dict, dict]]:
 
 
 @rule("BG-109")
-def scheduled_job_has_no_dependencies(ctx: Context):
+def scheduled_job_has_no_dependencies(ctx: Context, c: Constraint):
     """A schedule doesn't submit a job with dependsOn."""
     for ptr, s, job in _scheduled(ctx):
         if job.get("dependsOn"):
-            yield finding(ptr / "job", schedule=s["name"], job=s["job"])
+            yield c.at(ptr / "job", schedule=s["name"], job=s["job"])
 
 
 @rule("BG-110")
-def scheduled_job_fits_a_batch_target(ctx: Context):
+def scheduled_job_fits_a_batch_target(ctx: Context, c: Constraint):
     """A scheduled job uses only what an EventBridge Batch target carries."""
-    lim = _lim("BG-110")
+    lim = c.limits
     for ptr, s, job in _scheduled(ctx):
         for field, value in job.items():
             if field in lim["carried"] or field == "dependsOn":  # dependsOn is BG-109
                 continue
             values = {"schedule": s["name"], "job": s["job"], "field": field}
             if field in lim["advisory"]:
-                yield finding(ptr / "job", variant="tags", **values)
+                yield c.at(ptr / "job", variant="tags", **values)
             else:
-                yield finding(ptr / "job", **values)
+                yield c.at(ptr / "job", **values)
         retry = job.get("retryStrategy")
         if isinstance(retry, dict):
             for field in retry:
                 if field != "attempts":
-                    yield finding(ptr / "job", schedule=s["name"], job=s["job"], field=f"retryStrategy.{field}")
+                    yield c.at(ptr / "job", schedule=s["name"], job=s["job"], field=f"retryStrategy.{field}")
 
 
 @rule("BG-115")
-def no_job_depends_on_a_scheduled_job(ctx: Context):
+def no_job_depends_on_a_scheduled_job(ctx: Context, c: Constraint):
     """No job's dependsOn names a job that only a schedule submits."""
     scheduled = {s.get("job"): s.get("name") for _, s in ctx.entries("schedules")}
     for ptr, job in ctx.entries("jobs"):
         for i, dep in enumerate(job.get("dependsOn") or []):
             target = dep.get("jobId") if isinstance(dep, dict) else None
             if target in scheduled:
-                yield finding(ptr / "dependsOn" / i / "jobId", job=job.get("jobName"), target=target,
+                yield c.at(ptr / "dependsOn" / i / "jobId", job=job.get("jobName"), target=target,
                               schedule=scheduled[target])
 
 
@@ -215,27 +210,27 @@ def no_job_depends_on_a_scheduled_job(ctx: Context):
 
 
 @rule("BG-111")
-def existing_topic_policy_is_the_owners(ctx: Context):
+def existing_topic_policy_is_the_owners(ctx: Context, c: Constraint):
     """A notification to an existing topic warns that the topic's policy must let EventBridge publish."""
     for ptr, n in ctx.entries("notifications"):
         if is_arn(n.get("topic")):
             p = ptr / "topic"
-            yield finding(p, where=p.dotted(), rule=n.get("name"))
+            yield c.at(p, where=p.dotted(), rule=n.get("name"))
 
 
 @rule("BG-112")
-def topic_key_is_usable_by_eventbridge(ctx: Context):
+def topic_key_is_usable_by_eventbridge(ctx: Context, c: Constraint):
     """A notification topic isn't encrypted with the AWS managed key alias/aws/sns."""
-    managed = _lim("BG-112")["aws_managed_keys"]
+    managed = c.limits["aws_managed_keys"]
     for ptr, n in ctx.entries("notifications"):
         key = n.get("kmsMasterKeyId")
         if isinstance(key, str) and any(key == k or key.endswith(":" + k) for k in managed):
             p = ptr / "kmsMasterKeyId"
-            yield finding(p, where=p.dotted(), found=key)
+            yield c.at(p, where=p.dotted(), found=key)
 
 
 @rule("BG-117")
-def created_topic_is_encrypted(ctx: Context):
+def created_topic_is_encrypted(ctx: Context, c: Constraint):
     """A topic batchgen creates has a customer managed key (kmsMasterKeyId) on one of its notifications."""
     keyed = {n.get("topic") for _, n in ctx.entries("notifications") if n.get("kmsMasterKeyId")}
     warned: set[str] = set()
@@ -244,17 +239,5 @@ def created_topic_is_encrypted(ctx: Context):
         if isinstance(topic, str) and not is_arn(topic) and topic not in keyed and topic not in warned:
             warned.add(topic)
             p = ptr / "topic"
-            yield finding(p, where=p.dotted(), topic=topic)
+            yield c.at(p, where=p.dotted(), topic=topic)
 
-
-RULES = (
-    schedule_expression_is_valid,
-    notification_status_can_happen,
-    rule_and_queue_share_a_region,
-    scheduled_job_has_no_dependencies,
-    scheduled_job_fits_a_batch_target,
-    no_job_depends_on_a_scheduled_job,
-    existing_topic_policy_is_the_owners,
-    topic_key_is_usable_by_eventbridge,
-    created_topic_is_encrypted,
-)

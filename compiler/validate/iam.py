@@ -11,25 +11,23 @@ import re
 from typing import Iterator
 
 from .. import access
-from ..catalog import load_catalog
+from ..catalog import Constraint
 from ..language import ROLE_USES, is_arn, jobs_by_name, role_uses
 from ..naming import generated_role_name, tf_label
 from ..patterns import ecma
 from ..problems import Pointer
-from .context import Context, finding, rule
+from .context import Context, rule
 from .schema import did_you_mean
 from .shapes import (IDENTITY, TRUST, actions, allows, as_list, containers, documents, items, policy_entries,
                      statements)
 
 # Managed policies AWS documents for each use (IAM-001..IAM-004), by the field naming the role.
 EXPECTED_POLICY = {
-    "serviceRole": ("IAM-001", "service-role/AWSBatchServiceRole"),
-    "instanceRole": ("IAM-002", "service-role/AmazonEC2ContainerServiceforEC2Role"),
-    "spotIamFleetRole": ("IAM-003", "service-role/AmazonEC2SpotFleetTaggingRole"),
-    "executionRoleArn": ("IAM-004", "service-role/AmazonECSTaskExecutionRolePolicy"),
+    "serviceRole": "service-role/AWSBatchServiceRole",
+    "instanceRole": "service-role/AmazonEC2ContainerServiceforEC2Role",
+    "spotIamFleetRole": "service-role/AmazonEC2SpotFleetTaggingRole",
+    "executionRoleArn": "service-role/AmazonECSTaskExecutionRolePolicy",
 }
-CODE_OF_USE = {"serviceRole": "IAM-001", "instanceRole": "IAM-002", "spotIamFleetRole": "IAM-003",
-               "jobRoleArn": "IAM-004", "executionRoleArn": "IAM-004", "roleArn": "IAM-005"}
 
 # Generated roles (compiler/resolve.py _GENERATED) and their Terraform labels: reserved.
 GENERATED_ROLES = {"batch-instance": "batch_instance", "batch-service": "batch_service",
@@ -40,20 +38,16 @@ GLOBAL_ACTIONS = ("ecr:GetAuthorizationToken", "sts:GetCallerIdentity", "cloudwa
                   "xray:PutTraceSegments", "xray:PutTelemetryRecords")
 
 
-def _lim(cid: str) -> dict:
-    return dict(load_catalog()[cid].limits)
-
-
 # --- BG-101 grammar -----------------------------------------------------------------------
 
 
 @rule("BG-101")
-def policy_follows_the_grammar(ctx: Context):
+def policy_follows_the_grammar(ctx: Context, c: Constraint):
     """Statements have exactly one of Action/NotAction, Resource/NotResource (identity) or a Principal (trust), known condition operators, unique Sids, and a Version."""
-    operators = set(_lim("BG-101")["condition_operators"])
+    operators = set(c.limits["condition_operators"])
     for doc_ptr, doc, kind in documents(ctx):
         if "Version" not in doc:
-            yield finding(doc_ptr, at_key=True, variant="version", where=doc_ptr.dotted())
+            yield c.at(doc_ptr, at_key=True, variant="version", where=doc_ptr.dotted())
         sids: dict[str, Pointer] = {}
         for st_ptr, st in statements(doc_ptr, doc):
             where = st_ptr.dotted()
@@ -62,19 +56,19 @@ def policy_follows_the_grammar(ctx: Context):
             pairs.append(("Principal", "NotPrincipal", kind == TRUST))
             for a, b, needed in pairs:
                 if a in st and b in st:
-                    yield finding(st_ptr / b, at_key=True, where=where, detail=f"has both {a} and {b}; give one")
+                    yield c.at(st_ptr / b, at_key=True, where=where, detail=f"has both {a} and {b}; give one")
                 elif needed and a not in st and b not in st:
-                    yield finding(st_ptr, at_key=True, where=where, detail=f"has neither {a} nor {b}")
+                    yield c.at(st_ptr, at_key=True, where=where, detail=f"has neither {a} nor {b}")
                 elif not needed:
                     for key in (a, b):
                         if key in st:
                             use = ("a trust policy (AssumeRolePolicyDocument) names no resources" if kind == TRUST
                                    else "a policy attached to a role or user has no principal (its principal is whoever it is attached to)")
-                            yield finding(st_ptr / key, at_key=True, where=where, detail=f"has {key}, but {use}")
+                            yield c.at(st_ptr / key, at_key=True, where=where, detail=f"has {key}, but {use}")
             sid = st.get("Sid")
             if isinstance(sid, str) and sid:
                 if sid in sids:
-                    yield finding(st_ptr / "Sid", where=where,
+                    yield c.at(st_ptr / "Sid", where=where,
                                   detail=f"repeats Sid '{sid}' (first at {sids[sid].dotted()}); Sids are unique in a policy")
                 else:
                     sids[sid] = st_ptr
@@ -84,21 +78,21 @@ def policy_follows_the_grammar(ctx: Context):
                     base = re.sub(r"^(ForAllValues:|ForAnyValue:)", "", op)
                     base = re.sub(r"IfExists$", "", base) if base != "Null" else base
                     if base not in operators and base != "Null":
-                        yield finding(st_ptr / "Condition" / op, at_key=True, where=where,
+                        yield c.at(st_ptr / "Condition" / op, at_key=True, where=where,
                                       detail=f"uses the unknown condition operator '{op}'"
                                              f"{did_you_mean(base, sorted(operators))}")
     for ptr, entry, what in policy_entries(ctx):
         if "PolicyDocument" not in entry and "Access" not in entry:
-            yield finding(ptr / what, variant="source", where=ptr.dotted())
+            yield c.at(ptr / what, variant="source", where=ptr.dotted())
 
 
 # --- BG-102 actions -----------------------------------------------------------------------
 
 
 @rule("BG-102")
-def actions_are_service_actions(ctx: Context):
+def actions_are_service_actions(ctx: Context, c: Constraint):
     """Action and NotAction values are "*" or service:Action, and batch: ones name AWS Batch actions."""
-    lim = _lim("BG-102")
+    lim = c.limits
     pattern = ecma(lim["pattern"])
     batch = [f"batch:{a}" for a in lim["batch_actions"]]
     for doc_ptr, doc, _ in documents(ctx):
@@ -110,11 +104,11 @@ def actions_are_service_actions(ctx: Context):
                     if not isinstance(action, str) or action == "*":
                         continue
                     if not pattern.match(action):
-                        yield finding(ptr, found=action, where=ptr.dotted(),
+                        yield c.at(ptr, found=action, where=ptr.dotted(),
                                       detail="an action is service:Action (e.g. batch:SubmitJob), with * and ? as wildcards")
                     elif action.lower().startswith("batch:") and not any(
                             fnmatch.fnmatchcase(b.lower(), action.lower()) for b in batch):
-                        yield finding(ptr, found=action, where=ptr.dotted(),
+                        yield c.at(ptr, found=action, where=ptr.dotted(),
                                       detail="AWS Batch has no such action" + did_you_mean(action, batch))
 
 
@@ -175,55 +169,55 @@ _EXACT = {
 
 
 @rule("BG-103")
-def arns_have_the_right_shape(ctx: Context):
+def arns_have_the_right_shape(ctx: Context, c: Constraint):
     """ARNs in policies, ManagedPolicyArns, Access, schedules and notifications have the shape of their resource type."""
-    lim = _lim("BG-103")
+    lim = c.limits
     general = ecma(lim["pattern"])
     policy = ecma(lim["policy_pattern"])
     batch_types = lim["batch_resource_types"]
     for ptr, value, kind in _arn_values(ctx):
         if kind == "resource":
             if not general.match(value):
-                yield finding(ptr, found=value, where=ptr.dotted(),
+                yield c.at(ptr, found=value, where=ptr.dotted(),
                               detail="not an ARN: arn:<partition>:<service>:<region>:<account>:<resource>, or \"*\"")
                 continue
             parts = value.split(":", 5)
             if parts[2] == "batch":
                 rtype = re.split(r"[/:]", parts[5], maxsplit=1)[0]
                 if rtype != "*" and not any(fnmatch.fnmatchcase(t, rtype) for t in batch_types):
-                    yield finding(ptr, found=value, where=ptr.dotted(),
+                    yield c.at(ptr, found=value, where=ptr.dotted(),
                                   detail=f"AWS Batch has no resource type '{rtype}'" + did_you_mean(rtype, batch_types))
         elif kind == "policy":
             if not policy.match(value):
-                yield finding(ptr, found=value, where=ptr.dotted(),
+                yield c.at(ptr, found=value, where=ptr.dotted(),
                               detail="a managed policy ARN is arn:aws:iam::aws:policy/<name> (AWS managed) "
                                      "or arn:aws:iam::<account>:policy/<name>")
         else:
             regex, shape = _EXACT[kind]
             if not re.match(regex, value):
-                yield finding(ptr, found=value, where=ptr.dotted(), detail=shape)
+                yield c.at(ptr, found=value, where=ptr.dotted(), detail=shape)
 
 
 # --- BG-104 generated and topic names -----------------------------------------------------
 
 
 @rule("BG-104")
-def generated_names_fit(ctx: Context):
+def generated_names_fit(ctx: Context, c: Constraint):
     """Roles batchgen generates for schedules have names IAM accepts (at most 64 characters)."""
-    lim = _lim("BG-104")
+    lim = c.limits
     project = ctx.data.get("project") if isinstance(ctx.data.get("project"), str) else None
     for ptr, s in ctx.entries("schedules"):
         if s.get("roleArn"):
             continue
         name = generated_role_name(project, f"schedule-{s['name']}")
         if len(name) > lim["role_name_max"]:
-            yield finding(ptr / "name", variant="generated", what=f"schedule '{s['name']}'", name=name,
+            yield c.at(ptr / "name", variant="generated", what=f"schedule '{s['name']}'", name=name,
                           length=len(name), noun="schedule")
     for ptr, n in ctx.entries("notifications"):
         topic = n.get("topic")
         if isinstance(topic, str) and not is_arn(topic):
             if not re.match(lim["topic_pattern"], topic) or len(topic) > lim["topic_max"]:
-                yield finding(ptr / "topic", where=(ptr / "topic").dotted(),
+                yield c.at(ptr / "topic", where=(ptr / "topic").dotted(),
                               detail=f"'{topic}' is not a topic name: 1-{lim['topic_max']} letters, digits, - and _ "
                                      "(or give an existing topic's ARN)")
 
@@ -234,16 +228,16 @@ def generated_names_fit(ctx: Context):
 # --- BG-106 wildcards, IAM-007 resource-level permissions ---------------------------------
 
 
-def _unscoped(action: str) -> bool:
+def _unscoped(action: str, unscoped_actions: list[str]) -> bool:
     """An action that only works with Resource "*": Batch's Describe*/List* (IAM-007), a few global ones."""
     a = action.lower()
     if a.startswith(("batch:describe", "batch:list")) and a != "batch:listtagsforresource":
         return True
-    return a in {x.lower() for x in [*_lim("IAM-007")["unscoped_actions"], *GLOBAL_ACTIONS]}
+    return a in {x.lower() for x in [*unscoped_actions, *GLOBAL_ACTIONS]}
 
 
-@rule("BG-106")
-def user_policy_is_not_a_wildcard(ctx: Context):
+@rule("BG-106", reads=("IAM-007",))
+def user_policy_is_not_a_wildcard(ctx: Context, c: Constraint, scoped: Constraint):
     """Allow statements of a user policy name actions and resources rather than "*" (least privilege)."""
     for doc_ptr, doc, kind in documents(ctx):
         if kind != IDENTITY:
@@ -252,26 +246,26 @@ def user_policy_is_not_a_wildcard(ctx: Context):
             if st.get("Effect") != "Allow":
                 continue
             if "NotAction" in st:
-                yield finding(st_ptr / "NotAction", at_key=True, where=(st_ptr / "NotAction").dotted(),
+                yield c.at(st_ptr / "NotAction", at_key=True, where=(st_ptr / "NotAction").dotted(),
                               what="every action except those listed (Allow with NotAction)",
                               fix_hint="list the actions it needs in Action instead")
             for ptr, a in items(st.get("Action", []), st_ptr / "Action"):
                 if isinstance(a, str) and (a == "*" or a.endswith(":*")):
-                    yield finding(ptr, where=ptr.dotted(), what=f"'{a}', every action" + (
+                    yield c.at(ptr, where=ptr.dotted(), what=f"'{a}', every action" + (
                         "" if a == "*" else f" of {a.split(':')[0]}"),
                         fix_hint="list the actions it needs (for AWS Batch, Access: submit / read / register)")
             granted = actions(st)
             for ptr, r in items(st.get("Resource", []), st_ptr / "Resource"):
-                if r == "*" and granted and not all(_unscoped(a) for a in granted):
-                    yield finding(ptr, where=ptr.dotted(), what="every resource (Resource \"*\")",
+                if r == "*" and granted and not all(_unscoped(a, scoped.limits["unscoped_actions"]) for a in granted):
+                    yield c.at(ptr, where=ptr.dotted(), what="every resource (Resource \"*\")",
                                   fix_hint="name the resources' ARNs (for AWS Batch, Access: submit names the "
                                            "spec's queues and job definitions)")
 
 
 @rule("IAM-007")
-def batch_resource_level_permissions(ctx: Context):
+def batch_resource_level_permissions(ctx: Context, c: Constraint):
     """A scoped SubmitJob names both job queues and job definitions; Describe*/List* actions get Resource "*"."""
-    unscoped = {a.lower() for a in _lim("IAM-007")["unscoped_actions"]}
+    unscoped = {a.lower() for a in c.limits["unscoped_actions"]}
     for doc_ptr, doc, kind in documents(ctx):
         if kind != IDENTITY:
             continue
@@ -287,26 +281,26 @@ def batch_resource_level_permissions(ctx: Context):
                 if not broad and bool(queues) != bool(defs):
                     has, missing, mtype = ("job queue", "job definition", "job-definition") if queues \
                         else ("job definition", "job queue", "job-queue")
-                    yield finding(st_ptr / "Resource", where=(st_ptr / "Resource").dotted(), has=has,
+                    yield c.at(st_ptr / "Resource", where=(st_ptr / "Resource").dotted(), has=has,
                                   missing=missing, missing_type=mtype)
             for ptr, a in items(st.get("Action", []), st_ptr / "Action"):
                 if isinstance(a, str) and a.lower() in unscoped:
-                    yield finding(ptr, variant="unscoped", where=st_ptr.dotted(), action=a)
+                    yield c.at(ptr, variant="unscoped", where=st_ptr.dotted(), action=a)
 
 
 @rule("BG-118")
-def role_attaches_no_administrator_policy(ctx: Context):
+def role_attaches_no_administrator_policy(ctx: Context, c: Constraint):
     """A role attaches no AWS managed policy granting full administrative or IAM access."""
-    broad = _lim("BG-118")["policies"]
+    broad = c.limits["policies"]
     for ptr, role in ctx.entries("iam.roles"):
         for ptr_arn, arn in items(role.get("ManagedPolicyArns") or [], ptr / "ManagedPolicyArns"):
             name = arn.rsplit("/", 1)[-1] if isinstance(arn, str) and ":iam::aws:policy/" in arn else None
             if name in broad:
-                yield finding(ptr_arn, where=ptr_arn.dotted(), policy=name, grants=broad[name])
+                yield c.at(ptr_arn, where=ptr_arn.dotted(), policy=name, grants=broad[name])
 
 
 @rule("BG-119")
-def trust_policy_names_its_principal(ctx: Context):
+def trust_policy_names_its_principal(ctx: Context, c: Constraint):
     """A trust policy does not let any principal ("*") assume the role."""
     for ptr, entry in ctx.entries("iam.roles"):
         doc, role = entry.get("AssumeRolePolicyDocument"), entry.get("RoleName")
@@ -317,11 +311,11 @@ def trust_policy_names_its_principal(ctx: Context):
             if st.get("Effect") != "Allow":
                 continue
             if principal == "*":
-                yield finding(st_ptr / "Principal", where=(st_ptr / "Principal").dotted(), role=role)
+                yield c.at(st_ptr / "Principal", where=(st_ptr / "Principal").dotted(), role=role)
             elif isinstance(principal, dict):
                 for ptr_p, p in items(principal.get("AWS", []), st_ptr / "Principal" / "AWS"):
                     if p == "*":
-                        yield finding(ptr_p, where=ptr_p.dotted(), role=role)
+                        yield c.at(ptr_p, where=ptr_p.dotted(), role=role)
 
 
 # --- IAM-001..IAM-005 trust policies ------------------------------------------------------
@@ -356,39 +350,42 @@ def _role_grants(role: dict, ctx: Context, action: str) -> bool:
 
 
 @rule("IAM-001", "IAM-002", "IAM-003", "IAM-004", "IAM-005")
-def role_trusts_the_service_that_uses_it(ctx: Context):
+def role_trusts_the_service_that_uses_it(ctx: Context, service_role: Constraint, instance_role: Constraint,
+                                         spot_fleet_role: Constraint, task_roles: Constraint, events_role: Constraint):
     """A role of the spec trusts the service principal of each field that names it, and carries the policy AWS documents for that use."""
+    by_field = {"serviceRole": service_role, "instanceRole": instance_role, "spotIamFleetRole": spot_fleet_role,
+                "jobRoleArn": task_roles, "executionRoleArn": task_roles, "roleArn": events_role}
     roles = {r.get("RoleName"): (ptr, r) for ptr, r in ctx.entries("iam.roles")}
     for use in role_uses(ctx.data):
         if use.role not in roles:
             continue
         _, role = roles[use.role]
         service, what = ROLE_USES[use.field]
-        code = CODE_OF_USE[use.field]
+        c = by_field[use.field]
         where = Pointer(use.pointer)
         values = {"role": use.role, "use": f"{what} '{use.entry}'", "service": service}
         doc = role.get("AssumeRolePolicyDocument")
         trusted = trusted_services(doc) if isinstance(doc, dict) else None
         if trusted is not None and service not in trusted:
-            yield finding(where, code=code, **values)
+            yield c.at(where, **values)
         if use.field in EXPECTED_POLICY:
-            _, path = EXPECTED_POLICY[use.field]
+            path = EXPECTED_POLICY[use.field]
             name = path.rsplit("/", 1)[-1]
             arns = [a for a in role.get("ManagedPolicyArns") or [] if isinstance(a, str)]
             if any(a.endswith("/" + name) for a in arns):
                 continue
             if use.field == "executionRoleArn" and _role_grants(role, ctx, "ecr:GetAuthorizationToken"):
                 continue
-            yield finding(where, code=code, variant="policy", policy=name, path=path, **values)
+            yield c.at(where, variant="policy", policy=name, path=path, **values)
         elif use.field == "roleArn" and not _role_grants(role, ctx, "batch:SubmitJob"):
-            yield finding(where, code=code, variant="policy", **values)
+            yield c.at(where, variant="policy", **values)
 
 
 # --- BG-113 unique names, BG-114 trust can be written -------------------------------------
 
 
-@rule("BG-113")
-def iam_and_rule_names_are_unique(ctx: Context):
+@rule("BG-113", "BG-007")
+def iam_and_rule_names_are_unique(ctx: Context, unique: Constraint, distinct_label: Constraint):
     """Roles, managed policies, a role's inline policies and EventBridge rules have distinct names, and none takes a generated role's name. (Their Terraform labels are distinct too: reported as BG-007.)"""
     project = ctx.data.get("project") if isinstance(ctx.data.get("project"), str) else None
     generated: dict[str, tuple[str, str]] = {
@@ -414,24 +411,24 @@ def iam_and_rule_names_are_unique(ctx: Context):
                 if not isinstance(name, str):
                     continue
                 if name in seen:
-                    yield finding(ptr / key, code="BG-113", noun=noun, name=name, first=seen[name].dotted())
+                    yield unique.at(ptr / key, noun=noun, name=name, first=seen[name].dotted())
                     continue
                 seen[name] = ptr
                 label = tf_label(name)
                 if section == "iam.roles" and name in generated:
-                    yield finding(ptr / key, code="BG-113", variant="reserved", noun=noun, name=name,
+                    yield unique.at(ptr / key, variant="reserved", noun=noun, name=name,
                                   what=generated[name][1])
                 elif section == "iam.roles" and label in generated_labels:
-                    yield finding(ptr / key, code="BG-007", name=name, other=generated_labels[label][0], label=label)
+                    yield distinct_label.at(ptr / key, name=name, other=generated_labels[label][0], label=label)
                 elif label in labels and labels[label] != name:
-                    yield finding(ptr / key, code="BG-007", name=name, other=labels[label], label=label)
+                    yield distinct_label.at(ptr / key, name=name, other=labels[label], label=label)
                 labels.setdefault(label, name)
     for ptr, role in ctx.entries("iam.roles"):
         seen = {}
         for j, p in enumerate(role.get("Policies") or []):
             name = p.get("PolicyName")
             if isinstance(name, str) and name in seen:
-                yield finding(ptr / "Policies" / j / "PolicyName", code="BG-113", noun="inline policy of this role",
+                yield unique.at(ptr / "Policies" / j / "PolicyName", noun="inline policy of this role",
                               name=name, first=seen[name].dotted())
             elif isinstance(name, str):
                 seen[name] = ptr / "Policies" / j
@@ -441,23 +438,23 @@ def iam_and_rule_names_are_unique(ctx: Context):
         if isinstance(topic, str) and not is_arn(topic):
             other = topics.setdefault(tf_label(topic), topic)
             if other != topic:
-                yield finding(ptr / "topic", code="BG-007", name=topic, other=other, label=tf_label(topic))
+                yield distinct_label.at(ptr / "topic", name=topic, other=other, label=tf_label(topic))
 
 
 @rule("BG-114")
-def trust_policy_can_be_written(ctx: Context):
+def trust_policy_can_be_written(ctx: Context, c: Constraint):
     """A role without AssumeRolePolicyDocument is used by a Batch role field or a schedule."""
     used = {u.role for u in role_uses(ctx.data)}
     for ptr, role in ctx.entries("iam.roles"):
         if "AssumeRolePolicyDocument" not in role and role.get("RoleName") not in used:
-            yield finding(ptr / "RoleName", role=role.get("RoleName"))
+            yield c.at(ptr / "RoleName", role=role.get("RoleName"))
 
 
 # --- BG-116 Access ------------------------------------------------------------------------
 
 
 @rule("BG-116")
-def submit_names_a_queue_and_a_definition(ctx: Context):
+def submit_names_a_queue_and_a_definition(ctx: Context, c: Constraint):
     """Each Access submit grants at least one job queue and one job definition."""
     jobs = jobs_by_name(ctx.data)
     for ptr, entry, _ in policy_entries(ctx):
@@ -467,24 +464,24 @@ def submit_names_a_queue_and_a_definition(ctx: Context):
                 missing = [w for w, got in (("job queue", queues), ("job definition", definitions)) if not got]
                 if missing:
                     p = ptr / "Access" / j / "submit"
-                    yield finding(p, variant="submit", where=p.dotted(), missing=" and no ".join(missing))
+                    yield c.at(p, variant="submit", where=p.dotted(), missing=" and no ".join(missing))
 
 
 # --- BG-107, BG-108 job definition security -----------------------------------------------
 
 
 @rule("BG-107")
-def container_is_not_privileged(ctx: Context):
+def container_is_not_privileged(ctx: Context, c: Constraint):
     """Containers don't run privileged (checkov CKV_AWS_210)."""
     for ptr, jd in ctx.entries("jobDefinitions"):
         for k in containers(ptr, jd):
             if k.body.get("privileged") is True and not (k.in_task and k.in_node):
                 p = k.ptr / "privileged"
-                yield finding(p, where=p.dotted())
+                yield c.at(p, where=p.dotted())
 
 
 @rule("BG-108")
-def host_volume_user_is_set(ctx: Context):
+def host_volume_user_is_set(ctx: Context, user_set: Constraint):
     """A container that mounts a host volume sets user."""
     for ptr, jd in ctx.entries("jobDefinitions"):
         for k in containers(ptr, jd):
@@ -496,24 +493,7 @@ def host_volume_user_is_set(ctx: Context):
             for m, mount in enumerate(c.get("mountPoints") or []):
                 if isinstance(mount, dict) and mount.get("sourceVolume") in host:
                     p = k.ptr / "mountPoints" / m
-                    yield finding(p, where=p.dotted(), volume=mount["sourceVolume"],
+                    yield user_set.at(p, where=p.dotted(), volume=mount["sourceVolume"],
                                   path=mount.get("containerPath", "?"))
                     break
 
-
-RULES = (
-    policy_follows_the_grammar,
-    actions_are_service_actions,
-    arns_have_the_right_shape,
-    generated_names_fit,
-    user_policy_is_not_a_wildcard,
-    batch_resource_level_permissions,
-    role_trusts_the_service_that_uses_it,
-    iam_and_rule_names_are_unique,
-    trust_policy_can_be_written,
-    submit_names_a_queue_and_a_definition,
-    container_is_not_privileged,
-    role_attaches_no_administrator_policy,
-    trust_policy_names_its_principal,
-    host_volume_user_is_set,
-)

@@ -12,11 +12,11 @@ from decimal import Decimal
 from typing import Any, Iterator
 
 from .. import instances
-from ..catalog import load_catalog
+from ..catalog import Constraint
 from ..language import is_arn, split_revision, walk_path
 from ..patterns import ecma
 from ..problems import Pointer
-from .context import Context, finding, rule
+from .context import Context, rule
 from .schema import did_you_mean
 from .shapes import (capabilities, containers, decimal, ecs_tasks, eks_node_ranges, fargate_memory, jd_type, lists_fargate,
                      node_ranges, plain, platforms, requirement, requirements, single_container, words)
@@ -30,10 +30,6 @@ _VERSION = re.compile(r"([0-9]+)\.([0-9]+)\.([0-9]+)")
 
 
 # --- helpers ------------------------------------------------------------------------------
-
-
-def _limits(cid: str):
-    return load_catalog()[cid].limits
 
 
 def _nodes_text(segments: list[tuple[int, int]]) -> tuple[str, bool]:
@@ -64,30 +60,30 @@ def _mentions(node: Any, needle: str) -> bool:
 
 
 @rule("JD-002")
-def job_definition_kind_matches_its_properties(ctx: Context):
+def job_definition_kind_matches_its_properties(ctx: Context, c: Constraint):
     """A container job definition has exactly one of containerProperties/ecsProperties/eksProperties; a multinode one has nodeProperties only."""
     for ptr, jd in ctx.entries("jobDefinitions"):
         t = jd_type(jd)
         present = [k for k in _CONTAINER_KINDS if k in jd]
         if t == "multinode":
             if "nodeProperties" not in jd:
-                yield finding(ptr / "type", variant="no_nodes", where=ptr.dotted())
+                yield c.at(ptr / "type", variant="no_nodes", where=ptr.dotted())
             for k in present:
-                yield finding(ptr / k, at_key=True, variant="top_level_on_multinode", where=(ptr / k).dotted())
+                yield c.at(ptr / k, at_key=True, variant="top_level_on_multinode", where=(ptr / k).dotted())
             continue
         if "eksProperties" in jd:
             continue  # JDK-001 reports every key a top-level eksProperties excludes
         if "nodeProperties" in jd:
-            yield finding(ptr / "nodeProperties", at_key=True, variant="nodes_on_container",
+            yield c.at(ptr / "nodeProperties", at_key=True, variant="nodes_on_container",
                           where=(ptr / "nodeProperties").dotted(), type=t)
         elif not present:
-            yield finding(ptr / "type" if "type" in jd else ptr, variant="none", where=ptr.dotted(), type=t)
+            yield c.at(ptr / "type" if "type" in jd else ptr, variant="none", where=ptr.dotted(), type=t)
         for k in present[1:]:
-            yield finding(ptr / k, at_key=True, where=ptr.dotted(), first=present[0], found=k)
+            yield c.at(ptr / k, at_key=True, where=ptr.dotted(), first=present[0], found=k)
 
 
 @rule("JD-003")
-def platform_capabilities_fit(ctx: Context):
+def platform_capabilities_fit(ctx: Context, c: Constraint):
     """platformCapabilities is left out on EKS multi-node job definitions and lists one platform."""
     for ptr, jd in ctx.entries("jobDefinitions"):
         if "platformCapabilities" not in jd:
@@ -95,34 +91,34 @@ def platform_capabilities_fit(ctx: Context):
         pc = jd["platformCapabilities"]
         where = (ptr / "platformCapabilities").dotted()
         if eks_node_ranges(jd):
-            yield finding(ptr / "platformCapabilities", at_key=True, variant="eks", where=where)
+            yield c.at(ptr / "platformCapabilities", at_key=True, variant="eks", where=where)
         elif isinstance(pc, list) and len(pc) > 1:
-            yield finding(ptr / "platformCapabilities" / 1, variant="several", where=f"{where}[1]",
+            yield c.at(ptr / "platformCapabilities" / 1, variant="several", where=f"{where}[1]",
                           found=pc[1], first=pc[0])
 
 
 @rule("JD-004")
-def managed_instances_use_ecs_properties(ctx: Context):
+def managed_instances_use_ecs_properties(ctx: Context, c: Constraint):
     """MANAGED_INSTANCES job definitions use ecsProperties and are not multi-node."""
     for ptr, jd in ctx.entries("jobDefinitions"):
         if "MANAGED_INSTANCES" not in capabilities(jd):
             continue
         if "containerProperties" in jd:
-            yield finding(ptr / "containerProperties", at_key=True, where=(ptr / "containerProperties").dotted())
+            yield c.at(ptr / "containerProperties", at_key=True, where=(ptr / "containerProperties").dotted())
         if jd_type(jd) == "multinode":
-            yield finding(ptr / "type", variant="multinode", where=(ptr / "type").dotted())
+            yield c.at(ptr / "type", variant="multinode", where=(ptr / "type").dotted())
 
 
 @rule("JD-005")
-def no_propagate_tags_on_eks(ctx: Context):
+def no_propagate_tags_on_eks(ctx: Context, c: Constraint):
     """propagateTags is left out on EKS multi-node job definitions."""
     for ptr, jd in ctx.entries("jobDefinitions"):
         if "propagateTags" in jd and eks_node_ranges(jd):
-            yield finding(ptr / "propagateTags", at_key=True, where=(ptr / "propagateTags").dotted())
+            yield c.at(ptr / "propagateTags", at_key=True, where=(ptr / "propagateTags").dotted())
 
 
 @rule("JD-008")
-def consumable_resources_are_complete(ctx: Context):
+def consumable_resources_are_complete(ctx: Context, c: Constraint):
     """Each consumable resource requirement names the resource and a quantity."""
     for ptr, jd in ctx.entries("jobDefinitions"):
         for hptr, holder in [(ptr, jd)] + list(node_ranges(ptr, jd)):
@@ -136,42 +132,42 @@ def consumable_resources_are_complete(ctx: Context):
                 iptr = hptr / "consumableResourceProperties" / "consumableResourceList" / i
                 for key in ("consumableResource", "quantity"):
                     if key not in item:
-                        yield finding(iptr, where=iptr.dotted(), key=key)
+                        yield c.at(iptr, where=iptr.dotted(), key=key)
 
 
 # --- 5.2 Container properties -------------------------------------------------------------
 
 
 @rule("JDC-001")
-def container_image_is_valid(ctx: Context):
+def container_image_is_valid(ctx: Context, valid_image: Constraint):
     """containerProperties has an image of at most 255 documented characters ('@' warns)."""
-    lim = _limits("JDC-001")
+    lim = valid_image.limits
     allowed = ecma(lim["pattern"])
     for ptr, jd in ctx.entries("jobDefinitions"):
         single = single_container(ptr, jd)
         if single and "image" not in single[1]:
-            yield finding(single[0], at_key=True, where=single[0].dotted())
+            yield valid_image.at(single[0], at_key=True, where=single[0].dotted())
         for cptr, c, _ in ((k.ptr, k.body, k.single) for k in containers(ptr, jd) if not k.in_task):
             image = c.get("image")
             if not isinstance(image, str):
                 continue
             iptr = cptr / "image"
             if image == "":
-                yield finding(iptr, where=cptr.dotted())
+                yield valid_image.at(iptr, where=cptr.dotted())
             elif len(image) > lim["max"]:
-                yield finding(iptr, variant="length", where=iptr.dotted(), found=len(image))
+                yield valid_image.at(iptr, variant="length", where=iptr.dotted(), found=len(image))
             elif not allowed.fullmatch(image.replace(lim["digest"], "")):
                 bad = sorted({ch for ch in image if ch != lim["digest"] and not allowed.fullmatch(ch)})
-                yield finding(iptr, variant="characters", where=iptr.dotted(), found=image,
+                yield valid_image.at(iptr, variant="characters", where=iptr.dotted(), found=image,
                               bad=", ".join(f"'{ch}'" for ch in bad))
             elif lim["digest"] in image:
-                yield finding(iptr, variant="digest", where=iptr.dotted(), found=image)
+                yield valid_image.at(iptr, variant="digest", where=iptr.dotted(), found=image)
 
 
 @rule("JDC-005")
-def no_plaintext_credentials(ctx: Context):
+def no_plaintext_credentials(ctx: Context, plaintext: Constraint):
     """Environment variables whose names look like credentials hold no plaintext value."""
-    lim = _limits("JDC-005")
+    lim = plaintext.limits
     words = [re.compile(r"(^|_)" + re.escape(w) + r"(_|$)") for w in lim["words"]]
     for ptr, jd in ctx.entries("jobDefinitions"):
         for cptr, c in ((k.ptr, k.body) for k in containers(ptr, jd)):
@@ -188,34 +184,34 @@ def no_plaintext_credentials(ctx: Context):
                 if any(normal.endswith(s) for s in lim["ignore_suffixes"]):
                     continue
                 if any(w.search(normal) for w in words):
-                    yield finding(cptr / "environment" / i / "value", where=(cptr / "environment" / i).dotted(),
+                    yield plaintext.at(cptr / "environment" / i / "value", where=(cptr / "environment" / i).dotted(),
                                   name=name)
 
 
 @rule("JDC-007")
-def role_arns_are_iam_roles(ctx: Context):
+def role_arns_are_iam_roles(ctx: Context, role_arn: Constraint):
     """jobRoleArn and executionRoleArn given as ARNs are IAM role ARNs."""
-    pattern = re.compile(_limits("JDC-007")["pattern"])
+    pattern = re.compile(role_arn.limits["pattern"])
     for ptr, jd in ctx.entries("jobDefinitions"):
         holders = [(cptr, c) for cptr, c, _ in ((k.ptr, k.body, k.single) for k in containers(ptr, jd) if not k.in_task)] + list(ecs_tasks(ptr, jd))
         for hptr, holder in holders:
             for key in ("jobRoleArn", "executionRoleArn"):
                 value = holder.get(key)
                 if isinstance(value, str) and is_arn(value) and not pattern.fullmatch(value):
-                    yield finding(hptr / key, where=(hptr / key).dotted(), found=value)
+                    yield role_arn.at(hptr / key, where=(hptr / key).dotted(), found=value)
 
 
 @rule("JDC-008")
-def not_privileged_on_fargate(ctx: Context):
+def not_privileged_on_fargate(ctx: Context, c: Constraint):
     """Fargate containers are not privileged."""
     for ptr, jd in ctx.entries("jobDefinitions"):
         single = (single_container(ptr, jd) if lists_fargate(jd) else None)
         if single and single[1].get("privileged") is True:
-            yield finding(single[0] / "privileged", where=(single[0] / "privileged").dotted())
+            yield c.at(single[0] / "privileged", where=(single[0] / "privileged").dotted())
 
 
 @rule("JDC-009")
-def numeric_user_with_batch_user_conditions(ctx: Context):
+def numeric_user_with_batch_user_conditions(ctx: Context, numeric_user: Constraint):
     """When the spec's IAM uses batch:User conditions, containers name their user by uid."""
     if not _mentions(ctx.data.get("iam"), "batch:user"):
         return
@@ -223,20 +219,20 @@ def numeric_user_with_batch_user_conditions(ctx: Context):
         for cptr, c in ((k.ptr, k.body) for k in containers(ptr, jd)):
             user = c.get("user")
             if isinstance(user, str) and not _NUMERIC_USER.fullmatch(user):
-                yield finding(cptr / "user", where=(cptr / "user").dotted(), found=user)
+                yield numeric_user.at(cptr / "user", where=(cptr / "user").dotted(), found=user)
 
 
 @rule("JDC-011")
-def instance_type_only_in_node_ranges(ctx: Context):
+def instance_type_only_in_node_ranges(ctx: Context, c: Constraint):
     """instanceType is set only in multi-node parallel node ranges."""
     for ptr, jd in ctx.entries("jobDefinitions"):
         single = single_container(ptr, jd)
         if single and "instanceType" in single[1]:
-            yield finding(single[0] / "instanceType", at_key=True, where=(single[0] / "instanceType").dotted())
+            yield c.at(single[0] / "instanceType", at_key=True, where=(single[0] / "instanceType").dotted())
 
 
 @rule("JDC-012")
-def fargate_settings_only_on_fargate(ctx: Context):
+def fargate_settings_only_on_fargate(ctx: Context, fargate_only: Constraint):
     """networkConfiguration and fargatePlatformConfiguration appear only on Fargate job definitions."""
     for ptr, jd in ctx.entries("jobDefinitions"):
         if lists_fargate(jd):
@@ -245,26 +241,26 @@ def fargate_settings_only_on_fargate(ctx: Context):
         for cptr, c, _ in ((k.ptr, k.body, k.single) for k in containers(ptr, jd) if not k.in_task):
             for key in ("networkConfiguration", "fargatePlatformConfiguration"):
                 if key in c:
-                    yield finding(cptr / key, at_key=True, where=(cptr / key).dotted(), platform=platform)
+                    yield fargate_only.at(cptr / key, at_key=True, where=(cptr / key).dotted(), platform=platform)
 
 
 @rule("JDC-013")
-def repository_credentials_are_a_secret(ctx: Context):
+def repository_credentials_are_a_secret(ctx: Context, secret_arn: Constraint):
     """repositoryCredentials.credentialsParameter given as an ARN is a Secrets Manager ARN."""
-    service = _limits("JDC-013")["service"]
+    service = secret_arn.limits["service"]
     for ptr, jd in ctx.entries("jobDefinitions"):
         for cptr, c in ((k.ptr, k.body) for k in containers(ptr, jd)):
             creds = c.get("repositoryCredentials")
             value = creds.get("credentialsParameter") if isinstance(creds, dict) else None
             if isinstance(value, str) and is_arn(value) and value.split(":")[2:3] != [service]:
                 vptr = cptr / "repositoryCredentials" / "credentialsParameter"
-                yield finding(vptr, where=vptr.dotted(), found=value)
+                yield secret_arn.at(vptr, where=vptr.dotted(), found=value)
 
 
 @rule("JDC-014")
-def ephemeral_storage_size(ctx: Context):
+def ephemeral_storage_size(ctx: Context, size_range: Constraint):
     """ephemeralStorage.sizeInGiB is 21–200."""
-    lim = _limits("JDC-014")
+    lim = size_range.limits
     for ptr, jd in ctx.entries("jobDefinitions"):
         holders = [(cptr, c) for cptr, c, _ in ((k.ptr, k.body, k.single) for k in containers(ptr, jd) if not k.in_task)] + list(ecs_tasks(ptr, jd))
         for hptr, holder in holders:
@@ -272,14 +268,14 @@ def ephemeral_storage_size(ctx: Context):
             size = storage.get("sizeInGiB") if isinstance(storage, dict) else None
             if isinstance(size, int) and not isinstance(size, bool) and not lim["min"] <= size <= lim["max"]:
                 sptr = hptr / "ephemeralStorage" / "sizeInGiB"
-                yield finding(sptr, where=sptr.dotted(), found=size)
+                yield size_range.at(sptr, where=sptr.dotted(), found=size)
 
 
 # --- 5.3 Resources ------------------------------------------------------------------------
 
 
 @rule("JDR-002")
-def no_legacy_vcpus_and_memory(ctx: Context):
+def no_legacy_vcpus_and_memory(ctx: Context, legacy_fields: Constraint):
     """Containers give vCPUs and memory in resourceRequirements, not in the deprecated vcpus/memory (an error on Fargate)."""
     for ptr, jd in ctx.entries("jobDefinitions"):
         fargate = lists_fargate(jd)
@@ -287,15 +283,15 @@ def no_legacy_vcpus_and_memory(ctx: Context):
             for key, kind in (("vcpus", "VCPU"), ("memory", "MEMORY")):
                 if key in c:
                     variant = "fargate" if fargate and single else None
-                    yield finding(cptr / key, at_key=True, variant=variant, where=(cptr / key).dotted(),
+                    yield legacy_fields.at(cptr / key, at_key=True, variant=variant, where=(cptr / key).dotted(),
                                   kind=kind, value=c[key])
 
 
 @rule("JDR-003", "JDR-004")
-def vcpus_and_memory_are_given(ctx: Context):
+def vcpus_and_memory_are_given(ctx: Context, vcpus: Constraint, memory: Constraint):
     """VCPU and MEMORY values are well-formed and large enough, given by the job definition (W) or else by each job that submits it (E)."""
-    vmin = _limits("JDR-003")["min"]
-    mmin = _limits("JDR-004")["min"]
+    vmin = vcpus.limits["min"]
+    mmin = memory.limits["min"]
     for ptr, jd in ctx.entries("jobDefinitions"):
         fargate = lists_fargate(jd)
         for cptr, c, single in ((k.ptr, k.body, k.single) for k in containers(ptr, jd) if not k.in_task):
@@ -306,30 +302,30 @@ def vcpus_and_memory_are_given(ctx: Context):
                 vptr = cptr / "resourceRequirements" / i / "value"
                 number = decimal(value)
                 if number is None:
-                    yield finding(vptr, code="JDR-003", variant="format", where=vptr.dotted(), found=value)
+                    yield vcpus.at(vptr, variant="format", where=vptr.dotted(), found=value)
                 elif not fargate_single and number < vmin:
-                    yield finding(vptr, code="JDR-003", variant="min", where=vptr.dotted(), found=value)
+                    yield vcpus.at(vptr, variant="min", where=vptr.dotted(), found=value)
             legacy = c.get("vcpus")
             if isinstance(legacy, int) and not fargate_single and legacy < vmin:
-                yield finding(cptr / "vcpus", code="JDR-003", variant="min", where=(cptr / "vcpus").dotted(),
+                yield vcpus.at(cptr / "vcpus", variant="min", where=(cptr / "vcpus").dotted(),
                               found=legacy)
             if "MEMORY" in req:
                 i, value = req["MEMORY"]
                 mptr = cptr / "resourceRequirements" / i / "value"
                 if not (isinstance(value, str) and _WHOLE.fullmatch(value)):
-                    yield finding(mptr, code="JDR-004", variant="format", where=mptr.dotted(), found=value)
+                    yield memory.at(mptr, variant="format", where=mptr.dotted(), found=value)
                 elif not fargate_single and int(value) < mmin:
-                    yield finding(mptr, code="JDR-004", variant="min", where=mptr.dotted(), found=value)
+                    yield memory.at(mptr, variant="min", where=mptr.dotted(), found=value)
             legacy = c.get("memory")
             if isinstance(legacy, int) and not fargate_single and legacy < mmin:
-                yield finding(cptr / "memory", code="JDR-004", variant="min", where=(cptr / "memory").dotted(),
+                yield memory.at(cptr / "memory", variant="min", where=(cptr / "memory").dotted(),
                               found=legacy)
             if single and not fargate:  # Fargate: JDF-002; node ranges: JDM-007
                 at = cptr / "resourceRequirements" if "resourceRequirements" in c else cptr
                 if "VCPU" not in req and "vcpus" not in c:
-                    yield finding(at, code="JDR-003", at_key=True, variant="jd", where=cptr.dotted())
+                    yield vcpus.at(at, at_key=True, variant="jd", where=cptr.dotted())
                 if "MEMORY" not in req and "memory" not in c:
-                    yield finding(at, code="JDR-004", at_key=True, variant="jd", where=cptr.dotted())
+                    yield memory.at(at, at_key=True, variant="jd", where=cptr.dotted())
 
     for jptr, job in ctx.entries("jobs"):
         ref = job.get("jobDefinition")
@@ -345,13 +341,13 @@ def vcpus_and_memory_are_given(ctx: Context):
             continue
         overrides = job.get("containerOverrides") if isinstance(job.get("containerOverrides"), dict) else {}
         jd_req, over_req = requirements(cp), requirements(overrides)
-        for code, kind, legacy in (("JDR-003", "VCPU", "vcpus"), ("JDR-004", "MEMORY", "memory")):
+        for c, kind, legacy in ((vcpus, "VCPU", "vcpus"), (memory, "MEMORY", "memory")):
             if not (kind in jd_req or legacy in cp or kind in over_req or legacy in overrides):
-                yield finding(jptr / "jobDefinition", code=code, where=jptr.dotted(), jd=name)
+                yield c.at(jptr / "jobDefinition", where=jptr.dotted(), jd=name)
 
 
 @rule("JDR-005")
-def gpus_are_whole_and_not_on_fargate(ctx: Context):
+def gpus_are_whole_and_not_on_fargate(ctx: Context, gpus: Constraint):
     """GPU requirements are whole numbers, and not on Fargate."""
     for ptr, jd in ctx.entries("jobDefinitions"):
         fargate = lists_fargate(jd)
@@ -362,9 +358,9 @@ def gpus_are_whole_and_not_on_fargate(ctx: Context):
             i, value = req["GPU"]
             rptr = cptr / "resourceRequirements" / i
             if fargate and single:
-                yield finding(rptr / "type", variant="fargate", where=rptr.dotted())
+                yield gpus.at(rptr / "type", variant="fargate", where=rptr.dotted())
             elif not (isinstance(value, str) and _WHOLE.fullmatch(value)):
-                yield finding(rptr / "value", where=(rptr / "value").dotted(), found=value)
+                yield gpus.at(rptr / "value", where=(rptr / "value").dotted(), found=value)
 
 
 def _job_gpus(t: Target) -> float:
@@ -393,9 +389,9 @@ def _gpu_capable(name: str, keywords: list) -> bool | None:
 
 
 @rule("JDR-006")
-def gpu_jobs_reach_a_gpu_family(ctx: Context):
+def gpu_jobs_reach_a_gpu_family(ctx: Context, c: Constraint):
     """A job that asks for GPUs goes to a queue where some EC2 compute environment lists an NVIDIA x86_64 GPU family."""
-    keywords = _limits("JDR-006")["keywords"]
+    keywords = c.limits["keywords"]
     for t in targets(ctx):
         if t.jd is None or "EC2" not in platforms(t.jd) or t.known_envs is None:
             continue
@@ -418,7 +414,7 @@ def gpu_jobs_reach_a_gpu_family(ctx: Context):
                 else:
                     verdicts.append(None)
         if verdicts and all(v is False for v in verdicts):
-            yield finding(t.pointer / "jobQueue", where=t.pointer.dotted(), jd=t.jd_name, queue=t.queue_name,
+            yield c.at(t.pointer / "jobQueue", where=t.pointer.dotted(), jd=t.jd_name, queue=t.queue_name,
                           gpus=plain(Decimal(str(gpus))), types=", ".join(dict.fromkeys(names)))
 
 
@@ -426,13 +422,13 @@ def gpu_jobs_reach_a_gpu_family(ctx: Context):
 
 
 @rule("JDF-001")
-def fargate_is_not_multinode(ctx: Context):
+def fargate_is_not_multinode(ctx: Context, c: Constraint):
     """Fargate job definitions are not multi-node parallel."""
     for ptr, jd in ctx.entries("jobDefinitions"):
         if lists_fargate(jd) and jd_type(jd) == "multinode":
             i = jd["platformCapabilities"].index("FARGATE")
             p = ptr / "platformCapabilities" / i
-            yield finding(p, where=p.dotted())
+            yield c.at(p, where=p.dotted())
 
 
 def _memory_text(spec: Any) -> str:
@@ -447,11 +443,11 @@ def _nearest(values, target):
 
 
 @rule("JDF-002", "JDF-003", "JDF-004")
-def fargate_vcpu_memory_pair(ctx: Context):
+def fargate_vcpu_memory_pair(ctx: Context, given: Constraint, offered_vcpu: Constraint, fitting_memory: Constraint):
     """Fargate job definitions give VCPU and MEMORY, and the pair is one Fargate offers."""
-    vcpus = [Decimal(str(v)) for v in _limits("JDF-003")["vcpus"]]
-    documented_max = Decimal(str(_limits("JDF-003")["documented_max"]))
-    pairs = {plain(Decimal(str(k))): v for k, v in _limits("JDF-004")["pairs"].items()}
+    vcpus = [Decimal(str(v)) for v in offered_vcpu.limits["vcpus"]]
+    documented_max = Decimal(str(offered_vcpu.limits["documented_max"]))
+    pairs = {plain(Decimal(str(k))): v for k, v in fitting_memory.limits["pairs"].items()}
     for ptr, jd in ctx.entries("jobDefinitions"):
         single = (single_container(ptr, jd) if lists_fargate(jd) else None)
         if not single:
@@ -472,17 +468,17 @@ def fargate_vcpu_memory_pair(ctx: Context):
             else:
                 example = '{type: VCPU, value: "1"} and {type: MEMORY, value: "2048"}'
             at = cptr / "resourceRequirements" if "resourceRequirements" in cp else cptr
-            yield finding(at, code="JDF-002", at_key=True, where=cptr.dotted(),
+            yield given.at(at, at_key=True, where=cptr.dotted(),
                           missing=" or ".join(missing), example=example)
 
         if vcpu is not None:
             vptr = cptr / "resourceRequirements" / req["VCPU"][0] / "value"
             if vcpu not in vcpus:
-                yield finding(vptr, code="JDF-003", where=vptr.dotted(), found=req["VCPU"][1],
+                yield offered_vcpu.at(vptr, where=vptr.dotted(), found=req["VCPU"][1],
                               valid=words([plain(v) for v in vcpus]), nearest=plain(_nearest(vcpus, vcpu)))
                 continue
             if vcpu > documented_max:
-                yield finding(vptr, code="JDF-003", variant="above_documented", where=vptr.dotted(),
+                yield offered_vcpu.at(vptr, variant="above_documented", where=vptr.dotted(),
                               found=req["VCPU"][1])
         if vcpu is None or memory is None or plain(vcpu) not in pairs:
             continue
@@ -493,25 +489,25 @@ def fargate_vcpu_memory_pair(ctx: Context):
         fits = [k for k, s in pairs.items() if memory in fargate_memory(s)]
         alternative = f', or keep {memory} MiB with VCPU "{fits[0]}"' if fits else ""
         mptr = cptr / "resourceRequirements" / req["MEMORY"][0] / "value"
-        yield finding(mptr, code="JDF-004", where=mptr.dotted(), found=memory, vcpu=plain(vcpu),
+        yield fitting_memory.at(mptr, where=mptr.dotted(), found=memory, vcpu=plain(vcpu),
                       valid=_memory_text(spec), nearest=_nearest(valid, memory), alternative=alternative)
 
 
 @rule("JDF-005")
-def fargate_ecs_tasks_have_an_execution_role(ctx: Context):
+def fargate_ecs_tasks_have_an_execution_role(ctx: Context, c: Constraint):
     """Fargate ecsProperties task properties name an execution role (batchgen generates one only for containerProperties)."""
     for ptr, jd in ctx.entries("jobDefinitions"):
         if not lists_fargate(jd):
             continue
         for tptr, task in ecs_tasks(ptr, jd):
             if "executionRoleArn" not in task:
-                yield finding(tptr, where=tptr.dotted())
+                yield c.at(tptr, where=tptr.dotted())
 
 
 @rule("JDF-008", "JDF-009")
-def fargate_platform_version(ctx: Context):
+def fargate_platform_version(ctx: Context, version_form: Constraint, efs_version: Constraint):
     """fargatePlatformConfiguration.platformVersion is LATEST or x.y.z, and 1.4.0 or later (explicit) with EFS volumes."""
-    lim8, lim9 = _limits("JDF-008"), _limits("JDF-009")
+    lim8, lim9 = version_form.limits, efs_version.limits
     pattern = ecma(lim8["pattern"])
     minimum = tuple(int(p) for p in str(lim9["min"]).split("."))
     for ptr, jd in ctx.entries("jobDefinitions"):
@@ -521,10 +517,10 @@ def fargate_platform_version(ctx: Context):
             vptr = cptr / "fargatePlatformConfiguration" / "platformVersion"
             if isinstance(version, str):
                 if not pattern.fullmatch(version):
-                    yield finding(vptr, code="JDF-008", where=vptr.dotted(), found=version)
+                    yield version_form.at(vptr, where=vptr.dotted(), found=version)
                     continue
                 if version not in lim8["known"]:
-                    yield finding(vptr, code="JDF-008", variant="unknown", where=vptr.dotted(), found=version,
+                    yield version_form.at(vptr, variant="unknown", where=vptr.dotted(), found=version,
                                   known=", ".join(lim8["known"]))
             if not (single and lists_fargate(jd)):
                 continue
@@ -538,14 +534,14 @@ def fargate_platform_version(ctx: Context):
                 continue
             i, volume = efs[0]
             at = vptr if isinstance(version, str) else cptr / "volumes" / i / "efsVolumeConfiguration"
-            yield finding(at, code="JDF-009", at_key=not isinstance(version, str), where=cptr.dotted(),
+            yield efs_version.at(at, at_key=not isinstance(version, str), where=cptr.dotted(),
                           volume=volume.get("name", i), found=version if version else "LATEST (the default)")
 
 
 @rule("JDF-010", "JDF-011")
-def fargate_runtime_platform(ctx: Context):
+def fargate_runtime_platform(ctx: Context, runtime: Constraint, linux_only: Constraint):
     """runtimePlatform names a known OS family and architecture; Windows containers are X86_64 and set no Linux-only fields."""
-    lim10, fields = _limits("JDF-010"), _limits("JDF-011")["fields"]
+    lim10, fields = runtime.limits, linux_only.limits["fields"]
     for ptr, jd in ctx.entries("jobDefinitions"):
         fargate = lists_fargate(jd)
         for cptr, c, single in ((k.ptr, k.body, k.single) for k in containers(ptr, jd) if not k.in_task):
@@ -555,13 +551,13 @@ def fargate_runtime_platform(ctx: Context):
             os_family, arch = rp.get("operatingSystemFamily"), rp.get("cpuArchitecture")
             rptr = cptr / "runtimePlatform"
             if isinstance(os_family, str) and os_family not in lim10["os_families"]:
-                yield finding(rptr / "operatingSystemFamily", code="JDF-010",
+                yield runtime.at(rptr / "operatingSystemFamily", 
                               where=(rptr / "operatingSystemFamily").dotted(), found=os_family,
                               allowed=", ".join(lim10["os_families"]),
                               suggestion=did_you_mean(os_family, lim10["os_families"]))
                 continue
             if isinstance(arch, str) and arch not in lim10["cpu_architectures"]:
-                yield finding(rptr / "cpuArchitecture", code="JDF-010", variant="architecture",
+                yield runtime.at(rptr / "cpuArchitecture", variant="architecture",
                               where=(rptr / "cpuArchitecture").dotted(), found=arch,
                               allowed=", ".join(lim10["cpu_architectures"]),
                               suggestion=did_you_mean(arch, lim10["cpu_architectures"]))
@@ -569,25 +565,25 @@ def fargate_runtime_platform(ctx: Context):
             if not windows:
                 continue
             if isinstance(arch, str) and arch in lim10["cpu_architectures"] and arch != lim10["windows_architecture"]:
-                yield finding(rptr / "cpuArchitecture", code="JDF-010", variant="windows_arm",
+                yield runtime.at(rptr / "cpuArchitecture", variant="windows_arm",
                               where=(rptr / "cpuArchitecture").dotted(), found=arch, os=os_family)
             for rel, field in _fields(c, fields):
                 if field == "privileged" and c.get("privileged") is True and fargate and single:
                     continue  # JDC-008 reports it
                 p = Pointer((*cptr, *rel))
-                yield finding(p, code="JDF-011", at_key=True, where=p.dotted(), os=os_family, field=field)
+                yield linux_only.at(p, at_key=True, where=p.dotted(), os=os_family, field=field)
 
 
 @rule("JDF-012")
-def fargate_timeout_within_14_days(ctx: Context):
+def fargate_timeout_within_14_days(ctx: Context, c: Constraint):
     """A Fargate job definition's timeout is at most 14 days."""
-    limit = _limits("JDF-012")["max"]
+    limit = c.limits["max"]
     for ptr, jd in ctx.entries("jobDefinitions"):
         timeout = jd.get("timeout")
         seconds = timeout.get("attemptDurationSeconds") if isinstance(timeout, dict) else None
         if lists_fargate(jd) and isinstance(seconds, int) and seconds > limit:
             p = ptr / "timeout" / "attemptDurationSeconds"
-            yield finding(p, where=p.dotted(), found=seconds)
+            yield c.at(p, where=p.dotted(), found=seconds)
 
 
 # --- 5.5 Multi-node parallel --------------------------------------------------------------
@@ -600,23 +596,23 @@ def _num_nodes(jd: dict) -> int | None:
 
 
 @rule("JDM-002", "JDM-003")
-def node_counts(ctx: Context):
+def node_counts(ctx: Context, main_node: Constraint, num_nodes: Constraint):
     """numNodes is at least 1 (a warning above 1000) and mainNode is one of the nodes."""
-    lim2, lim3 = _limits("JDM-002"), _limits("JDM-003")
+    lim2, lim3 = main_node.limits, num_nodes.limits
     for ptr, jd in ctx.entries("jobDefinitions"):
         num = _num_nodes(jd)
         if num is None:
             continue
         nptr = ptr / "nodeProperties"
         if num < lim3["min"]:
-            yield finding(nptr / "numNodes", code="JDM-003", where=(nptr / "numNodes").dotted(), found=num)
+            yield num_nodes.at(nptr / "numNodes", where=(nptr / "numNodes").dotted(), found=num)
             continue
         if num > lim3["max"]:
-            yield finding(nptr / "numNodes", code="JDM-003", variant="above_default",
+            yield num_nodes.at(nptr / "numNodes", variant="above_default",
                           where=(nptr / "numNodes").dotted(), found=num)
         main = jd["nodeProperties"].get("mainNode")
         if isinstance(main, int) and not isinstance(main, bool) and not lim2["min"] <= main < num:
-            yield finding(nptr / "mainNode", code="JDM-002", where=(nptr / "mainNode").dotted(), found=main,
+            yield main_node.at(nptr / "mainNode", where=(nptr / "mainNode").dotted(), found=main,
                           last=num - 1)
 
 
@@ -659,13 +655,13 @@ def _provides(r: dict) -> set[str]:
     return out
 
 
-@rule("JDM-005", "JDM-006", "JDM-007")
-def node_ranges_cover_the_nodes(ctx: Context):
+@rule("JDM-005", "JDM-006", "JDM-007", reads=("JDM-003",))
+def node_ranges_cover_the_nodes(ctx: Context, target_nodes: Constraint, coverage: Constraint, provided: Constraint, num_nodes: Constraint):
     """Node ranges name existing nodes, cover every node, and give each node an image, vCPUs and memory."""
     needs = ("image", "vCPUs", "memory")
     for ptr, jd in ctx.entries("jobDefinitions"):
         num = _num_nodes(jd)
-        if num is None or num < _limits("JDM-003")["min"]:
+        if num is None or num < num_nodes.limits["min"]:
             continue
         spans: list[tuple[int, int, Pointer, dict]] = []
         broken = False
@@ -679,11 +675,11 @@ def node_ranges_cover_the_nodes(ctx: Context):
             tptr = rptr / "targetNodes"
             past = [n for n in (a, b) if n is not None and n >= num]
             if past:
-                yield finding(tptr, code="JDM-005", variant="index", where=tptr.dotted(), found=text,
+                yield target_nodes.at(tptr, variant="index", where=tptr.dotted(), found=text,
                               index=past[0], last=num - 1, num_nodes=num)
                 broken = True
             elif start > end:
-                yield finding(tptr, code="JDM-005", variant="order", where=tptr.dotted(), found=text,
+                yield target_nodes.at(tptr, variant="order", where=tptr.dotted(), found=text,
                               suggestion=f"{end}:{start}")
                 broken = True
             else:
@@ -703,7 +699,7 @@ def node_ranges_cover_the_nodes(ctx: Context):
             nodes, many = _nodes_text(gaps)
             g = gaps[0]
             lptr = ptr / "nodeProperties" / "nodeRangeProperties"
-            yield finding(lptr, code="JDM-006", where=lptr.dotted(), s="s" if many else "", nodes=nodes,
+            yield coverage.at(lptr, where=lptr.dotted(), s="s" if many else "", nodes=nodes,
                           last=num - 1, suggestion=f"{g[0]}:{g[1]}" if g[0] != g[1] else f"{g[0]}")
 
         cuts = sorted({0, num, *(s for s, _, _, _ in spans), *(e + 1 for _, e, _, _ in spans)})
@@ -725,14 +721,14 @@ def node_ranges_cover_the_nodes(ctx: Context):
             nodes, many = _nodes_text(segments)
             r = ranges_by_ptr[rptr]
             at = rptr / "container" if "container" in r else rptr
-            yield finding(at, code="JDM-007", at_key="container" in r, where=rptr.dotted(),
+            yield provided.at(at, at_key="container" in r, where=rptr.dotted(),
                           s="s" if many else "", them="them" if many else "it", nodes=nodes,
                           missing=words(list(missing)),
                           add=" and ".join(missing))
 
 
 @rule("JDM-008")
-def one_instance_type_for_all_nodes(ctx: Context):
+def one_instance_type_for_all_nodes(ctx: Context, one_type: Constraint):
     """All node ranges of a multi-node job definition use one instance type."""
     for ptr, jd in ctx.entries("jobDefinitions"):
         seen: list[tuple[Pointer, str]] = []
@@ -748,12 +744,12 @@ def one_instance_type_for_all_nodes(ctx: Context):
         first_ptr, first = seen[0]
         for p, t in seen[1:]:
             if t != first:
-                yield finding(p, variant="differs", where=p.dotted(), found=t, first=first,
+                yield one_type.at(p, variant="differs", where=p.dotted(), found=t, first=first,
                               first_where=first_ptr.dotted())
 
 
 @rule("JDM-009")
-def one_namespace_for_eks_node_ranges(ctx: Context):
+def one_namespace_for_eks_node_ranges(ctx: Context, c: Constraint):
     """All EKS node ranges of a multi-node job definition that name a namespace name the same one."""
     for ptr, jd in ctx.entries("jobDefinitions"):
         seen: list[tuple[Pointer, str]] = []
@@ -767,7 +763,7 @@ def one_namespace_for_eks_node_ranges(ctx: Context):
         first_ptr, first = seen[0]
         for p, ns in seen[1:]:
             if ns != first:
-                yield finding(p, where=p.dotted(), found=ns, first=first, first_where=first_ptr.dotted())
+                yield c.at(p, where=p.dotted(), found=ns, first=first, first_where=first_ptr.dotted())
 
 
 # --- 5.6 Retry strategy -------------------------------------------------------------------
@@ -786,16 +782,16 @@ def _stem(pattern: str) -> str:
 
 
 @rule("JDY-002", "JDY-003", "JDY-006", "JDY-007", "JDY-008")
-def retry_conditions_can_match(ctx: Context):
+def retry_conditions_can_match(ctx: Context, needs_attempts: Constraint, has_condition: Constraint, ends_catch_all: Constraint, real_reason: Constraint, never_retried: Constraint):
     """evaluateOnExit comes with attempts, every entry has a condition Batch can match, and the list ends with a catch-all."""
-    reasons = _limits("JDY-007")["reasons"]
-    never = [w.lower() for w in _limits("JDY-008")["words"]]
+    reasons = real_reason.limits["reasons"]
+    never = [w.lower() for w in never_retried.limits["words"]]
     for rptr, rs in _retry_strategies(ctx):
         conditions = rs.get("evaluateOnExit")
         if not isinstance(conditions, list):
             continue
         if "attempts" not in rs:
-            yield finding(rptr, code="JDY-002", at_key=True, variant="attempts", where=rptr.dotted())
+            yield needs_attempts.at(rptr, at_key=True, variant="attempts", where=rptr.dotted())
         entries = [(i, e) for i, e in enumerate(conditions) if isinstance(e, dict)]
         catch_all, all_have_conditions = False, True
         for i, e in entries:
@@ -803,7 +799,7 @@ def retry_conditions_can_match(ctx: Context):
             given = {k: e[k] for k in _CONDITIONS if isinstance(e.get(k), str)}
             if not given:
                 all_have_conditions = False
-                yield finding(eptr, code="JDY-003", variant="no_condition", where=eptr.dotted())
+                yield has_condition.at(eptr, variant="no_condition", where=eptr.dotted())
             elif all(v == "*" for v in given.values()):
                 catch_all = True
             action = e.get("action").upper() if isinstance(e.get("action"), str) else ""
@@ -814,47 +810,15 @@ def retry_conditions_can_match(ctx: Context):
                 stem = _stem(value).lower()
                 vptr = eptr / key
                 if action == "RETRY" and any(w in stem for w in never):
-                    yield finding(vptr, code="JDY-008", where=vptr.dotted(), found=value)
+                    yield never_retried.at(vptr, where=vptr.dotted(), found=value)
                     continue
                 bogus = next((r for r in reasons if stem.startswith(r.lower())), None)
                 if bogus:
-                    yield finding(vptr, code="JDY-007", where=vptr.dotted(), found=value, reason=bogus)
+                    yield real_reason.at(vptr, where=vptr.dotted(), found=value, reason=bogus)
         attempts = rs.get("attempts")
         retries = not (isinstance(attempts, int) and attempts <= 1)
         if entries and retries and all_have_conditions and not catch_all:
             last = entries[-1][0]
-            yield finding(rptr / "evaluateOnExit" / last, code="JDY-006",
+            yield ends_catch_all.at(rptr / "evaluateOnExit" / last, 
                           where=(rptr / "evaluateOnExit").dotted(), found=len(entries))
 
-
-RULES = (
-    job_definition_kind_matches_its_properties,
-    platform_capabilities_fit,
-    managed_instances_use_ecs_properties,
-    no_propagate_tags_on_eks,
-    consumable_resources_are_complete,
-    container_image_is_valid,
-    no_plaintext_credentials,
-    role_arns_are_iam_roles,
-    not_privileged_on_fargate,
-    numeric_user_with_batch_user_conditions,
-    instance_type_only_in_node_ranges,
-    fargate_settings_only_on_fargate,
-    repository_credentials_are_a_secret,
-    ephemeral_storage_size,
-    no_legacy_vcpus_and_memory,
-    vcpus_and_memory_are_given,
-    gpus_are_whole_and_not_on_fargate,
-    gpu_jobs_reach_a_gpu_family,
-    fargate_is_not_multinode,
-    fargate_vcpu_memory_pair,
-    fargate_ecs_tasks_have_an_execution_role,
-    fargate_platform_version,
-    fargate_runtime_platform,
-    fargate_timeout_within_14_days,
-    node_counts,
-    node_ranges_cover_the_nodes,
-    one_instance_type_for_all_nodes,
-    one_namespace_for_eks_node_ranges,
-    retry_conditions_can_match,
-)

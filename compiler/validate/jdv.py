@@ -10,15 +10,11 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any, Iterator
 
-from ..catalog import load_catalog
+from ..catalog import Constraint
 from ..problems import Pointer
-from .context import Context, finding, rule
+from .context import Context, rule
 from .schema import did_you_mean
 from .shapes import Container, capabilities, containers, dicts, ecs_tasks, lists_fargate, strings
-
-
-def _limits(cid: str) -> dict:
-    return dict(load_catalog()[cid].limits)
 
 
 def _scopes(ptr: Pointer, jd: dict) -> Iterator[Container]:
@@ -54,7 +50,7 @@ _REF_TEXT = re.compile(r"Ref::[A-Za-z0-9_.-]*")
 
 
 @rule("JDP-003")
-def placeholder_outside_command(ctx: Context):
+def placeholder_outside_command(ctx: Context, outside: Constraint):
     """Ref:: placeholders appear only in an ECS container's command, the one place AWS Batch substitutes them."""
     for ptr, jd in ctx.entries("jobDefinitions"):
         found = [s for c in containers(ptr, jd) for s in strings(c.body, c.ptr, skip=("command",))]
@@ -63,18 +59,18 @@ def placeholder_outside_command(ctx: Context):
         for sptr, text in found:
             m = _REF_TEXT.search(text)
             if m:
-                yield finding(sptr, where=sptr.dotted(), found=m.group(0))
+                yield outside.at(sptr, where=sptr.dotted(), found=m.group(0))
 
 
 @rule("JDP-005")
-def placeholder_in_eks_job(ctx: Context):
+def placeholder_in_eks_job(ctx: Context, c: Constraint):
     """EKS job definitions don't substitute Ref:: placeholders anywhere in their pods."""
     for ptr, jd in ctx.entries("jobDefinitions"):
         for pod_ptr, pod in _pods(ptr, jd):
             for sptr, text in strings(pod, pod_ptr):
                 m = _REF_TEXT.search(text)
                 if m:
-                    yield finding(sptr, where=sptr.dotted(), found=m.group(0))
+                    yield c.at(sptr, where=sptr.dotted(), found=m.group(0))
 
 
 # --- 5.9 volumes and mount points -----------------------------------------------------
@@ -89,7 +85,7 @@ def _volume_names(scope_ptr: Pointer, scope: dict) -> dict[str, Pointer]:
 
 
 @rule("JDV-001")
-def volume_names_are_unique(ctx: Context):
+def volume_names_are_unique(ctx: Context, unique: Constraint):
     """Two volumes of one container properties (or ecsProperties task) don't share a name."""
     for ptr, jd in ctx.entries("jobDefinitions"):
         for c in _scopes(ptr, jd):
@@ -100,14 +96,14 @@ def volume_names_are_unique(ctx: Context):
                     continue
                 vptr = c.scope_ptr / "volumes" / i / "name"
                 if name in seen:
-                    yield finding(vptr, where=vptr.dotted(), found=name, first=seen[name].parent.dotted(),
+                    yield unique.at(vptr, where=vptr.dotted(), found=name, first=seen[name].parent.dotted(),
                                   variant="duplicate")
                 else:
                     seen[name] = vptr
 
 
 @rule("JDV-002")
-def mount_points_name_a_volume(ctx: Context):
+def mount_points_name_a_volume(ctx: Context, mount: Constraint):
     """Each mount point has sourceVolume and containerPath, and sourceVolume names a volume of the same container properties."""
     for ptr, jd in ctx.entries("jobDefinitions"):
         for c in containers(ptr, jd):
@@ -116,11 +112,11 @@ def mount_points_name_a_volume(ctx: Context):
                 mptr = c.ptr / "mountPoints" / i
                 for key in ("sourceVolume", "containerPath"):
                     if key not in mp:
-                        yield finding(mptr, where=mptr.dotted(), key=key, variant="missing")
+                        yield mount.at(mptr, where=mptr.dotted(), key=key, variant="missing")
                 source = mp.get("sourceVolume")
                 if isinstance(source, str) and source not in names:
                     listed = "its volumes: " + ", ".join(names) if names else "it has no volumes"
-                    yield finding(mptr / "sourceVolume", where=(mptr / "sourceVolume").dotted(), found=source,
+                    yield mount.at(mptr / "sourceVolume", where=(mptr / "sourceVolume").dotted(), found=source,
                                   scope=c.scope_ptr.dotted(), volumes=listed,
                                   suggestion=did_you_mean(source, names))
 
@@ -133,14 +129,14 @@ def _volumes(ptr: Pointer, jd: dict) -> Iterator[tuple[Pointer, dict, Container]
 
 
 @rule("JDV-003")
-def host_volume_on_fargate(ctx: Context):
+def host_volume_on_fargate(ctx: Context, c: Constraint):
     """Fargate job definitions don't use host volumes."""
     for ptr, jd in ctx.entries("jobDefinitions"):
         if not lists_fargate(jd):
             continue
         for vptr, v, _ in _volumes(ptr, jd):
             if "host" in v:
-                yield finding(vptr / "host", at_key=True, where=(vptr / "host").dotted())
+                yield c.at(vptr / "host", at_key=True, where=(vptr / "host").dotted())
 
 
 def _efs(ptr: Pointer, jd: dict) -> Iterator[tuple[Pointer, dict, dict, Container]]:
@@ -163,7 +159,7 @@ def _transit(efs_ptr: Pointer, efs: dict, anchor: Pointer) -> tuple[bool, Pointe
 
 
 @rule("JDV-005")
-def efs_access_point_settings(ctx: Context):
+def efs_access_point_settings(ctx: Context, c: Constraint):
     """An EFS access point comes with rootDirectory omitted or '/' and transitEncryption ENABLED."""
     for ptr, jd in ctx.entries("jobDefinitions"):
         for efs_ptr, efs, auth, _ in _efs(ptr, jd):
@@ -173,15 +169,15 @@ def efs_access_point_settings(ctx: Context):
             root = efs.get("rootDirectory")
             if isinstance(root, str) and root != "/":
                 rptr = efs_ptr / "rootDirectory"
-                yield finding(rptr, where=rptr.dotted(), found=root, access_point=ap)
+                yield c.at(rptr, where=rptr.dotted(), found=root, access_point=ap)
             ap_ptr = efs_ptr / "authorizationConfig" / "accessPointId"
             on, at, described = _transit(efs_ptr, efs, ap_ptr)
             if not on:
-                yield finding(at, where=efs_ptr.dotted(), found=ap, transit=described, variant="transit")
+                yield c.at(at, where=efs_ptr.dotted(), found=ap, transit=described, variant="transit")
 
 
 @rule("JDV-006")
-def efs_iam_needs_encryption_and_role(ctx: Context):
+def efs_iam_needs_encryption_and_role(ctx: Context, efs_iam: Constraint):
     """EFS IAM authorization comes with transitEncryption ENABLED and a job role in the same definition."""
     for ptr, jd in ctx.entries("jobDefinitions"):
         for efs_ptr, efs, auth, c in _efs(ptr, jd):
@@ -190,9 +186,9 @@ def efs_iam_needs_encryption_and_role(ctx: Context):
             iam_ptr = efs_ptr / "authorizationConfig" / "iam"
             on, at, described = _transit(efs_ptr, efs, iam_ptr)
             if not on:
-                yield finding(at, where=iam_ptr.dotted(), transit=described)
+                yield efs_iam.at(at, where=iam_ptr.dotted(), transit=described)
             if not c.scope.get(c.role_key):
-                yield finding(iam_ptr, where=iam_ptr.dotted(), scope=c.scope_ptr.dotted(), role_key=c.role_key,
+                yield efs_iam.at(iam_ptr, where=iam_ptr.dotted(), scope=c.scope_ptr.dotted(), role_key=c.role_key,
                               variant="role")
 
 
@@ -200,14 +196,14 @@ def efs_iam_needs_encryption_and_role(ctx: Context):
 
 
 @rule("JDV-008")
-def ulimits_on_fargate(ctx: Context):
+def ulimits_on_fargate(ctx: Context, ulimits: Constraint):
     """containerProperties on Fargate set no ulimits."""
     for ptr, jd in ctx.entries("jobDefinitions"):
         if not lists_fargate(jd):
             continue
         for c in containers(ptr, jd):
             if not c.in_task and "ulimits" in c.body:
-                yield finding(c.ptr / "ulimits", at_key=True, where=(c.ptr / "ulimits").dotted(), variant="fargate")
+                yield ulimits.at(c.ptr / "ulimits", at_key=True, where=(c.ptr / "ulimits").dotted(), variant="fargate")
 
 
 def _linux(ptr: Pointer, jd: dict) -> Iterator[tuple[Pointer, dict]]:
@@ -218,33 +214,33 @@ def _linux(ptr: Pointer, jd: dict) -> Iterator[tuple[Pointer, dict]]:
 
 
 @rule("JDV-009")
-def devices_on_fargate(ctx: Context):
+def devices_on_fargate(ctx: Context, c: Constraint):
     """Fargate job definitions expose no host devices."""
     for ptr, jd in ctx.entries("jobDefinitions"):
         if not lists_fargate(jd):
             continue
         for lptr, lp in _linux(ptr, jd):
             if "devices" in lp:
-                yield finding(lptr / "devices", at_key=True, where=(lptr / "devices").dotted(), variant="fargate")
+                yield c.at(lptr / "devices", at_key=True, where=(lptr / "devices").dotted(), variant="fargate")
 
 
 @rule("JDV-010")
-def tmpfs_mounts(ctx: Context):
+def tmpfs_mounts(ctx: Context, c: Constraint):
     """tmpfs mounts have an absolute containerPath and documented mountOptions, and are not used on Fargate."""
-    options = _limits("JDV-010")["mount_options"]
+    options = c.limits["mount_options"]
     for ptr, jd in ctx.entries("jobDefinitions"):
         fargate = lists_fargate(jd)
         for lptr, lp in _linux(ptr, jd):
             if "tmpfs" not in lp:
                 continue
             if fargate:
-                yield finding(lptr / "tmpfs", at_key=True, where=(lptr / "tmpfs").dotted(), variant="fargate")
+                yield c.at(lptr / "tmpfs", at_key=True, where=(lptr / "tmpfs").dotted(), variant="fargate")
                 continue
             for i, t in dicts(lp.get("tmpfs")):
                 tptr = lptr / "tmpfs" / i
                 path = t.get("containerPath")
                 if isinstance(path, str) and not path.startswith("/"):
-                    yield finding(tptr / "containerPath", where=(tptr / "containerPath").dotted(), found=path,
+                    yield c.at(tptr / "containerPath", where=(tptr / "containerPath").dotted(), found=path,
                                   variant="path")
                 mount_options = t.get("mountOptions")
                 for j, opt in enumerate(mount_options if isinstance(mount_options, list) else []):
@@ -253,34 +249,34 @@ def tmpfs_mounts(ctx: Context):
                     name = opt.split("=", 1)[0]
                     if name not in options:
                         optr = tptr / "mountOptions" / j
-                        yield finding(optr, where=optr.dotted(), found=opt, allowed=", ".join(options),
+                        yield c.at(optr, where=optr.dotted(), found=opt, allowed=", ".join(options),
                                       suggestion=did_you_mean(name, options))
 
 
 @rule("JDV-011")
-def swap_and_shared_memory(ctx: Context):
+def swap_and_shared_memory(ctx: Context, c: Constraint):
     """maxSwap is 0 or more and swappiness 0–100, swappiness comes with maxSwap, swap needs instance swap space, and none of these (nor sharedMemorySize) is used on Fargate."""
-    lim = _limits("JDV-011")
+    lim = c.limits
     for ptr, jd in ctx.entries("jobDefinitions"):
         fargate = lists_fargate(jd)
         for lptr, lp in _linux(ptr, jd):
             if fargate:
                 for key in ("maxSwap", "swappiness", "sharedMemorySize"):
                     if key in lp:
-                        yield finding(lptr / key, at_key=True, where=(lptr / key).dotted(), variant="fargate")
+                        yield c.at(lptr / key, at_key=True, where=(lptr / key).dotted(), variant="fargate")
                 continue
             max_swap, swappiness = lp.get("maxSwap"), lp.get("swappiness")
             if isinstance(max_swap, int):
                 if max_swap < lim["max_swap_min"]:
-                    yield finding(lptr / "maxSwap", where=(lptr / "maxSwap").dotted(), found=max_swap)
+                    yield c.at(lptr / "maxSwap", where=(lptr / "maxSwap").dotted(), found=max_swap)
                 elif max_swap > 0:
-                    yield finding(lptr / "maxSwap", where=(lptr / "maxSwap").dotted(), found=max_swap, variant="no_swap")
+                    yield c.at(lptr / "maxSwap", where=(lptr / "maxSwap").dotted(), found=max_swap, variant="no_swap")
             if isinstance(swappiness, int):
                 if not lim["swappiness_min"] <= swappiness <= lim["swappiness_max"]:
-                    yield finding(lptr / "swappiness", where=(lptr / "swappiness").dotted(), found=swappiness,
+                    yield c.at(lptr / "swappiness", where=(lptr / "swappiness").dotted(), found=swappiness,
                                   variant="swappiness")
                 elif max_swap is None:
-                    yield finding(lptr / "swappiness", at_key=True, where=(lptr / "swappiness").dotted(),
+                    yield c.at(lptr / "swappiness", at_key=True, where=(lptr / "swappiness").dotted(),
                                   variant="ignored")
 
 
@@ -295,9 +291,9 @@ def _log_configs(ptr: Pointer, jd: dict) -> Iterator[tuple[Pointer, dict, Contai
 
 
 @rule("JDV-013")
-def log_driver_on_fargate(ctx: Context):
+def log_driver_on_fargate(ctx: Context, log_driver: Constraint):
     """On Fargate the log driver is awslogs or splunk (or awsfirelens in an ecsProperties container)."""
-    lim = _limits("JDV-013")
+    lim = log_driver.limits
     for ptr, jd in ctx.entries("jobDefinitions"):
         if not lists_fargate(jd):
             continue
@@ -305,14 +301,14 @@ def log_driver_on_fargate(ctx: Context):
             allowed = lim["fargate_task_drivers"] if c.in_task else lim["fargate_drivers"]
             driver = lc.get("logDriver")
             if isinstance(driver, str) and driver not in allowed:
-                yield finding(lc_ptr / "logDriver", where=(lc_ptr / "logDriver").dotted(), found=driver,
+                yield log_driver.at(lc_ptr / "logDriver", where=(lc_ptr / "logDriver").dotted(), found=driver,
                               allowed=", ".join(allowed), variant="fargate")
 
 
 @rule("JDV-014")
-def awslogs_options(ctx: Context):
+def awslogs_options(ctx: Context, c: Constraint):
     """The awslogs log driver gets only options it knows (a typo stops the container from starting)."""
-    known = _limits("JDV-014")["awslogs_options"]
+    known = c.limits["awslogs_options"]
     for ptr, jd in ctx.entries("jobDefinitions"):
         for lc_ptr, lc, _ in _log_configs(ptr, jd):
             if lc.get("logDriver") != "awslogs" or not isinstance(lc.get("options"), dict):
@@ -320,7 +316,7 @@ def awslogs_options(ctx: Context):
             for key in lc["options"]:
                 kptr = lc_ptr / "options" / key
                 if isinstance(key, str) and key not in known:
-                    yield finding(kptr, at_key=True, where=(lc_ptr / "options").dotted(), found=key,
+                    yield c.at(kptr, at_key=True, where=(lc_ptr / "options").dotted(), found=key,
                                   suggestion=did_you_mean(key, known))
 
 
@@ -357,7 +353,7 @@ def _value_from_problem(value: str) -> str | None:
 
 
 @rule("JDV-016")
-def secret_value_from(ctx: Context):
+def secret_value_from(ctx: Context, value_from: Constraint):
     """Each secret's valueFrom is a Secrets Manager secret ARN (with colons kept for json-key, stage, id), an SSM parameter ARN, or an SSM parameter name."""
     for ptr, jd in ctx.entries("jobDefinitions"):
         for c in containers(ptr, jd):
@@ -372,11 +368,11 @@ def secret_value_from(ctx: Context):
                         detail = _value_from_problem(value)
                         if detail:
                             vptr = lptr / i / "valueFrom"
-                            yield finding(vptr, where=vptr.dotted(), found=value, detail=detail)
+                            yield value_from.at(vptr, where=vptr.dotted(), found=value, detail=detail)
 
 
 @rule("JDV-017")
-def secrets_need_an_execution_role(ctx: Context):
+def secrets_need_an_execution_role(ctx: Context, needs_role: Constraint):
     """Containers with secrets or log secretOptions have an executionRoleArn (on Fargate batchgen generates one)."""
     for ptr, jd in ctx.entries("jobDefinitions"):
         if lists_fargate(jd):
@@ -389,21 +385,21 @@ def secrets_need_an_execution_role(ctx: Context):
                                 (c.ptr / "logConfiguration" / "secretOptions",
                                  lc.get("secretOptions") if isinstance(lc, dict) else None)):
                 if present:
-                    yield finding(at, at_key=True, where=at.dotted(), scope=c.scope_ptr.dotted())
+                    yield needs_role.at(at, at_key=True, where=at.dotted(), scope=c.scope_ptr.dotted())
 
 
 # --- 5.10 ecsProperties ---------------------------------------------------------------
 
 
 @rule("JDE-002")
-def task_has_an_essential_container(ctx: Context):
+def task_has_an_essential_container(ctx: Context, essential: Constraint):
     """At least one container of each ecsProperties task is essential."""
     for ptr, jd in ctx.entries("jobDefinitions"):
         for task_ptr, task in ecs_tasks(ptr, jd):
             containers = list(dicts(task.get("containers")))
             if containers and all(c.get("essential") is False for _, c in containers):
                 eptr = task_ptr / "containers" / containers[0][0] / "essential"
-                yield finding(eptr, where=eptr.dotted())
+                yield essential.at(eptr, where=eptr.dotted())
 
 
 def _task_names(task_ptr: Pointer, task: dict) -> dict[str, tuple[Pointer, dict]]:
@@ -415,7 +411,7 @@ def _task_names(task_ptr: Pointer, task: dict) -> dict[str, tuple[Pointer, dict]
 
 
 @rule("JDE-003")
-def task_container_names_are_unique(ctx: Context):
+def task_container_names_are_unique(ctx: Context, unique: Constraint):
     """Container names within an ecsProperties task are unique."""
     for ptr, jd in ctx.entries("jobDefinitions"):
         for task_ptr, task in ecs_tasks(ptr, jd):
@@ -426,15 +422,15 @@ def task_container_names_are_unique(ctx: Context):
                     continue
                 nptr = task_ptr / "containers" / j / "name"
                 if name in seen:
-                    yield finding(nptr, where=nptr.dotted(), found=name, first=seen[name].parent.dotted())
+                    yield unique.at(nptr, where=nptr.dotted(), found=name, first=seen[name].parent.dotted())
                 else:
                     seen[name] = nptr
 
 
 @rule("JDE-004")
-def task_dependencies(ctx: Context):
+def task_dependencies(ctx: Context, depends: Constraint):
     """dependsOn entries name a container of the task with condition START, COMPLETE or SUCCESS, and COMPLETE/SUCCESS wait only on non-essential containers."""
-    conditions = _limits("JDE-004")["conditions"]
+    conditions = depends.limits["conditions"]
     for ptr, jd in ctx.entries("jobDefinitions"):
         for task_ptr, task in ecs_tasks(ptr, jd):
             names = _task_names(task_ptr, task)
@@ -443,25 +439,25 @@ def task_dependencies(ctx: Context):
                     dptr = task_ptr / "containers" / j / "dependsOn" / k
                     for key in ("containerName", "condition"):
                         if key not in dep:
-                            yield finding(dptr, where=dptr.dotted(), key=key, variant="missing")
+                            yield depends.at(dptr, where=dptr.dotted(), key=key, variant="missing")
                     target, condition = dep.get("containerName"), dep.get("condition")
                     if isinstance(target, str) and target not in names:
-                        yield finding(dptr / "containerName", where=(dptr / "containerName").dotted(), found=target,
+                        yield depends.at(dptr / "containerName", where=(dptr / "containerName").dotted(), found=target,
                                       suggestion=did_you_mean(target, names))
                     if isinstance(condition, str) and condition not in conditions:
-                        yield finding(dptr / "condition", where=(dptr / "condition").dotted(), found=condition,
+                        yield depends.at(dptr / "condition", where=(dptr / "condition").dotted(), found=condition,
                                       allowed=", ".join(conditions), suggestion=did_you_mean(condition, conditions),
                                       variant="condition")
                     elif condition in ("COMPLETE", "SUCCESS") and isinstance(target, str) and target in names \
                             and names[target][1].get("essential", True) is not False:
-                        yield finding(dptr / "condition", where=(dptr / "condition").dotted(), found=condition,
+                        yield depends.at(dptr / "condition", where=(dptr / "condition").dotted(), found=condition,
                                       target=target, variant="essential")
 
 
 @rule("JDE-005")
-def task_timeouts_on_fargate(ctx: Context):
+def task_timeouts_on_fargate(ctx: Context, timeouts: Constraint):
     """On Fargate a container's startTimeout and stopTimeout are at most 120 seconds."""
-    top = _limits("JDE-005")["fargate_max"]
+    top = timeouts.limits["fargate_max"]
     for ptr, jd in ctx.entries("jobDefinitions"):
         if not lists_fargate(jd):
             continue
@@ -471,13 +467,13 @@ def task_timeouts_on_fargate(ctx: Context):
             for key in ("startTimeout", "stopTimeout"):
                 value = c.body.get(key)
                 if isinstance(value, int) and value > top:
-                    yield finding(c.ptr / key, where=(c.ptr / key).dotted(), found=value, variant="fargate")
+                    yield timeouts.at(c.ptr / key, where=(c.ptr / key).dotted(), found=value, variant="fargate")
 
 
 @rule("JDE-006")
-def task_namespaces_and_network(ctx: Context):
+def task_namespaces_and_network(ctx: Context, c: Constraint):
     """ipcMode is host, task or none and not on Fargate; pidMode is host or task; networkMode is host, only with MANAGED_INSTANCES."""
-    lim = _limits("JDE-006")
+    lim = c.limits
     for ptr, jd in ctx.entries("jobDefinitions"):
         fargate, managed = lists_fargate(jd), "MANAGED_INSTANCES" in capabilities(jd)
         for task_ptr, task in ecs_tasks(ptr, jd):
@@ -487,11 +483,11 @@ def task_namespaces_and_network(ctx: Context):
                     continue
                 kptr, value = task_ptr / key, task[key]
                 if key == "ipcMode" and fargate:
-                    yield finding(kptr, at_key=True, where=kptr.dotted(), variant="ipc_fargate")
+                    yield c.at(kptr, at_key=True, where=kptr.dotted(), variant="ipc_fargate")
                 elif key == "networkMode" and not managed:
-                    yield finding(kptr, at_key=True, where=kptr.dotted(), variant="network_platform")
+                    yield c.at(kptr, at_key=True, where=kptr.dotted(), variant="network_platform")
                 elif isinstance(value, str) and value not in allowed:
-                    yield finding(kptr, where=kptr.dotted(), found=value, field=key, allowed=", ".join(allowed),
+                    yield c.at(kptr, where=kptr.dotted(), found=value, field=key, allowed=", ".join(allowed),
                                   suggestion=did_you_mean(value, allowed))
 
 
@@ -506,7 +502,7 @@ _USER = re.compile(rf"^{_USER_PART}(?::{_USER_PART})?\Z")
 
 
 @rule("JDE-008")
-def task_container_privileges_and_user(ctx: Context):
+def task_container_privileges_and_user(ctx: Context, privileges: Constraint):
     """Task containers aren't privileged on Fargate or Windows, and user is a name or non-negative id, optionally with a group."""
     for ptr, jd in ctx.entries("jobDefinitions"):
         fargate = lists_fargate(jd)
@@ -515,10 +511,10 @@ def task_container_privileges_and_user(ctx: Context):
             for j, c in dicts(task.get("containers")):
                 cptr = task_ptr / "containers" / j
                 if platform and c.get("privileged") is True:
-                    yield finding(cptr / "privileged", where=(cptr / "privileged").dotted(), platform=platform)
+                    yield privileges.at(cptr / "privileged", where=(cptr / "privileged").dotted(), platform=platform)
                 user = c.get("user")
                 if isinstance(user, str) and not _USER.match(user):
-                    yield finding(cptr / "user", where=(cptr / "user").dotted(), found=user, variant="user")
+                    yield privileges.at(cptr / "user", where=(cptr / "user").dotted(), found=user, variant="user")
 
 
 # --- 5.11 eksProperties ---------------------------------------------------------------
@@ -527,7 +523,7 @@ _NOT_WITH_EKS = ("containerProperties", "ecsProperties", "platformCapabilities",
 
 
 @rule("JDK-001")
-def eks_excludes_other_kinds(ctx: Context):
+def eks_excludes_other_kinds(ctx: Context, c: Constraint):
     """A top-level eksProperties comes without containerProperties, ecsProperties, platformCapabilities, propagateTags and nodeProperties."""
     for ptr, jd in ctx.entries("jobDefinitions"):
         if "eksProperties" not in jd:
@@ -536,13 +532,13 @@ def eks_excludes_other_kinds(ctx: Context):
         keys = _NOT_WITH_EKS if jd.get("type") != "multinode" else ("platformCapabilities", "propagateTags")
         for key in keys:
             if key in jd:
-                yield finding(ptr / key, at_key=True, where=(ptr / key).dotted())
+                yield c.at(ptr / key, at_key=True, where=(ptr / key).dotted())
 
 
 @rule("JDK-002")
-def pod_container_names_are_unique(ctx: Context):
+def pod_container_names_are_unique(ctx: Context, unique: Constraint):
     """Container names (containers and initContainers, 'Default' when omitted) are unique in a pod."""
-    default = _limits("JDK-002")["default_name"]
+    default = unique.limits["default_name"]
     for ptr, jd in ctx.entries("jobDefinitions"):
         for pod_ptr, pod in _pods(ptr, jd):
             seen: dict[str, Pointer] = {}
@@ -555,7 +551,7 @@ def pod_container_names_are_unique(ctx: Context):
                         at, where = cptr / "name", (cptr / "name").dotted()
                     else:
                         at, where = cptr, f"{cptr.dotted()} has no name, so its name"
-                    yield finding(at, where=where, found=name, first=seen[name].dotted(), variant="duplicate")
+                    yield unique.at(at, where=where, found=name, first=seen[name].dotted(), variant="duplicate")
                 else:
                     seen[name] = cptr
 
@@ -576,9 +572,9 @@ def _cpu(value: str) -> Decimal | None:
 
 
 @rule("JDK-003")
-def eks_resources(ctx: Context):
+def eks_resources(ctx: Context, quantities: Constraint):
     """EKS memory is whole MiB with Mi (at least 4Mi), cpu a multiple of 0.25, GPUs whole; limits equal requests for memory and GPUs, and are at least the requests for cpu."""
-    lim = _limits("JDK-003")
+    lim = quantities.limits
     step = Decimal(str(lim["cpu_step"]))
     for ptr, jd in ctx.entries("jobDefinitions"):
         for pod_ptr, pod in _pods(ptr, jd):
@@ -598,18 +594,18 @@ def eks_resources(ctx: Context):
                         if name == "memory":
                             m = _MEMORY.match(value)
                             if not m or int(m.group(1)) < lim["memory_min_mib"]:
-                                yield finding(vptr, where=vptr.dotted(), found=value, variant="memory")
+                                yield quantities.at(vptr, where=vptr.dotted(), found=value, variant="memory")
                             else:
                                 parsed.setdefault(part, {})[name] = int(m.group(1))
                         elif name == "cpu":
                             cpu = _cpu(value)
                             if cpu is None or cpu <= 0 or cpu % step != 0:
-                                yield finding(vptr, where=vptr.dotted(), found=value, variant="cpu")
+                                yield quantities.at(vptr, where=vptr.dotted(), found=value, variant="cpu")
                             else:
                                 parsed.setdefault(part, {})[name] = cpu
                         elif name == "nvidia.com/gpu":
                             if not value.isdigit():
-                                yield finding(vptr, where=vptr.dotted(), found=value, variant="gpu")
+                                yield quantities.at(vptr, where=vptr.dotted(), found=value, variant="gpu")
                             else:
                                 parsed.setdefault(part, {})[name] = int(value)
                 limits, requests = parsed.get("limits", {}), parsed.get("requests", {})
@@ -620,9 +616,9 @@ def eks_resources(ctx: Context):
                     found, other = res["limits"][name], res["requests"][name]
                     if name == "cpu":
                         if limits[name] < requests[name]:
-                            yield finding(vptr, where=vptr.dotted(), found=found, other=other, variant="cpu_order")
+                            yield quantities.at(vptr, where=vptr.dotted(), found=found, other=other, variant="cpu_order")
                     elif limits[name] != requests[name]:
-                        yield finding(vptr, where=vptr.dotted(), found=found, other=other, resource=name,
+                        yield quantities.at(vptr, where=vptr.dotted(), found=found, other=other, resource=name,
                                       variant="equal")
 
 
@@ -648,9 +644,9 @@ def _annotation_key_problem(key: str, lim: dict) -> str | None:
 
 
 @rule("JDK-006")
-def pod_labels_and_annotations(ctx: Context):
+def pod_labels_and_annotations(ctx: Context, c: Constraint):
     """Pod labels are at most 63 characters (warning outside letters, digits, '-', '_'); annotation keys and values follow the Kubernetes syntax."""
-    lim = _limits("JDK-006")
+    lim = c.limits
     for ptr, jd in ctx.entries("jobDefinitions"):
         for pod_ptr, pod in _pods(ptr, jd):
             meta = pod.get("metadata")
@@ -665,15 +661,15 @@ def pod_labels_and_annotations(ctx: Context):
                 kptr = lptr / key
                 name = key.rpartition("/")[2]
                 if len(name) > lim["label_max"]:
-                    yield finding(kptr, at_key=True, where=lptr.dotted(), what="key", found=key, length=len(name))
+                    yield c.at(kptr, at_key=True, where=lptr.dotted(), what="key", found=key, length=len(name))
                 elif not _LABEL_CHARS.match(key):
-                    yield finding(kptr, at_key=True, where=lptr.dotted(), what="key", found=key,
+                    yield c.at(kptr, at_key=True, where=lptr.dotted(), what="key", found=key,
                                   variant="label_chars")
                 if isinstance(value, str):
                     if len(value) > lim["label_max"]:
-                        yield finding(kptr, where=lptr.dotted(), what="value", found=value, length=len(value))
+                        yield c.at(kptr, where=lptr.dotted(), what="value", found=value, length=len(value))
                     elif not _LABEL_CHARS.match(value):
-                        yield finding(kptr, where=lptr.dotted(), what="value", found=value, variant="label_chars")
+                        yield c.at(kptr, where=lptr.dotted(), what="value", found=value, variant="label_chars")
             annotations = meta.get("annotations")
             aptr = mptr / "annotations"
             for key, value in (annotations.items() if isinstance(annotations, dict) else ()):
@@ -682,16 +678,16 @@ def pod_labels_and_annotations(ctx: Context):
                 kptr = aptr / key
                 detail = _annotation_key_problem(key, lim)
                 if detail:
-                    yield finding(kptr, at_key=True, where=aptr.dotted(), found=key, detail=detail,
+                    yield c.at(kptr, at_key=True, where=aptr.dotted(), found=key, detail=detail,
                                   variant="annotation_key")
                 if isinstance(value, str) and len(value) > lim["annotation_value_max"]:
-                    yield finding(kptr, where=kptr.dotted(), found=len(value), variant="annotation_value")
+                    yield c.at(kptr, where=kptr.dotted(), found=len(value), variant="annotation_value")
 
 
 @rule("JDK-007")
-def pod_volumes(ctx: Context):
+def pod_volumes(ctx: Context, pod_volume: Constraint):
     """Pod volume and secret names are DNS subdomain names, emptyDir.medium is '' or Memory, and every volume mount names a volume of the pod."""
-    lim = _limits("JDK-007")
+    lim = pod_volume.limits
     for ptr, jd in ctx.entries("jobDefinitions"):
         for pod_ptr, pod in _pods(ptr, jd):
             names: list[str] = []
@@ -701,27 +697,27 @@ def pod_volumes(ctx: Context):
                 if isinstance(name, str):
                     names.append(name)
                     if len(name) > lim["dns_max"] or not _DNS_SUBDOMAIN.match(name):
-                        yield finding(vptr / "name", where=(vptr / "name").dotted(), found=name, what="a volume name")
+                        yield pod_volume.at(vptr / "name", where=(vptr / "name").dotted(), found=name, what="a volume name")
                 secret = v.get("secret")
                 if isinstance(secret, dict) and isinstance(secret.get("secretName"), str):
                     sname = secret["secretName"]
                     if len(sname) > lim["dns_max"] or not _DNS_SUBDOMAIN.match(sname):
                         sptr = vptr / "secret" / "secretName"
-                        yield finding(sptr, where=sptr.dotted(), found=sname, what="a secret name")
+                        yield pod_volume.at(sptr, where=sptr.dotted(), found=sname, what="a secret name")
                 empty = v.get("emptyDir")
                 if isinstance(empty, dict) and isinstance(empty.get("medium"), str) \
                         and empty["medium"] not in lim["media"]:
                     eptr = vptr / "emptyDir" / "medium"
-                    yield finding(eptr, where=eptr.dotted(), found=empty["medium"], variant="medium")
+                    yield pod_volume.at(eptr, where=eptr.dotted(), found=empty["medium"], variant="medium")
             for cptr, c in _pod_containers(pod_ptr, pod):
                 for k, mount in dicts(c.get("volumeMounts")):
                     mptr = cptr / "volumeMounts" / k
                     name = mount.get("name")
                     if name is None:
-                        yield finding(mptr, where=mptr.dotted(), variant="missing")
+                        yield pod_volume.at(mptr, where=mptr.dotted(), variant="missing")
                     elif isinstance(name, str) and name not in names:
                         listed = "its volumes: " + ", ".join(names) if names else "it has no volumes"
-                        yield finding(mptr / "name", where=(mptr / "name").dotted(), found=name, volumes=listed,
+                        yield pod_volume.at(mptr / "name", where=(mptr / "name").dotted(), found=name, volumes=listed,
                                       suggestion=did_you_mean(name, names), variant="mount")
 
 
@@ -736,45 +732,15 @@ def _seccomp_profiles(pod_ptr: Pointer, pod: dict) -> Iterator[tuple[Pointer, di
 
 
 @rule("JDK-009")
-def seccomp_localhost_profile(ctx: Context):
+def seccomp_localhost_profile(ctx: Context, c: Constraint):
     """seccompProfile.localhostProfile is given exactly when the type is Localhost."""
     for ptr, jd in ctx.entries("jobDefinitions"):
         for pod_ptr, pod in _pods(ptr, jd):
             for sptr, profile in _seccomp_profiles(pod_ptr, pod):
                 kind = profile.get("type")
                 if kind == "Localhost" and "localhostProfile" not in profile:
-                    yield finding(sptr / "type", where=(sptr / "type").dotted(), variant="localhost_missing")
+                    yield c.at(sptr / "type", where=(sptr / "type").dotted(), variant="localhost_missing")
                 elif kind != "Localhost" and "localhostProfile" in profile:
-                    yield finding(sptr / "localhostProfile", at_key=True, where=(sptr / "localhostProfile").dotted(),
+                    yield c.at(sptr / "localhostProfile", at_key=True, where=(sptr / "localhostProfile").dotted(),
                                   found=kind, variant="localhost_extra")
 
-
-RULES = (
-    placeholder_outside_command,
-    placeholder_in_eks_job,
-    volume_names_are_unique,
-    mount_points_name_a_volume,
-    host_volume_on_fargate,
-    efs_access_point_settings,
-    efs_iam_needs_encryption_and_role,
-    ulimits_on_fargate,
-    devices_on_fargate,
-    tmpfs_mounts,
-    swap_and_shared_memory,
-    log_driver_on_fargate,
-    awslogs_options,
-    secret_value_from,
-    secrets_need_an_execution_role,
-    task_has_an_essential_container,
-    task_container_names_are_unique,
-    task_dependencies,
-    task_timeouts_on_fargate,
-    task_namespaces_and_network,
-    task_container_privileges_and_user,
-    eks_excludes_other_kinds,
-    pod_container_names_are_unique,
-    eks_resources,
-    pod_labels_and_annotations,
-    pod_volumes,
-    seccomp_localhost_profile,
-)

@@ -8,20 +8,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Iterator
+from typing import Any, Iterator, Mapping
 
-from ..catalog import load_catalog
+from ..catalog import Constraint
 from ..language import NOUNS, PROJECT_TAG, REFERENCES, TAGGABLE_SECTIONS, default_tags, split_revision, walk_path
 from ..problems import Pointer
-from .context import Context, finding, rule
+from .context import Context, rule
 from .shapes import EnvKind, article, describe_chars, string_map
 from .targets import Env, queue_envs
 
 ROOT_TAGS = Pointer(("tags",))
-
-
-def _limits(cid: str):
-    return load_catalog()[cid].limits
 
 
 # --- Tags (NT-007, NT-009, NT-010, NT-011) --------------------------------------------------
@@ -48,15 +44,15 @@ def _resource_tag_maps(ctx: Context) -> Iterator[tuple[Pointer, dict[str, str]]]
 
 
 @rule("NT-007")
-def tags_with_defaults_fit_the_limit(ctx: Context):
+def tags_with_defaults_fit_the_limit(ctx: Context, c: Constraint):
     """A resource's own tags plus the top-level tags and the Project tag stay within 50."""
-    limit = _limits("NT-007")["max"]
+    limit = c.limits["max"]
     defaults, project_ptr = _default_tags(ctx)
     top = string_map(ctx.data.get("tags")) or {}
     if len(defaults) > limit:
         # Only the Project tag can push a schema-valid top-level map past the limit.
         if len(top) <= limit and project_ptr is not None:
-            yield finding(project_ptr, variant="defaults", found=len(defaults), top=len(top))
+            yield c.at(project_ptr, variant="defaults", found=len(defaults), top=len(top))
         return
     for section in TAGGABLE_SECTIONS:
         for ptr, entry in ctx.entries(section):
@@ -72,12 +68,12 @@ def tags_with_defaults_fit_the_limit(ctx: Context):
                     first_past = key
             if first_past is not None:
                 inherited = len([k for k in defaults if k not in own])
-                yield finding(ptr / "tags" / first_past, at_key=True, variant="merged", where=ptr.dotted(),
+                yield c.at(ptr / "tags" / first_past, at_key=True, variant="merged", where=ptr.dotted(),
                               found=count, own=len(own), inherited=inherited, excess=count - limit)
 
 
 @rule("NT-009")
-def tag_keys_differ_in_more_than_case(ctx: Context):
+def tag_keys_differ_in_more_than_case(ctx: Context, c: Constraint):
     """Tag keys that differ only in letter case (after merging the top-level tags) become two tags."""
     defaults, project_ptr = _default_tags(ctx)
     top = string_map(ctx.data.get("tags")) or {}
@@ -92,7 +88,7 @@ def tag_keys_differ_in_more_than_case(ctx: Context):
         if other == key and project_ptr is not None and key.casefold() == "project":
             other = "Project"
         if other != key:
-            yield finding(ROOT_TAGS / key, at_key=True, variant="case", where=ROOT_TAGS.dotted(),
+            yield c.at(ROOT_TAGS / key, at_key=True, variant="case", where=ROOT_TAGS.dotted(),
                           key=key, other=other, other_where=default_where(other))
     default_folded: dict[str, str] = {}
     for key in defaults:
@@ -107,26 +103,26 @@ def tag_keys_differ_in_more_than_case(ctx: Context):
                 folded = key.casefold()
                 other = mine.setdefault(folded, key)
                 if other != key:
-                    yield finding(ptr / "tags" / key, at_key=True, variant="case", where=(ptr / "tags").dotted(),
+                    yield c.at(ptr / "tags" / key, at_key=True, variant="case", where=(ptr / "tags").dotted(),
                                   key=key, other=other, other_where="the same map")
                     continue
                 base = default_folded.get(folded)
                 if base is not None and base != key and base not in own:
-                    yield finding(ptr / "tags" / key, at_key=True, variant="case", where=(ptr / "tags").dotted(),
+                    yield c.at(ptr / "tags" / key, at_key=True, variant="case", where=(ptr / "tags").dotted(),
                                   key=key, other=base, other_where=default_where(base))
 
 
 @rule("NT-010")
-def tags_avoid_the_aws_prefix(ctx: Context):
+def tags_avoid_the_aws_prefix(ctx: Context, c: Constraint):
     """Tag keys (error) and values (warning) don't start with the reserved aws: prefix."""
-    prefix = _limits("NT-010")["prefix"]
+    prefix = c.limits["prefix"]
     for map_ptr, tags in _resource_tag_maps(ctx):
         for key, value in tags.items():
             if key.casefold().startswith(prefix):
-                yield finding(map_ptr / key, at_key=True, where=map_ptr.dotted(), found=key,
+                yield c.at(map_ptr / key, at_key=True, where=map_ptr.dotted(), found=key,
                               found_prefix=key[:len(prefix)])
             if value.casefold().startswith(prefix):
-                yield finding(map_ptr / key, variant="values", where=(map_ptr / key).dotted(), found=value,
+                yield c.at(map_ptr / key, variant="values", where=(map_ptr / key).dotted(), found=value,
                               found_prefix=value[:len(prefix)])
 
 
@@ -142,18 +138,18 @@ def _unportable(text: str, allowed: str) -> list[str]:
 
 
 @rule("NT-011")
-def tags_use_portable_characters(ctx: Context):
+def tags_use_portable_characters(ctx: Context, c: Constraint):
     """Tag keys and values use the character set every AWS service accepts."""
-    allowed = _limits("NT-011")["allowed"].replace(" ", "")
+    allowed = c.limits["allowed"].replace(" ", "")
     for map_ptr, tags in _resource_tag_maps(ctx):
         for key, value in tags.items():
             bad = _unportable(key, allowed)
             if bad:
-                yield finding(map_ptr / key, at_key=True, where=map_ptr.dotted(), part="key", found=key,
+                yield c.at(map_ptr / key, at_key=True, where=map_ptr.dotted(), part="key", found=key,
                               chars=describe_chars(bad))
             bad = _unportable(value, allowed)
             if bad:
-                yield finding(map_ptr / key, where=(map_ptr / key).dotted(), part="value", found=value,
+                yield c.at(map_ptr / key, where=(map_ptr / key).dotted(), part="value", found=value,
                               chars=describe_chars(bad))
 
 
@@ -167,10 +163,9 @@ _IAM_NAME = re.compile(r"^[\w+=,.@-]+\Z", re.ASCII)
 _IAM_PATH = re.compile(r"^(/[\x21-\x7e]*?)?/?\Z")
 
 
-def _arn_kind(target: str, field: str) -> tuple[str, str, str] | None:
+def _arn_kind(target: str, field: str, limits: Mapping[str, Any]) -> tuple[str, str, str] | None:
     """(service, resource type, noun) the ARN in `field` pointing at `target` must have,
     or None for a target NT-014 doesn't cover."""
-    limits = _limits("NT-014")
     if target == "iam.roles":
         if field == "instanceRole":
             return "iam", limits["iam_types"]["instance_profile"], "instance profile"
@@ -187,9 +182,8 @@ def _arn_shape(service: str, rtype: str, target: str) -> str:
     return f"arn:<partition>:batch:<region>:<account>:{rtype}/{tail}"
 
 
-def _arn_problem(value: str, service: str, rtype: str, target: str) -> str | None:
+def _arn_problem(value: str, service: str, rtype: str, target: str, limits: Mapping[str, Any]) -> str | None:
     """What is wrong with `value` as an ARN of `service`/`rtype`, or None."""
-    limits = _limits("NT-014")
     digits = limits["account_digits"]
     parts = value.split(":", 5)
     if len(parts) < 6:
@@ -243,7 +237,7 @@ def _checked_elsewhere(ref) -> bool:
 
 
 @rule("NT-014")
-def arn_references_have_the_right_shape(ctx: Context):
+def arn_references_have_the_right_shape(ctx: Context, c: Constraint):
     """A reference given as an ARN is an ARN of the kind of resource the field takes."""
     for ref in REFERENCES:
         if _checked_elsewhere(ref):
@@ -252,14 +246,14 @@ def arn_references_have_the_right_shape(ctx: Context):
             for rel, value in walk_path(entry, ref.path):
                 if not isinstance(value, str) or not value.startswith("arn:"):
                     continue
-                kind = _arn_kind(ref.target, rel[-1])
+                kind = _arn_kind(ref.target, rel[-1], c.limits)
                 if kind is None:
                     continue
                 service, rtype, noun = kind
-                problem = _arn_problem(value, service, rtype, ref.target)
+                problem = _arn_problem(value, service, rtype, ref.target, c.limits)
                 if problem:
                     vptr = Pointer((*ptr, *rel))
-                    yield finding(vptr, where=vptr.dotted(), found=value, noun_a=f"{article(noun)} {noun}",
+                    yield c.at(vptr, where=vptr.dotted(), found=value, noun_a=f"{article(noun)} {noun}",
                                   detail=problem, shape=_arn_shape(service, rtype, ref.target))
 
 
@@ -295,7 +289,7 @@ def _mix_values(vptr: Pointer, first: Env, env: Env) -> dict:
 
 
 @rule("JQ-006")
-def queue_orders_and_environments_are_distinct(ctx: Context):
+def queue_orders_and_environments_are_distinct(ctx: Context, c: Constraint):
     """No two compute environments of a queue share an order, and none appears twice."""
     for ptr, queue in ctx.entries("jobQueues"):
         orders = queue.get("computeEnvironmentOrder")
@@ -310,36 +304,36 @@ def queue_orders_and_environments_are_distinct(ctx: Context):
             iptr = ptr / "computeEnvironmentOrder" / i
             if isinstance(env, str):
                 if env in by_env:
-                    yield finding(iptr / "computeEnvironment", variant="environment",
+                    yield c.at(iptr / "computeEnvironment", variant="environment",
                                   where=(iptr / "computeEnvironment").dotted(), found=env, first=by_env[env])
                     continue  # the repeated entry's order is part of the same mistake
                 by_env[env] = i
             if isinstance(order, int) and not isinstance(order, bool):
                 if order in by_order:
                     first = by_order[order]
-                    yield finding(iptr / "order", where=(iptr / "order").dotted(), found=order, first=first,
+                    yield c.at(iptr / "order", where=(iptr / "order").dotted(), found=order, first=first,
                                   other=orders[first].get("computeEnvironment"))
                 else:
                     by_order[order] = i
 
 
 @rule("JQ-007")
-def queue_does_not_mix_ec2_and_fargate(ctx: Context):
+def queue_does_not_mix_ec2_and_fargate(ctx: Context, c: Constraint):
     """A queue's ECS environments are all EC2-family (EC2, SPOT, UNMANAGED) or all Fargate-family."""
     def conflict(a: EnvKind, b: EnvKind) -> bool:
         return a.orchestration == b.orchestration and {a.platform, b.platform} == {"EC2", "FARGATE"}
     for vptr, first, env in _mixing(ctx, conflict):
-        yield finding(vptr, **_mix_values(vptr, first, env))
+        yield c.at(vptr, **_mix_values(vptr, first, env))
 
 
 @rule("JQ-008")
-def managed_instances_queue_is_pure_and_on_demand_first(ctx: Context):
+def managed_instances_queue_is_pure_and_on_demand_first(ctx: Context, c: Constraint):
     """ECS Managed Instances environments share a queue with no other kind, On-Demand ones first."""
     def conflict(a: EnvKind, b: EnvKind) -> bool:
         return (a.orchestration == b.orchestration and a.platform != b.platform
                 and "MANAGED_INSTANCES" in (a.platform, b.platform))
     for vptr, first, env in _mixing(ctx, conflict):
-        yield finding(vptr, **_mix_values(vptr, first, env))
+        yield c.at(vptr, **_mix_values(vptr, first, env))
     for ptr, queue in ctx.entries("jobQueues"):
         managed = [e for e in _typed_envs(ctx, queue) if e.kind.platform == "MANAGED_INSTANCES"
                    and isinstance(e.order, int) and not isinstance(e.order, bool)]
@@ -349,12 +343,12 @@ def managed_instances_queue_is_pure_and_on_demand_first(ctx: Context):
             if later:
                 od = min(later, key=lambda e: e.order)
                 optr = ptr / "computeEnvironmentOrder" / spot.index / "order"
-                yield finding(optr, variant="order", where=optr.dotted(), found=spot.order, spot=spot.name,
+                yield c.at(optr, variant="order", where=optr.dotted(), found=spot.order, spot=spot.name,
                               on_demand=od.name, on_demand_order=od.order)
 
 
 @rule("JQ-009")
-def queue_does_not_mix_eks_and_ecs(ctx: Context):
+def queue_does_not_mix_eks_and_ecs(ctx: Context, c: Constraint):
     """A queue's compute environments are all EKS or all ECS."""
     def conflict(a: EnvKind, b: EnvKind) -> bool:
         return a.orchestration != b.orchestration
@@ -364,7 +358,7 @@ def queue_does_not_mix_eks_and_ecs(ctx: Context):
     for vptr, first, env in _mixing(ctx, conflict):
         values = _mix_values(vptr, first, env)
         values.update(what=orchestration(env.kind), first_what=orchestration(first.kind))
-        yield finding(vptr, **values)
+        yield c.at(vptr, **values)
 
 
 def _architecture_of(ce: dict) -> tuple[str, list[str]] | None:
@@ -388,7 +382,7 @@ def _architecture_of(ce: dict) -> tuple[str, list[str]] | None:
 
 
 @rule("JQ-010")
-def queue_has_one_architecture(ctx: Context):
+def queue_has_one_architecture(ctx: Context, c: Constraint):
     """The compute environments of a queue whose architecture is known share one architecture."""
     for ptr, queue in ctx.entries("jobQueues"):
         known = [(env, a) for env in _typed_envs(ctx, queue)
@@ -399,7 +393,7 @@ def queue_has_one_architecture(ctx: Context):
         for env, (arch, types) in rest:
             if arch != first_arch:
                 vptr = ptr / "computeEnvironmentOrder" / env.index / "computeEnvironment"
-                yield finding(vptr, where=vptr.dotted(), found=env.name, arch=arch, types=", ".join(types),
+                yield c.at(vptr, where=vptr.dotted(), found=env.name, arch=arch, types=", ".join(types),
                               first=first.name, first_index=first.index, first_arch=first_arch,
                               first_types=", ".join(first_types))
 
@@ -411,20 +405,20 @@ def _is_service_queue(queue: dict) -> bool:
 
 
 @rule("JQ-003")
-def queue_has_one_kind_of_environment_order(ctx: Context):
+def queue_has_one_kind_of_environment_order(ctx: Context, c: Constraint):
     """A queue has computeEnvironmentOrder or serviceEnvironmentOrder, not both, not neither."""
     for ptr, queue in ctx.entries("jobQueues"):
         has_ce, has_se = "computeEnvironmentOrder" in queue, "serviceEnvironmentOrder" in queue
         if has_ce and has_se:
             keys = [k for k in queue if k in ("computeEnvironmentOrder", "serviceEnvironmentOrder")]
-            yield finding(ptr / keys[1], at_key=True, variant="both", where=ptr.dotted())
+            yield c.at(ptr / keys[1], at_key=True, variant="both", where=ptr.dotted())
         elif not has_ce and not has_se:
             name_ptr = ptr / "jobQueueName"
-            yield finding(name_ptr, where=f"{ptr.dotted()} ('{queue.get('jobQueueName')}')")
+            yield c.at(name_ptr, where=f"{ptr.dotted()} ('{queue.get('jobQueueName')}')")
 
 
 @rule("JQ-012")
-def queue_type_matches_environments(ctx: Context):
+def queue_type_matches_environments(ctx: Context, c: Constraint):
     """A jobQueueType, when set, is the type the queue's environments give it."""
     for ptr, queue in ctx.entries("jobQueues"):
         given = queue.get("jobQueueType")
@@ -433,7 +427,7 @@ def queue_type_matches_environments(ctx: Context):
         vptr = ptr / "jobQueueType"
         if "serviceEnvironmentOrder" in queue and "computeEnvironmentOrder" not in queue:
             if given != "SAGEMAKER_TRAINING":
-                yield finding(vptr, where=vptr.dotted(), found=given, expected="SAGEMAKER_TRAINING",
+                yield c.at(vptr, where=vptr.dotted(), found=given, expected="SAGEMAKER_TRAINING",
                               detail="the queue has serviceEnvironmentOrder (SageMaker training)")
             continue
         if "computeEnvironmentOrder" not in queue:
@@ -442,12 +436,12 @@ def queue_type_matches_environments(ctx: Context):
         types = {e.kind.queue_type for e in envs}
         if given == "SAGEMAKER_TRAINING":
             expected = types.pop() if len(types) == 1 else "ECS, ECS_FARGATE, ECS_MANAGED_INSTANCES or EKS"
-            yield finding(vptr, where=vptr.dotted(), found=given, expected=expected,
+            yield c.at(vptr, where=vptr.dotted(), found=given, expected=expected,
                           detail="the queue has computeEnvironmentOrder (compute environments, not SageMaker)")
         elif len(types) == 1 and given not in types:
             expected = next(iter(types))
             names = ", ".join(f"'{e.name}'" for e in envs)
-            yield finding(vptr, where=vptr.dotted(), found=given, expected=expected,
+            yield c.at(vptr, where=vptr.dotted(), found=given, expected=expected,
                           detail=f"its compute environments ({names}) are {_kind_words(envs[0].kind)}")
 
 
@@ -473,26 +467,26 @@ def _time_limit_actions(ctx: Context) -> Iterator[tuple[Pointer, dict, dict, boo
 
 
 @rule("JQ-016")
-def time_limit_action_fits_the_queue(ctx: Context):
+def time_limit_action_fits_the_queue(ctx: Context, c: Constraint):
     """jobStateTimeLimitActions use CANCEL on compute-environment queues, TERMINATE on SageMaker ones."""
     for aptr, action, queue, service in _time_limit_actions(ctx):
         expected = "TERMINATE" if service else "CANCEL"
         if action.get("action") not in (None, expected):
             kind = "a SageMaker training job queue" if service else "a job queue of ECS, EKS or Fargate compute environments"
-            yield finding(aptr / "action", variant="action", where=(aptr / "action").dotted(), found=action["action"],
+            yield c.at(aptr / "action", variant="action", where=(aptr / "action").dotted(), found=action["action"],
                           queue=queue.get("jobQueueName"), kind=kind, expected=expected)
 
 
 @rule("JQ-017")
-def time_limit_reason_is_one_that_acts(ctx: Context):
+def time_limit_reason_is_one_that_acts(ctx: Context, c: Constraint):
     """A jobStateTimeLimitActions reason is one of the status reasons the action applies to."""
-    limits = _limits("JQ-017")
+    limits = c.limits
     for aptr, action, queue, service in _time_limit_actions(ctx):
         reason = action.get("reason")
         allowed = limits["service_reasons" if service else "compute_reasons"]
         if isinstance(reason, str) and reason not in allowed:
             kind = "SageMaker training queues" if service else "ECS, EKS and Fargate queues"
-            yield finding(aptr / "reason", where=(aptr / "reason").dotted(), found=reason, kind=kind,
+            yield c.at(aptr / "reason", where=(aptr / "reason").dotted(), found=reason, kind=kind,
                           allowed=", ".join(allowed))
 
 
@@ -511,7 +505,7 @@ def _operating_system(jd: dict) -> str | None:
 
 
 @rule("JQ-018")
-def windows_jobs_avoid_fargate_spot_only_queues(ctx: Context):
+def windows_jobs_avoid_fargate_spot_only_queues(ctx: Context, c: Constraint):
     """A Windows job is not sent to a queue whose only compute environments are FARGATE_SPOT."""
     for ptr, job in ctx.entries("jobs"):
         queue_name, jd_ref = job.get("jobQueue"), job.get("jobDefinition")
@@ -530,18 +524,18 @@ def windows_jobs_avoid_fargate_spot_only_queues(ctx: Context):
         family = _operating_system(jd[1])
         if family and family.upper().startswith("WINDOWS"):
             vptr = ptr / "jobQueue"
-            yield finding(vptr, where=vptr.dotted(), found=queue_name, jd=jd_ref, os=family)
+            yield c.at(vptr, where=vptr.dotted(), found=queue_name, jd=jd_ref, os=family)
 
 
 # --- Scheduling policies (SP-002, SP-005, SP-006) ---------------------------------------------
 
 @rule("SP-002")
-def policy_has_one_policy_type(ctx: Context):
+def policy_has_one_policy_type(ctx: Context, c: Constraint):
     """A scheduling policy sets fairsharePolicy or quotaSharePolicy, not both."""
     for ptr, policy in ctx.entries("schedulingPolicies"):
         keys = [k for k in policy if k in ("fairsharePolicy", "quotaSharePolicy")]
         if len(keys) == 2:
-            yield finding(ptr / keys[1], at_key=True, where=ptr.dotted())
+            yield c.at(ptr / keys[1], at_key=True, where=ptr.dotted())
 
 
 def _share_identifiers(ctx: Context) -> Iterator[tuple[Pointer, list[tuple[int, str]]]]:
@@ -562,28 +556,28 @@ def _split_share(identifier: str) -> tuple[str, bool]:
 
 
 @rule("SP-005")
-def share_identifier_has_a_valid_shape(ctx: Context):
+def share_identifier_has_a_valid_shape(ctx: Context, shape: Constraint):
     """A shareIdentifier is 1–255 characters with '*' only at the end; letters and digits advised."""
-    limits = _limits("SP-005")
+    limits = shape.limits
     for dptr, ids in _share_identifiers(ctx):
         for i, identifier in ids:
             vptr = dptr / i / "shareIdentifier"
             body, _ = _split_share(identifier)
             if "*" in body:
-                yield finding(vptr, variant="star", where=vptr.dotted(), found=identifier)
+                yield shape.at(vptr, variant="star", where=vptr.dotted(), found=identifier)
             elif not limits["min"] <= len(body) <= limits["max"]:
-                yield finding(vptr, where=vptr.dotted(), found=identifier, length=len(body))
+                yield shape.at(vptr, where=vptr.dotted(), found=identifier, length=len(body))
             else:
                 bad = [c for c in dict.fromkeys(body) if not (c.isascii() and c.isalnum())]
                 if bad:
-                    yield finding(vptr, variant="chars", where=vptr.dotted(), found=identifier,
+                    yield shape.at(vptr, variant="chars", where=vptr.dotted(), found=identifier,
                                   chars=describe_chars(bad))
 
 
-@rule("SP-006")
-def share_identifiers_do_not_overlap(ctx: Context):
+@rule("SP-006", reads=("SP-005",))
+def share_identifiers_do_not_overlap(ctx: Context, c: Constraint, shape: Constraint):
     """No share identifier of a policy is repeated or covered by another entry's prefix."""
-    limits = _limits("SP-005")
+    limits = shape.limits
     for dptr, ids in _share_identifiers(ctx):
         earlier: list[tuple[int, str, str, bool]] = []
         for i, identifier in ids:
@@ -601,29 +595,8 @@ def share_identifiers_do_not_overlap(ctx: Context):
                               else f"'{identifier}' also covers '{other}'")
                 if detail:
                     vptr = dptr / i / "shareIdentifier"
-                    yield finding(vptr, where=vptr.dotted(), found=identifier, other=other, other_index=j,
+                    yield c.at(vptr, where=vptr.dotted(), found=identifier, other=other, other_index=j,
                                   detail=detail)
                     break
             earlier.append((i, identifier, body, prefix))
 
-
-RULES = (
-    tags_with_defaults_fit_the_limit,
-    tag_keys_differ_in_more_than_case,
-    tags_avoid_the_aws_prefix,
-    tags_use_portable_characters,
-    arn_references_have_the_right_shape,
-    queue_has_one_kind_of_environment_order,
-    queue_orders_and_environments_are_distinct,
-    queue_does_not_mix_ec2_and_fargate,
-    managed_instances_queue_is_pure_and_on_demand_first,
-    queue_does_not_mix_eks_and_ecs,
-    queue_has_one_architecture,
-    queue_type_matches_environments,
-    time_limit_action_fits_the_queue,
-    time_limit_reason_is_one_that_acts,
-    windows_jobs_avoid_fargate_spot_only_queues,
-    policy_has_one_policy_type,
-    share_identifier_has_a_valid_shape,
-    share_identifiers_do_not_overlap,
-)

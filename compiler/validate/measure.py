@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterator
 
 from ..catalog import Constraint
 from ..language import RefKind
 from ..model import Arns, Model, Ref, Resource
 from ..problems import Finding
-from .context import Rule, model_rule
+from .context import model_rule
 
 
 def _compact_size(value: Any) -> int:
@@ -87,13 +87,3 @@ def policies_fit_iam_size_limits(model: Model, c: Constraint) -> Iterator[Findin
         if size > lim["trust_max"]:
             yield c.at(role.pointer / "AssumeRolePolicyDocument", what=f"the trust policy of role '{role.name}'",
                        size=size, max=lim["trust_max"])
-
-
-RULES: tuple[Rule, ...] = (request_bodies_fit, propagated_tags_fit, policies_fit_iam_size_limits)
-
-
-def measure(model: Model, rules: Iterable[Rule] = RULES) -> list[Finding]:
-    findings: list[Finding] = []
-    for rule in rules:
-        findings.extend(rule.run(model))
-    return findings

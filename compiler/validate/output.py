@@ -6,19 +6,18 @@ module and the CLI bodies disagree, so they are errors, at the field.
 """
 from __future__ import annotations
 
+from ..catalog import Constraint
 from ..problems import Pointer
 from ..tfmap import BY_SECTION, unsupported
-from .context import Context, finding, rule
+from .context import Context, rule
 
 
 @rule("BG-011")
-def field_has_a_terraform_argument(ctx: Context):
+def field_has_a_terraform_argument(ctx: Context, c: Constraint):
     """Every field of a compute environment, queue, scheduling policy or job definition has a Terraform argument."""
     for section in BY_SECTION:
         for ptr, entry in ctx.entries(section):
             for rel, resource in unsupported(section, entry):
                 where = Pointer((*ptr, *rel))
-                yield finding(where, at_key=True, where=where.dotted(), resource=resource)
+                yield c.at(where, at_key=True, where=where.dotted(), resource=resource)
 
-
-RULES = (field_has_a_terraform_argument,)

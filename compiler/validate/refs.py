@@ -4,10 +4,11 @@ XR-001 (reference integrity), NT-006 / XR-019 (unique names), BG-007 (label coll
 """
 from __future__ import annotations
 
+from ..catalog import Constraint
 from ..language import NOUNS, REFERENCES, SECTIONS, is_arn, split_revision, walk_path
 from ..naming import tf_label
 from ..problems import Pointer
-from .context import Context, finding, rule
+from .context import Context, rule
 from .schema import did_you_mean
 
 
@@ -41,7 +42,7 @@ def _empty_role_reported_elsewhere(field: str, ce: dict) -> bool:
 
 
 @rule("XR-001")
-def reference_names_an_entry(ctx: Context):
+def reference_names_an_entry(ctx: Context, c: Constraint):
     """Every by-name reference names an entry of the same spec; anything else is given by ARN."""
     defined = {}
     for ref in REFERENCES:
@@ -57,12 +58,12 @@ def reference_names_an_entry(ctx: Context):
                 names = defined[ref.target]
                 if name not in names:
                     field = next(p for p in reversed(rel) if isinstance(p, str))  # jobQueues[2] -> jobQueues
-                    yield finding(Pointer((*ptr, *rel)), name=value, field=field,
+                    yield c.at(Pointer((*ptr, *rel)), name=value, field=field,
                                   noun=NOUNS[ref.target], suggestion=did_you_mean(name, names))
 
 
 @rule("NT-006", "XR-019")
-def names_are_unique(ctx: Context):
+def names_are_unique(ctx: Context, account_unique: Constraint, spec_unique: Constraint):
     """Two entries of one section never share a name."""
     for section, name_field in SECTIONS.items():
         seen: dict[str, int] = {}
@@ -71,15 +72,15 @@ def names_are_unique(ctx: Context):
             if not isinstance(name, str):
                 continue
             if name in seen:
-                code = "NT-006" if section in ("computeEnvironments", "jobQueues", "schedulingPolicies") else "XR-019"
-                yield finding(ptr / name_field, code=code, name=name, noun=NOUNS[section],
+                c = account_unique if section in ("computeEnvironments", "jobQueues", "schedulingPolicies") else spec_unique
+                yield c.at(ptr / name_field, name=name, noun=NOUNS[section],
                               first=f"{section}[{seen[name]}]")
             else:
                 seen[name] = ptr[1]
 
 
 @rule("BG-007")
-def labels_are_distinct(ctx: Context):
+def labels_are_distinct(ctx: Context, c: Constraint):
     """Names that differ only in case or punctuation would give two Terraform resources one label."""
     for section, name_field in SECTIONS.items():
         if section == "jobs":  # jobs are not Terraform resources
@@ -92,7 +93,5 @@ def labels_are_distinct(ctx: Context):
             label = tf_label(name)
             other = by_label.setdefault(label, name)
             if other != name:
-                yield finding(ptr / name_field, name=name, other=other, label=label)
+                yield c.at(ptr / name_field, name=name, other=other, label=label)
 
-
-RULES = (reference_names_an_entry, names_are_unique, labels_are_distinct)

@@ -6,18 +6,16 @@ measures what batchgen writes (XR-011, XR-012). Knows no YAML positions and no w
 """
 from __future__ import annotations
 
+from typing import Mapping
 
-from ..catalog import load_catalog
+
+from ..catalog import Constraint
 from ..problems import ROOT, Pointer
 from ..instances import sizes
-from .context import Context, finding, rule
+from .context import Context, rule
 from .shapes import (KIND_WORDS, effective_resources, is_fargate, is_multinode, kind, node_count,
                      node_ranges, number_text, parse_range, placeholders, platforms)
 from .targets import Target, targets
-
-
-def _limits(cid: str) -> dict:
-    return dict(load_catalog()[cid].limits)
 
 
 _PLATFORM_FAMILY = {"EC2": "EC2", "FARGATE": "FARGATE", "MANAGED_INSTANCES": "MANAGED_INSTANCES", "EKS": "EKS"}
@@ -30,7 +28,7 @@ def _env_list(envs) -> str:
 
 
 @rule("XR-003")
-def job_definition_platform_matches_queue(ctx: Context):
+def job_definition_platform_matches_queue(ctx: Context, c: Constraint):
     """A job's definition can run on its queue: FARGATE on Fargate, EC2 on EC2/SPOT/UNMANAGED, MANAGED_INSTANCES on ECS Managed Instances, EKS on EKS."""
     for t in targets(ctx):
         envs = t.known_envs
@@ -39,14 +37,14 @@ def job_definition_platform_matches_queue(ctx: Context):
         wanted = {_PLATFORM_FAMILY[p] for p in platforms(t.jd) if p in _PLATFORM_FAMILY}
         if wanted and not any(e.family in wanted for e in envs):
             caps = "/".join(sorted(wanted))
-            yield finding(t.pointer / "jobQueue", jd=t.jd_name, queue=t.queue_name, capability=caps,
+            yield c.at(t.pointer / "jobQueue", jd=t.jd_name, queue=t.queue_name, capability=caps,
                           needed=" or ".join(_FAMILY_WORDS[w] for w in sorted(wanted)), envs=_env_list(envs))
 
 
-@rule("XR-004")
-def multinode_placement(ctx: Context):
+@rule("XR-004", reads=("XR-006",))
+def multinode_placement(ctx: Context, c: Constraint, fits: Constraint):
     """Multi-node jobs go to managed On-Demand EC2 environments with at most 5 security groups, enough maxvCpus and the nodes' instance type."""
-    lim = _limits("XR-004")
+    lim = c.limits
     for t in targets(ctx):
         if t.jd is None or not is_multinode(t.jd) or not t.envs:
             continue
@@ -54,25 +52,25 @@ def multinode_placement(ctx: Context):
         envs = [e for e in t.envs if e.family in wanted]  # platform mismatches are XR-003's
         bad = [e for e in envs if e.capacity != "EC2"]
         if bad:
-            yield finding(t.pointer / "jobQueue", jd=t.jd_name, queue=t.queue_name, envs=_env_list(bad),
+            yield c.at(t.pointer / "jobQueue", jd=t.jd_name, queue=t.queue_name, envs=_env_list(bad),
                           variant="capacity")
         ec2 = [e for e in envs if e.capacity == "EC2"]
         for e in ec2:
             sgs = e.resources.get("securityGroupIds")
             if isinstance(sgs, list) and len(sgs) > lim["security_groups"]:
-                yield finding(e.pointer / "computeResources" / "securityGroupIds" / lim["security_groups"],
+                yield c.at(e.pointer / "computeResources" / "securityGroupIds" / lim["security_groups"],
                               ce=e.name, found=len(sgs), jd=t.jd_name, variant="security_groups")
         if not ec2 or t.known_envs is None or len(ec2) != len(t.envs):
             continue
         total = _multinode_vcpus(t)
         maxes = [e.resources.get("maxvCpus") for e in ec2]
         if total is not None and all(isinstance(m, int) for m in maxes) and total > max(maxes):
-            yield finding(t.pointer / "jobQueue", jd=t.jd_name, queue=t.queue_name, found=number_text(total),
+            yield c.at(t.pointer / "jobQueue", jd=t.jd_name, queue=t.queue_name, found=number_text(total),
                           nodes=node_count(t.jd, t.job), max=max(maxes), variant="max_vcpus")
         for itype in _node_instance_types(t.jd):
-            launchable = [_launches(e, itype) for e in ec2]
+            launchable = [_launches(e, itype, fits.limits["keyword_families"]) for e in ec2]
             if launchable and all(x is False for x in launchable):
-                yield finding(t.pointer / "jobQueue", jd=t.jd_name, queue=t.queue_name, instance_type=itype,
+                yield c.at(t.pointer / "jobQueue", jd=t.jd_name, queue=t.queue_name, instance_type=itype,
                               envs=_env_list(ec2), variant="instance_type")
 
 
@@ -113,13 +111,12 @@ def _node_instance_types(jd: dict) -> list[str]:
     return out
 
 
-def _launches(env, itype: str) -> bool | None:
+def _launches(env, itype: str, keywords: Mapping[str, list]) -> bool | None:
     """Whether the environment's instanceTypes include `itype` (None: can't tell)."""
     types = env.resources.get("instanceTypes")
     if not isinstance(types, list) or not types:
         return None
     family = itype.split(".", 1)[0]
-    keywords = _limits("XR-006")["keyword_families"]
     for t in types:
         if not isinstance(t, str):
             return None
@@ -129,9 +126,9 @@ def _launches(env, itype: str) -> bool | None:
 
 
 @rule("XR-006")
-def job_fits_an_instance(ctx: Context):
+def job_fits_an_instance(ctx: Context, c: Constraint):
     """After overrides, a job's vCPUs and memory fit some instance type of some EC2/SPOT environment of its queue, and its maxvCpus."""
-    lim = _limits("XR-006")
+    lim = c.limits
     for t in targets(ctx):
         envs = t.known_envs
         if t.jd is None or not envs or "EC2" not in platforms(t.jd):
@@ -144,7 +141,7 @@ def job_fits_an_instance(ctx: Context):
             if verdict is None:
                 continue
             variant, values = verdict
-            yield finding(where, jd=t.jd_name, queue=t.queue_name, vcpus=number_text(need_v), memory=number_text(need_m),
+            yield c.at(where, jd=t.jd_name, queue=t.queue_name, vcpus=number_text(need_v), memory=number_text(need_m),
                           variant=variant, **values)
 
 
@@ -247,7 +244,7 @@ def _fit(envs, need_v: float, need_m: float, pinned: str | None, lim: dict):
 
 
 @rule("XR-008")
-def fair_share_identifiers(ctx: Context):
+def fair_share_identifiers(ctx: Context, c: Constraint):
     """shareIdentifier is set exactly when the queue has a fair-share policy; priority overrides and unlisted identifiers on such queues get warnings."""
     for t in targets(ctx):
         if t.queue is None:
@@ -256,23 +253,23 @@ def fair_share_identifiers(ctx: Context):
         share = t.job.get("shareIdentifier")
         if policy_ref is None:
             if "shareIdentifier" in t.job:
-                yield finding(t.pointer / "shareIdentifier", at_key=True, queue=t.queue_name, variant="forbidden")
+                yield c.at(t.pointer / "shareIdentifier", at_key=True, queue=t.queue_name, variant="forbidden")
             if "schedulingPriorityOverride" in t.job:
-                yield finding(t.pointer / "schedulingPriorityOverride", at_key=True, queue=t.queue_name,
+                yield c.at(t.pointer / "schedulingPriorityOverride", at_key=True, queue=t.queue_name,
                               variant="priority")
             continue
         policy = ctx.named("schedulingPolicies", policy_ref) if isinstance(policy_ref, str) else None
         if policy is not None and "quotaSharePolicy" in policy[1]:
             continue  # a SageMaker quota-share queue: no fair-share identifiers
         if "shareIdentifier" not in t.job:
-            yield finding(t.pointer / "jobQueue", queue=t.queue_name, policy=policy_ref, variant="required")
+            yield c.at(t.pointer / "jobQueue", queue=t.queue_name, policy=policy_ref, variant="required")
             continue
         fsp = policy[1].get("fairsharePolicy") if policy else None
         dist = fsp.get("shareDistribution") if isinstance(fsp, dict) else None
         ids = [d.get("shareIdentifier") for d in dist if isinstance(d, dict)] if isinstance(dist, list) else []
         ids = [i for i in ids if isinstance(i, str)]
         if ids and isinstance(share, str) and not any(_covers(i, share) for i in ids):
-            yield finding(t.pointer / "shareIdentifier", found=share, policy=policy_ref,
+            yield c.at(t.pointer / "shareIdentifier", found=share, policy=policy_ref,
                           listed=", ".join(ids), variant="distribution")
 
 
@@ -281,7 +278,7 @@ def _covers(listed: str, share: str) -> bool:
 
 
 @rule("XR-009")
-def dependencies_are_acyclic(ctx: Context):
+def dependencies_are_acyclic(ctx: Context, c: Constraint):
     """Jobs never depend on themselves or on each other in a cycle (job IDs exist only after submission)."""
     names = {}
     edges: dict[str, list[tuple[str, Pointer]]] = {}
@@ -296,14 +293,14 @@ def dependencies_are_acyclic(ctx: Context):
         for i, dep in enumerate(deps if isinstance(deps, list) else []):
             target = dep.get("jobId") if isinstance(dep, dict) else None
             if target == name:
-                yield finding(ptr / "dependsOn" / i / "jobId", job=name, variant="self")
+                yield c.at(ptr / "dependsOn" / i / "jobId", job=name, variant="self")
             elif isinstance(target, str) and target in names:
                 edges.setdefault(name, []).append((target, ptr / "dependsOn" / i / "jobId"))
     order = {n: k for k, n in enumerate(names)}
     for component in _cycles(list(names), edges):
         start = min(component, key=order.__getitem__)
         path, at = _cycle_path(start, set(component), edges)
-        yield finding(at, cycle=" → ".join([*path, start]), job=start)
+        yield c.at(at, cycle=" → ".join([*path, start]), job=start)
 
 
 def _cycles(nodes: list[str], edges: dict[str, list[tuple[str, Pointer]]]) -> list[list[str]]:
@@ -377,7 +374,7 @@ def _cycle_path(start: str, members: set[str], edges) -> tuple[list[str], Pointe
 
 
 @rule("XR-010")
-def placeholders_have_values(ctx: Context):
+def placeholders_have_values(ctx: Context, c: Constraint):
     """Every Ref:: placeholder of the command a job runs has a default in its definition's parameters or a value in the job's; unused job parameters get a warning."""
     for t in targets(ctx):
         if t.jd is None:
@@ -392,10 +389,10 @@ def placeholders_have_values(ctx: Context):
         for name in used:
             if name not in defaults and name not in given:
                 at = t.pointer / "parameters" if "parameters" in t.job else t.pointer / "jobDefinition"
-                yield finding(at, at_key="parameters" in t.job, name=name, jd=t.jd_name)
+                yield c.at(at, at_key="parameters" in t.job, name=name, jd=t.jd_name)
         for key in given:
             if key not in used:
-                yield finding(t.pointer / "parameters" / key, at_key=True, name=key, jd=t.jd_name,
+                yield c.at(t.pointer / "parameters" / key, at_key=True, name=key, jd=t.jd_name,
                               used=", ".join(f"Ref::{u}" for u in used) or "none", variant="unused")
 
 
@@ -451,7 +448,7 @@ def _ecs_commands(ecs, override) -> list:
 
 
 @rule("XR-015")
-def roles_for_definition_features(ctx: Context):
+def roles_for_definition_features(ctx: Context, roles: Constraint):
     """Private-registry credentials need an executionRoleArn; Fargate secrets and awslogs-create-group need more than the generated execution role grants."""
     for ptr, jd in ctx.entries("jobDefinitions"):
         fargate = is_fargate(jd)
@@ -462,7 +459,7 @@ def roles_for_definition_features(ctx: Context):
                 continue  # an explicit role: its policies are the IAM rules' business
             name = jd.get("jobDefinitionName")
             if "repositoryCredentials" in c and not fargate:
-                yield finding(at / "repositoryCredentials", at_key=True, jd=name)
+                yield roles.at(at / "repositoryCredentials", at_key=True, jd=name)
             if not fargate:
                 continue  # on EC2 without an execution role the agent uses the instance role
             needs = [k for k in ("secrets", "repositoryCredentials") if c.get(k)]
@@ -470,36 +467,25 @@ def roles_for_definition_features(ctx: Context):
             if log.get("secretOptions"):
                 needs.append("logConfiguration.secretOptions")
             if needs:
-                yield finding(at / needs[0].split(".")[0], at_key=True, jd=name, features=", ".join(needs),
+                yield roles.at(at / needs[0].split(".")[0], at_key=True, jd=name, features=", ".join(needs),
                               variant="generated")
             options = log.get("options") if isinstance(log.get("options"), dict) else {}
             if log.get("logDriver") == "awslogs" and str(options.get("awslogs-create-group")).lower() == "true":
-                yield finding(at / "logConfiguration" / "options" / "awslogs-create-group", jd=name,
+                yield roles.at(at / "logConfiguration" / "options" / "awslogs-create-group", jd=name,
                               variant="create_group")
 
 
 @rule("XR-020")
-def overrides_match_definition_kind(ctx: Context):
+def overrides_match_definition_kind(ctx: Context, c: Constraint):
     """nodeOverrides only for multi-node definitions; containerOverrides only for containerProperties definitions."""
     for t in targets(ctx):
         if t.jd is None:
             continue
         k = kind(t.jd)
         if "nodeOverrides" in t.job and k != "multinode":
-            yield finding(t.pointer / "nodeOverrides", at_key=True, override="nodeOverrides", jd=t.jd_name,
+            yield c.at(t.pointer / "nodeOverrides", at_key=True, override="nodeOverrides", jd=t.jd_name,
                           jd_kind=KIND_WORDS[k], needed=KIND_WORDS["multinode"])
         if "containerOverrides" in t.job and k != "container":
-            yield finding(t.pointer / "containerOverrides", at_key=True, override="containerOverrides",
+            yield c.at(t.pointer / "containerOverrides", at_key=True, override="containerOverrides",
                           jd=t.jd_name, jd_kind=KIND_WORDS[k], needed=KIND_WORDS["container"])
 
-
-RULES = (
-    job_definition_platform_matches_queue,
-    multinode_placement,
-    job_fits_an_instance,
-    fair_share_identifiers,
-    dependencies_are_acyclic,
-    placeholders_have_values,
-    roles_for_definition_features,
-    overrides_match_definition_kind,
-)
