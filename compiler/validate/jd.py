@@ -18,8 +18,8 @@ from ..patterns import ecma
 from ..problems import Pointer
 from .context import Context, rule
 from .schema import did_you_mean
-from .shapes import (capabilities, containers, decimal, ecs_tasks, eks_node_ranges, fargate_memory, jd_type, lists_fargate,
-                     node_ranges, plain, platforms, requirement, requirements, single_container, words)
+from .shapes import (capabilities, containers, decimal, ecs_tasks, eks_node_ranges, fargate_memory, jd_type,
+                     lists_fargate, node_ranges, plain, platforms, requirement, requirements, single_container, words)
 from .targets import Target, targets
 
 _CONTAINER_KINDS = ("containerProperties", "ecsProperties", "eksProperties")
@@ -95,18 +95,6 @@ def platform_capabilities_fit(ctx: Context, c: Constraint):
         elif isinstance(pc, list) and len(pc) > 1:
             yield c.at(ptr / "platformCapabilities" / 1, variant="several", where=f"{where}[1]",
                           found=pc[1], first=pc[0])
-
-
-@rule("JD-004")
-def managed_instances_use_ecs_properties(ctx: Context, c: Constraint):
-    """MANAGED_INSTANCES job definitions use ecsProperties and are not multi-node."""
-    for ptr, jd in ctx.entries("jobDefinitions"):
-        if "MANAGED_INSTANCES" not in capabilities(jd):
-            continue
-        if "containerProperties" in jd:
-            yield c.at(ptr / "containerProperties", at_key=True, where=(ptr / "containerProperties").dotted())
-        if jd_type(jd) == "multinode":
-            yield c.at(ptr / "type", variant="multinode", where=(ptr / "type").dotted())
 
 
 @rule("JD-005")
@@ -821,4 +809,3 @@ def retry_conditions_can_match(ctx: Context, needs_attempts: Constraint, has_con
             last = entries[-1][0]
             yield ends_catch_all.at(rptr / "evaluateOnExit" / last, 
                           where=(rptr / "evaluateOnExit").dotted(), found=len(entries))
-

@@ -84,6 +84,14 @@ def decimal(value: Any) -> Decimal | None:
     return None
 
 
+_WHOLE = re.compile(r"[0-9]+")
+
+
+def whole(value: Any) -> int | None:
+    """A resourceRequirements value written as a whole number ('2048'), else None."""
+    return int(value) if isinstance(value, str) and _WHOLE.fullmatch(value) else None
+
+
 def plain(d: Decimal) -> str:
     """Decimal('16.0') -> '16', Decimal('0.250') -> '0.25'."""
     return format(d.normalize(), "f")
@@ -318,6 +326,7 @@ def parse_range(text: Any) -> tuple[int | None, int | None] | None:
 
 
 REF = re.compile(r"^Ref::(.+)\Z")
+REF_TEXT = re.compile(r"Ref::[A-Za-z0-9_.-]*")  # a placeholder anywhere in a string (JDP-003, JDP-005)
 
 
 def placeholders(command: Any) -> list[str]:

@@ -8,7 +8,7 @@ so an unknown environment never produces an error (XR-001 reports unresolved nam
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 from ..language import is_arn, split_revision
 from ..problems import Pointer
@@ -79,6 +79,11 @@ class Target:
         if self.queue is None or not self.envs_complete or any(e.family is None for e in self.envs):
             return None
         return self.envs
+
+
+def env_labels(envs: Iterable[Env]) -> str:
+    """'a (EC2), b (SPOT)' for messages."""
+    return ", ".join(e.label for e in envs)
 
 
 def job_definition(ctx: Context, value: Any) -> tuple[Pointer, dict] | None:

@@ -9,9 +9,14 @@ from __future__ import annotations
 from types import ModuleType
 
 from ..context import Rule
-from .. import ac, ce, ev, iam, jd, jdv, jq, measure, output, refs, sj, xr
+from .. import ev, iam, jd, jdv, jq, measure, sj, xr
+from . import (account_limits, compute_environments, launch_templates, machine_images, managed_instances, names,
+               output, tags)
 
-TOPICS: tuple[ModuleType, ...] = (refs, output, ce, jq, jd, jdv, sj, xr, ac, iam, ev, measure)
+TOPICS: tuple[ModuleType, ...] = (
+    names, output, tags, account_limits, compute_environments, launch_templates, machine_images, managed_instances,
+    jq, jd, jdv, sj, xr, iam, ev, measure,
+)
 
 
 def _defined_in(module: ModuleType) -> tuple[Rule, ...]:

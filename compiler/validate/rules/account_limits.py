@@ -1,13 +1,9 @@
-"""Account-level counts (AC-*), counted across the spec, with the quotas: block for raised quotas.
-
-Knows no YAML positions and no wording (compiler/data/catalog/ac.yaml). Resources that
-already exist in the account are unknown here, so these counts are lower bounds.
-"""
+"""Account-level counts across the spec, with `quotas:`; not what the account already holds (counts are lower bounds)."""
 from __future__ import annotations
 
-from ..catalog import Constraint
-from ..problems import Pointer
-from .context import Context, rule
+from ...catalog import Constraint
+from ...problems import Pointer
+from ..context import Context, rule
 
 
 def _too_many(ctx: Context, section: str, c: Constraint):
@@ -63,4 +59,3 @@ def share_identifiers_per_fair_share_queue(ctx: Context, c: Constraint):
         if len(ids) > limit:
             where = ptr / "shareIdentifier"
             yield c.at(where, where=where.dotted(), found=share, count=len(ids), queue=queue)
-
