@@ -11,7 +11,6 @@ import re
 from decimal import Decimal
 from typing import Any, Iterator
 
-from .. import instances
 from ..catalog import Constraint
 from ..language import is_arn, split_revision, walk_path
 from ..patterns import ecma
@@ -19,12 +18,10 @@ from ..problems import Pointer
 from .context import Context, rule
 from .schema import did_you_mean
 from .shapes import (capabilities, containers, decimal, ecs_tasks, eks_node_ranges, fargate_memory, jd_type,
-                     lists_fargate, node_ranges, plain, platforms, requirement, requirements, single_container, words)
-from .targets import Target, targets
+                     lists_fargate, node_ranges, plain, requirements, single_container, whole, words)
 
 _CONTAINER_KINDS = ("containerProperties", "ecsProperties", "eksProperties")
 _CONDITIONS = ("onStatusReason", "onReason", "onExitCode")
-_WHOLE = re.compile(r"[0-9]+")
 _NUMERIC_USER = re.compile(r"[0-9]+(:[0-9]+)?")
 _VERSION = re.compile(r"([0-9]+)\.([0-9]+)\.([0-9]+)")
 
@@ -300,7 +297,7 @@ def vcpus_and_memory_are_given(ctx: Context, vcpus: Constraint, memory: Constrai
             if "MEMORY" in req:
                 i, value = req["MEMORY"]
                 mptr = cptr / "resourceRequirements" / i / "value"
-                if not (isinstance(value, str) and _WHOLE.fullmatch(value)):
+                if whole(value) is None:
                     yield memory.at(mptr, variant="format", where=mptr.dotted(), found=value)
                 elif not fargate_single and int(value) < mmin:
                     yield memory.at(mptr, variant="min", where=mptr.dotted(), found=value)
@@ -347,63 +344,8 @@ def gpus_are_whole_and_not_on_fargate(ctx: Context, gpus: Constraint):
             rptr = cptr / "resourceRequirements" / i
             if fargate and single:
                 yield gpus.at(rptr / "type", variant="fargate", where=rptr.dotted())
-            elif not (isinstance(value, str) and _WHOLE.fullmatch(value)):
+            elif whole(value) is None:
                 yield gpus.at(rptr / "value", where=(rptr / "value").dotted(), found=value)
-
-
-def _job_gpus(t: Target) -> float:
-    """The most GPUs any container of the job asks for (containerOverrides win for containerProperties)."""
-    jd, most = t.jd, 0.0
-    cp = jd.get("containerProperties")
-    if isinstance(cp, dict):
-        co = t.job.get("containerOverrides")
-        value = requirement(co, "GPU")
-        most = max(most, value if value is not None else requirement(cp, "GPU") or 0)
-    for _, c, single in ((k.ptr, k.body, k.single) for k in containers(Pointer(), jd) if not k.in_task):
-        if not single:
-            most = max(most, requirement(c, "GPU") or 0)
-    for _, c in ((k.ptr, k.body) for k in containers(Pointer(), jd) if k.in_task):
-        most = max(most, requirement(c, "GPU") or 0)
-    return most
-
-
-def _gpu_capable(name: str, keywords: list) -> bool | None:
-    """True: an NVIDIA x86_64 GPU family; False: recognised as one without; None: unknown."""
-    if name in keywords:
-        return False
-    if instances.gpu_vendor(name) == "nvidia" and instances.architecture(name) != "arm64":
-        return True
-    return False if instances.known_family(name) else None
-
-
-@rule("JDR-006")
-def gpu_jobs_reach_a_gpu_family(ctx: Context, c: Constraint):
-    """A job that asks for GPUs goes to a queue where some EC2 compute environment lists an NVIDIA x86_64 GPU family."""
-    keywords = c.limits["keywords"]
-    for t in targets(ctx):
-        if t.jd is None or "EC2" not in platforms(t.jd) or t.known_envs is None:
-            continue
-        gpus = _job_gpus(t)
-        if gpus <= 0:
-            continue
-        ec2 = [e for e in t.known_envs if e.family == "EC2"]
-        if not ec2 or any(e.capacity not in ("EC2", "SPOT") for e in ec2):
-            continue  # no EC2 environment is XR-003's; UNMANAGED capacity is unknown
-        names, verdicts = [], []
-        for e in ec2:
-            types = e.resources.get("instanceTypes")
-            if not isinstance(types, list) or not types:
-                verdicts.append(None)
-                continue
-            for name in types:
-                if isinstance(name, str):
-                    names.append(name)
-                    verdicts.append(_gpu_capable(name, keywords))
-                else:
-                    verdicts.append(None)
-        if verdicts and all(v is False for v in verdicts):
-            yield c.at(t.pointer / "jobQueue", where=t.pointer.dotted(), jd=t.jd_name, queue=t.queue_name,
-                          gpus=plain(Decimal(str(gpus))), types=", ".join(dict.fromkeys(names)))
 
 
 # --- 5.4 Fargate --------------------------------------------------------------------------
@@ -444,7 +386,7 @@ def fargate_vcpu_memory_pair(ctx: Context, given: Constraint, offered_vcpu: Cons
         req = requirements(cp)
         vcpu = decimal(req["VCPU"][1]) if "VCPU" in req else None
         memory = req["MEMORY"][1] if "MEMORY" in req else None
-        memory = int(memory) if isinstance(memory, str) and _WHOLE.fullmatch(memory) else None
+        memory = whole(memory)
 
         missing = [t for t in ("VCPU", "MEMORY") if t not in req]
         if missing:

@@ -14,7 +14,7 @@ from ..catalog import Constraint
 from ..problems import Pointer
 from .context import Context, rule
 from .schema import did_you_mean
-from .shapes import Container, capabilities, containers, dicts, ecs_tasks, lists_fargate, strings
+from .shapes import REF_TEXT, Container, capabilities, containers, dicts, ecs_tasks, lists_fargate, strings
 
 
 def _scopes(ptr: Pointer, jd: dict) -> Iterator[Container]:
@@ -46,21 +46,6 @@ def _pod_containers(pod_ptr: Pointer, pod: dict) -> Iterator[tuple[Pointer, dict
 
 # --- 5.8 parameters and Ref:: ---------------------------------------------------------
 
-_REF_TEXT = re.compile(r"Ref::[A-Za-z0-9_.-]*")
-
-
-@rule("JDP-003")
-def placeholder_outside_command(ctx: Context, outside: Constraint):
-    """Ref:: placeholders appear only in an ECS container's command, the one place AWS Batch substitutes them."""
-    for ptr, jd in ctx.entries("jobDefinitions"):
-        found = [s for c in containers(ptr, jd) for s in strings(c.body, c.ptr, skip=("command",))]
-        for task_ptr, task in ecs_tasks(ptr, jd):  # the task's own keys: volumes, roles, ...
-            found += strings(task, task_ptr, skip=("containers",))
-        for sptr, text in found:
-            m = _REF_TEXT.search(text)
-            if m:
-                yield outside.at(sptr, where=sptr.dotted(), found=m.group(0))
-
 
 @rule("JDP-005")
 def placeholder_in_eks_job(ctx: Context, c: Constraint):
@@ -68,7 +53,7 @@ def placeholder_in_eks_job(ctx: Context, c: Constraint):
     for ptr, jd in ctx.entries("jobDefinitions"):
         for pod_ptr, pod in _pods(ptr, jd):
             for sptr, text in strings(pod, pod_ptr):
-                m = _REF_TEXT.search(text)
+                m = REF_TEXT.search(text)
                 if m:
                     yield c.at(sptr, where=sptr.dotted(), found=m.group(0))
 
@@ -743,4 +728,3 @@ def seccomp_localhost_profile(ctx: Context, c: Constraint):
                 elif kind != "Localhost" and "localhostProfile" in profile:
                     yield c.at(sptr / "localhostProfile", at_key=True, where=(sptr / "localhostProfile").dotted(),
                                   found=kind, variant="localhost_extra")
-

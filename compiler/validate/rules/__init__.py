@@ -9,13 +9,14 @@ from __future__ import annotations
 from types import ModuleType
 
 from ..context import Rule
-from .. import ev, iam, jd, jdv, jq, measure, sj, xr
-from . import (account_limits, compute_environments, launch_templates, machine_images, managed_instances, names,
-               output, tags)
+from .. import ev, iam, jd, jdv, measure, sj, xr
+from . import (account_limits, capacity, compute_environments, dependencies, fair_share, jobs, launch_templates,
+               machine_images, managed_instances, names, output, overrides, placeholders, queues, tags)
 
 TOPICS: tuple[ModuleType, ...] = (
     names, output, tags, account_limits, compute_environments, launch_templates, machine_images, managed_instances,
-    jq, jd, jdv, sj, xr, iam, ev, measure,
+    queues, fair_share, jobs, capacity, dependencies, overrides, placeholders,
+    jd, jdv, sj, xr, iam, ev, measure,
 )
 
 

@@ -86,20 +86,10 @@ def names_are_unique(ctx: Context, account_unique: Constraint, spec_unique: Cons
 
 
 _PARTITION = re.compile(r"^aws(-[a-z]+)*\Z")
-
-
 _REGION = re.compile(r"^[a-z]{2,4}(-[a-z]+){1,3}-[0-9]{1,2}\Z")
-
-
 _BATCH_NAME = re.compile(r"^[A-Za-z0-9_-]+\Z")
-
-
 _JOB_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_:-]*\Z")
-
-
 _IAM_NAME = re.compile(r"^[\w+=,.@-]+\Z", re.ASCII)
-
-
 _IAM_PATH = re.compile(r"^(/[\x21-\x7e]*?)?/?\Z")
 
 
