@@ -18,8 +18,7 @@ from ..patterns import ecma
 from ..problems import Pointer
 from .context import Context, rule
 from .schema import did_you_mean
-from .shapes import (IDENTITY, TRUST, actions, allows, as_list, containers, documents, items, policy_entries,
-                     statements)
+from .shapes import IDENTITY, TRUST, actions, allows, as_list, documents, items, policy_entries, statements
 
 # Managed policies AWS documents for each use (IAM-001..IAM-004), by the field naming the role.
 EXPECTED_POLICY = {
@@ -468,32 +467,3 @@ def submit_names_a_queue_and_a_definition(ctx: Context, c: Constraint):
 
 
 # --- BG-107, BG-108 job definition security -----------------------------------------------
-
-
-@rule("BG-107")
-def container_is_not_privileged(ctx: Context, c: Constraint):
-    """Containers don't run privileged (checkov CKV_AWS_210)."""
-    for ptr, jd in ctx.entries("jobDefinitions"):
-        for k in containers(ptr, jd):
-            if k.body.get("privileged") is True and not (k.in_task and k.in_node):
-                p = k.ptr / "privileged"
-                yield c.at(p, where=p.dotted())
-
-
-@rule("BG-108")
-def host_volume_user_is_set(ctx: Context, user_set: Constraint):
-    """A container that mounts a host volume sets user."""
-    for ptr, jd in ctx.entries("jobDefinitions"):
-        for k in containers(ptr, jd):
-            c = k.body
-            if c.get("user") not in (None, "") or (k.in_task and k.in_node):
-                continue
-            volumes = k.scope.get("volumes") or []
-            host = {v.get("name"): v for v in volumes if isinstance(v, dict) and isinstance(v.get("host"), dict)}
-            for m, mount in enumerate(c.get("mountPoints") or []):
-                if isinstance(mount, dict) and mount.get("sourceVolume") in host:
-                    p = k.ptr / "mountPoints" / m
-                    yield user_set.at(p, where=p.dotted(), volume=mount["sourceVolume"],
-                                  path=mount.get("containerPath", "?"))
-                    break
-

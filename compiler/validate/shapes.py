@@ -244,6 +244,12 @@ def containers(ptr: Pointer, jd: dict) -> Iterator[Container]:
                 yield Container(tptr / "containers" / j, c, tptr, task, "taskRoleArn", True, in_node, False)
 
 
+def container_properties(ptr: Pointer, jd: dict) -> Iterator[Container]:
+    """The ContainerProperties of a job definition: containerProperties and each node range's
+    container (not the containers of ecsProperties tasks, which have a shape of their own)."""
+    return (k for k in containers(ptr, jd) if not k.in_task)
+
+
 def requirements(container: Any) -> dict[str, tuple[int, Any]]:
     """resourceRequirements by type: (index, value) of the first entry of each type."""
     out: dict[str, tuple[int, Any]] = {}

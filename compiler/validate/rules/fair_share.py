@@ -53,7 +53,7 @@ def share_identifier_has_a_valid_shape(ctx: Context, shape: Constraint):
                 bad = [c for c in dict.fromkeys(body) if not (c.isascii() and c.isalnum())]
                 if bad:
                     yield shape.at(vptr, variant="chars", where=vptr.dotted(), found=identifier,
-                                   chars=describe_chars(bad))
+                                    chars=describe_chars(bad))
 
 
 @rule("SP-006", reads=("SP-005",))

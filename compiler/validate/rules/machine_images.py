@@ -151,10 +151,10 @@ def eks_al2023_custom_ami_uses_nodeadm(ctx: Context, nodeadm: Constraint):
             continue
         if value is None:
             yield nodeadm.at(base, at_key=True, variant="nodeadm", where=(base / "userdataType").dotted(),
-                                found=f"{limits['default']} (the default)", image_type=custom_al2023[0])
+                                   found=f"{limits['default']} (the default)", image_type=custom_al2023[0])
         else:
             yield nodeadm.at(base / "userdataType", variant="nodeadm", where=(base / "userdataType").dotted(),
-                                found=value, image_type=custom_al2023[0])
+                                   found=value, image_type=custom_al2023[0])
 
 
 @rule("CE-052")
