@@ -16,7 +16,7 @@ from hcl2.api import SerializationOptions
 
 from compiler.catalog import load_catalog
 from compiler.pipeline import compile_spec
-from compiler.validate.ev import schedule_expression_problem
+from compiler.validate.rules.events import schedule_expression_problem
 
 EV_006 = load_catalog()["EV-006"].limits
 

@@ -9,18 +9,18 @@ from __future__ import annotations
 from types import ModuleType
 
 from ..context import Rule
-from .. import ev, iam, measure
 from . import (account_limits, capacity, compute_environments, container_security, dependencies, ecs_tasks, eks_pods,
-               execution_roles, fair_share, fargate, job_definitions, jobs, launch_templates, linux_parameters,
-               log_configuration, machine_images, managed_instances, multinode, names, output, overrides,
-               placeholders, queues, resource_requirements, retry_strategies, tags, volumes)
+               events, execution_roles, fair_share, fargate, iam_policies, iam_roles, job_definitions, jobs,
+               launch_templates, linux_parameters, log_configuration, machine_images, managed_instances, multinode,
+               names, output, overrides, placeholders, queues, resource_requirements, retry_strategies, sizes, tags,
+               volumes)
 
 TOPICS: tuple[ModuleType, ...] = (
     names, output, tags, account_limits, compute_environments, launch_templates, machine_images, managed_instances,
     queues, fair_share, jobs, capacity, dependencies, overrides, placeholders,
     job_definitions, resource_requirements, fargate, execution_roles, container_security, multinode, retry_strategies,
     volumes, linux_parameters, log_configuration, ecs_tasks, eks_pods,
-    iam, ev, measure,
+    iam_policies, iam_roles, events, sizes,
 )
 
 

@@ -49,7 +49,7 @@ def unmanaged_has_no_compute_resources(ctx: Context, c: Constraint):
 @rule("CE-005")
 def unmanaged_has_service_role(ctx: Context, c: Constraint):
     """An UNMANAGED compute environment has a service role (batchgen generates one when it is left out)."""
-    # resolve.py fills in a generated role when serviceRole is absent; only an explicit
+    # compiler/resolve fills in a generated role when serviceRole is absent; only an explicit
     # empty value leaves the CE without one.
     for ptr, ce, _, _ in compute_environments(ctx):
         if ce.get("type") == "UNMANAGED" and _blank(ce.get("serviceRole")):

@@ -15,7 +15,7 @@ ROOT_TAGS = Pointer(("tags",))
 
 
 def _default_tags(ctx: Context) -> tuple[dict[str, str], Pointer | None]:
-    """The tags batchgen puts on every resource (compiler/resolve.py default_tags): the top-level
+    """The tags batchgen puts on every resource (language.default_tags, as resolve writes them): the top-level
     `tags`, plus `Project: <project>` unless the top-level tags name a Project themselves.
     Returns them and the pointer of `project` when it added the Project tag."""
     tags = default_tags(string_map(ctx.data.get("tags")), ctx.data.get("project"))

@@ -1,10 +1,10 @@
-"""Checks over the resolved model: what batchgen writes fits AWS's size and count limits.
+"""What batchgen writes fits AWS's size limits, measured on the resolved model; not the spec's own entries.
 
 These measure the request bodies and policy documents as the emitters write them (the
 model's one renderer, model.Arns: partition, Region, account, IAM paths and revisions), so
-what is measured is what is sent. They run after resolve, once the spec has no errors:
-a spec with errors can't be resolved, so these diagnostics come on the run after the
-others are fixed. Knows no positions: a finding points at the model entry's spec pointer.
+what is measured is what is sent. They run after resolve, once the spec has no errors: a
+spec with errors can't be resolved, so these diagnostics come on the run after the others
+are fixed. A finding points at the model entry's spec pointer.
 """
 from __future__ import annotations
 
@@ -12,11 +12,11 @@ import json
 import re
 from typing import Any, Iterator
 
-from ..catalog import Constraint
-from ..language import RefKind
-from ..model import Arns, Model, Ref, Resource
-from ..problems import Finding
-from .context import model_rule
+from ...catalog import Constraint
+from ...language import RefKind
+from ...model import Arns, Model, Ref, Resource
+from ...problems import Finding
+from ..context import model_rule
 
 
 def _compact_size(value: Any) -> int:

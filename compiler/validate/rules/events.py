@@ -1,18 +1,19 @@
-"""Rules for `schedules` and `notifications` (EV-*, BG-109..BG-112, BG-115). No positions, no HCL.
+"""Schedules and notifications: schedule expressions, statuses, Regions, what an EventBridge target carries.
 
 EV-001 and EV-003 hold by construction (batchgen writes the event pattern, with queue ARNs);
 EV-005's array size and attempts come from the job entry, which the schema checks (SJA-001,
-JDY-001).
+JDY-001). What EventBridge and SNS hold in the account (buses, topic policies) is unknown,
+so those are warnings; the roles batchgen generates for schedules are iam_roles'.
 """
 from __future__ import annotations
 
 import re
 from typing import Any, Iterator, Mapping
 
-from ..catalog import Constraint
-from ..language import is_arn
-from ..problems import Pointer
-from .context import Context, rule
+from ...catalog import Constraint
+from ...language import is_arn
+from ...problems import Pointer
+from ..context import Context, rule
 
 
 # --- EV-006 schedule expressions ----------------------------------------------------------
@@ -203,7 +204,7 @@ def no_job_depends_on_a_scheduled_job(ctx: Context, c: Constraint):
             target = dep.get("jobId") if isinstance(dep, dict) else None
             if target in scheduled:
                 yield c.at(ptr / "dependsOn" / i / "jobId", job=job.get("jobName"), target=target,
-                              schedule=scheduled[target])
+                           schedule=scheduled[target])
 
 
 # --- BG-111, BG-112 topics ----------------------------------------------------------------
