@@ -244,6 +244,13 @@ def containers(ptr: Pointer, jd: dict) -> Iterator[Container]:
                 yield Container(tptr / "containers" / j, c, tptr, task, "taskRoleArn", True, in_node, False)
 
 
+def task_containers(ecs: Any) -> Iterator[dict]:
+    """The containers of every task of an ecsProperties mapping (or of an ecsPropertiesOverride)."""
+    for _, task in dicts(ecs.get("taskProperties") if isinstance(ecs, dict) else None):
+        for _, c in dicts(task.get("containers")):
+            yield c
+
+
 def container_properties(ptr: Pointer, jd: dict) -> Iterator[Container]:
     """The ContainerProperties of a job definition: containerProperties and each node range's
     container (not the containers of ecsProperties tasks, which have a shape of their own)."""

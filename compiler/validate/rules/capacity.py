@@ -13,7 +13,7 @@ from ...catalog import Constraint
 from ...problems import ROOT
 from ..context import Context, rule
 from ..shapes import (containers, effective_resources, is_multinode, kind, node_count, node_ranges, number_text,
-                      parse_range, plain, platforms, requirement)
+                      parse_range, plain, platforms, requirement, task_containers)
 from ..targets import Target, env_labels, targets
 
 
@@ -152,23 +152,12 @@ def _job_needs(t: Target):
 
 def _ecs_task_needs(ecs, override) -> tuple[float, float] | None:
     """Sum of the containers' VCPU and MEMORY of an ecsProperties task (after overrides)."""
-    by_name = {}
-    tasks_o = override.get("taskProperties") if isinstance(override, dict) else None
-    for task in tasks_o if isinstance(tasks_o, list) else []:
-        containers = task.get("containers") if isinstance(task, dict) else None
-        for c in containers if isinstance(containers, list) else []:
-            if isinstance(c, dict) and isinstance(c.get("name"), str):
-                by_name[c["name"]] = c
-    tasks = ecs.get("taskProperties") if isinstance(ecs, dict) else None
+    by_name = {c["name"]: c for c in task_containers(override) if isinstance(c.get("name"), str)}
     v_total = m_total = 0.0
-    for task in tasks if isinstance(tasks, list) else []:
-        containers = task.get("containers") if isinstance(task, dict) else None
-        for c in containers if isinstance(containers, list) else []:
-            if not isinstance(c, dict):
-                continue
-            v, m = effective_resources(c, by_name.get(c.get("name")))
-            v_total += v or 0
-            m_total += m or 0
+    for c in task_containers(ecs):
+        v, m = effective_resources(c, by_name.get(c.get("name")))
+        v_total += v or 0
+        m_total += m or 0
     return (v_total, m_total) if v_total and m_total else None
 
 

@@ -13,19 +13,15 @@ from ...catalog import Constraint
 from ...problems import Pointer
 from ..context import Context, rule
 from ..schema import did_you_mean
-from ..shapes import REF_TEXT, dicts, strings
+from ..shapes import REF_TEXT, dicts, node_ranges, strings
 
 
 def _pods(ptr: Pointer, jd: dict) -> Iterator[tuple[Pointer, dict]]:
     """(pointer, podProperties) for eksProperties at the top and in node ranges."""
-    homes = [(ptr / "eksProperties", jd.get("eksProperties"))]
-    node_props = jd.get("nodeProperties")
-    if isinstance(node_props, dict):
-        for i, nr in dicts(node_props.get("nodeRangeProperties")):
-            homes.append((ptr / "nodeProperties" / "nodeRangeProperties" / i / "eksProperties", nr.get("eksProperties")))
-    for home_ptr, eks in homes:
+    for hptr, holder in [(ptr, jd), *node_ranges(ptr, jd)]:
+        eks = holder.get("eksProperties")
         if isinstance(eks, dict) and isinstance(eks.get("podProperties"), dict):
-            yield home_ptr / "podProperties", eks["podProperties"]
+            yield hptr / "eksProperties" / "podProperties", eks["podProperties"]
 
 
 def _pod_containers(pod_ptr: Pointer, pod: dict) -> Iterator[tuple[Pointer, dict]]:
@@ -115,7 +111,8 @@ def eks_resources(ctx: Context, quantities: Constraint):
                     found, other = res["limits"][name], res["requests"][name]
                     if name == "cpu":
                         if limits[name] < requests[name]:
-                            yield quantities.at(vptr, where=vptr.dotted(), found=found, other=other, variant="cpu_order")
+                            yield quantities.at(vptr, where=vptr.dotted(), found=found, other=other,
+                                                variant="cpu_order")
                     elif limits[name] != requests[name]:
                         yield quantities.at(vptr, where=vptr.dotted(), found=found, other=other, resource=name,
                                             variant="equal")
@@ -196,7 +193,8 @@ def pod_volumes(ctx: Context, pod_volume: Constraint):
                 if isinstance(name, str):
                     names.append(name)
                     if len(name) > lim["dns_max"] or not _DNS_SUBDOMAIN.match(name):
-                        yield pod_volume.at(vptr / "name", where=(vptr / "name").dotted(), found=name, what="a volume name")
+                        yield pod_volume.at(vptr / "name", where=(vptr / "name").dotted(), found=name,
+                                            what="a volume name")
                 secret = v.get("secret")
                 if isinstance(secret, dict) and isinstance(secret.get("secretName"), str):
                     sname = secret["secretName"]

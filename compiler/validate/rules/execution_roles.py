@@ -10,7 +10,7 @@ import re
 from ...catalog import Constraint
 from ...language import is_arn
 from ..context import Context, rule
-from ..shapes import containers, dicts, ecs_tasks, is_fargate, lists_fargate, node_ranges
+from ..shapes import container_properties, containers, dicts, ecs_tasks, is_fargate, lists_fargate
 
 
 @rule("JDF-005")
@@ -46,10 +46,8 @@ def roles_for_definition_features(ctx: Context, roles: Constraint):
     """Private-registry credentials need an executionRoleArn; Fargate secrets and awslogs-create-group need more than the generated execution role grants."""
     for ptr, jd in ctx.entries("jobDefinitions"):
         fargate = is_fargate(jd)
-        containers = [(ptr / "containerProperties", jd.get("containerProperties"))]
-        containers += [(rptr / "container", r.get("container")) for rptr, r in node_ranges(ptr, jd)]
-        for at, c in containers:
-            if not isinstance(c, dict) or "executionRoleArn" in c:
+        for at, c, *_ in container_properties(ptr, jd):
+            if "executionRoleArn" in c:
                 continue  # an explicit role: its policies are the IAM rules' business
             name = jd.get("jobDefinitionName")
             if "repositoryCredentials" in c and not fargate:

@@ -7,7 +7,7 @@ from ...catalog import Constraint
 from ...language import walk_path
 from ...problems import Pointer
 from ..context import Context, rule
-from ..shapes import array_size, is_array, is_multinode, node_ranges, requirements, words
+from ..shapes import array_size, is_array, is_multinode, node_ranges, requirements, task_containers, words
 from ..targets import targets
 
 
@@ -59,14 +59,8 @@ def _provides(r: dict) -> set[str]:
     if "eksProperties" in r:
         return {"image", "vCPUs", "memory"}
     out: set[str] = set()
-    containers = []
-    if isinstance(r.get("container"), dict):
-        containers.append(r["container"])
-    ecs = r.get("ecsProperties")
-    for task in (ecs.get("taskProperties") or []) if isinstance(ecs, dict) else []:
-        if isinstance(task, dict) and isinstance(task.get("containers"), list):
-            containers.extend(c for c in task["containers"] if isinstance(c, dict))
-    for c in containers:
+    containers = [r["container"]] if isinstance(r.get("container"), dict) else []
+    for c in [*containers, *task_containers(r.get("ecsProperties"))]:
         req = requirements(c)
         if isinstance(c.get("image"), str) and c["image"]:
             out.add("image")
@@ -85,7 +79,8 @@ def _nodes_text(segments: list[tuple[int, int]]) -> tuple[str, bool]:
 
 
 @rule("JDM-005", "JDM-006", "JDM-007", reads=("JDM-003",))
-def node_ranges_cover_the_nodes(ctx: Context, target_nodes: Constraint, coverage: Constraint, provided: Constraint, num_nodes: Constraint):
+def node_ranges_cover_the_nodes(ctx: Context, target_nodes: Constraint, coverage: Constraint, provided: Constraint,
+                                num_nodes: Constraint):
     """Node ranges name existing nodes, cover every node, and give each node an image, vCPUs and memory."""
     needs = ("image", "vCPUs", "memory")
     for ptr, jd in ctx.entries("jobDefinitions"):

@@ -78,7 +78,8 @@ def names_are_unique(ctx: Context, account_unique: Constraint, spec_unique: Cons
             if not isinstance(name, str):
                 continue
             if name in seen:
-                c = account_unique if section in ("computeEnvironments", "jobQueues", "schedulingPolicies") else spec_unique
+                account_wide = section in ("computeEnvironments", "jobQueues", "schedulingPolicies")
+                c = account_unique if account_wide else spec_unique
                 yield c.at(ptr / name_field, name=name, noun=NOUNS[section],
                            first=f"{section}[{seen[name]}]")
             else:

@@ -7,7 +7,8 @@ from ...catalog import Constraint
 from ...problems import ROOT, Pointer
 from ..context import Context, rule
 from ..schema import did_you_mean
-from ..shapes import KIND_WORDS, is_fargate, is_multinode, kind, node_count, node_ranges, parse_range, placeholders
+from ..shapes import (KIND_WORDS, is_fargate, is_multinode, kind, node_count, node_ranges, parse_range, placeholders,
+                      task_containers)
 from ..targets import targets
 
 
@@ -159,14 +160,7 @@ def ecs_and_eks_overrides_match(ctx: Context, c: Constraint):
 
 
 def _ecs_container_names(jd: dict) -> list[str]:
-    tasks = jd["ecsProperties"].get("taskProperties")
-    out = []
-    for task in tasks if isinstance(tasks, list) else []:
-        containers = task.get("containers") if isinstance(task, dict) else None
-        for c in containers if isinstance(containers, list) else []:
-            if isinstance(c, dict) and isinstance(c.get("name"), str):
-                out.append(c["name"])
-    return out
+    return [c["name"] for c in task_containers(jd["ecsProperties"]) if isinstance(c.get("name"), str)]
 
 
 def _eks_container_names(pod, key: str) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from ...catalog import Constraint
 from ...problems import ROOT
 from ..context import Context, rule
-from ..shapes import REF_TEXT, containers, ecs_tasks, kind, node_ranges, placeholders, strings
+from ..shapes import REF_TEXT, containers, ecs_tasks, kind, node_ranges, placeholders, strings, task_containers
 from ..targets import targets
 
 
@@ -78,18 +78,7 @@ def _commands(jd: dict, job: dict) -> list[list]:
 
 
 def _ecs_commands(ecs, override) -> list:
-    replaced = {}
-    tasks_o = override.get("taskProperties") if isinstance(override, dict) else None
-    for task in tasks_o if isinstance(tasks_o, list) else []:
-        containers = task.get("containers") if isinstance(task, dict) else None
-        for c in containers if isinstance(containers, list) else []:
-            if isinstance(c, dict) and "command" in c and isinstance(c.get("name"), str):
-                replaced[c["name"]] = c["command"]
-    out = []
-    tasks = ecs.get("taskProperties") if isinstance(ecs, dict) else None
-    for task in tasks if isinstance(tasks, list) else []:
-        containers = task.get("containers") if isinstance(task, dict) else None
-        for c in containers if isinstance(containers, list) else []:
-            if isinstance(c, dict):
-                out.append(replaced.get(c.get("name"), c.get("command")))
-    return out
+    """The commands of an ecsProperties' containers, after an ecsPropertiesOverride's (by container name)."""
+    replaced = {c["name"]: c["command"] for c in task_containers(override)
+                if "command" in c and isinstance(c.get("name"), str)}
+    return [replaced.get(c.get("name"), c.get("command")) for c in task_containers(ecs)]

@@ -24,7 +24,8 @@ def _stem(pattern: str) -> str:
 
 
 @rule("JDY-002", "JDY-003", "JDY-006", "JDY-007", "JDY-008")
-def retry_conditions_can_match(ctx: Context, needs_attempts: Constraint, has_condition: Constraint, ends_catch_all: Constraint, real_reason: Constraint, never_retried: Constraint):
+def retry_conditions_can_match(ctx: Context, needs_attempts: Constraint, has_condition: Constraint,
+                               ends_catch_all: Constraint, real_reason: Constraint, never_retried: Constraint):
     """evaluateOnExit comes with attempts, every entry has a condition Batch can match, and the list ends with a catch-all."""
     reasons = real_reason.limits["reasons"]
     never = [w.lower() for w in never_retried.limits["words"]]
