@@ -9,7 +9,6 @@ never a crash. No wording beyond value lists, no positions beyond pointers, no c
 """
 from __future__ import annotations
 
-import fnmatch
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -32,13 +31,6 @@ def dicts(items: Any) -> Iterator[tuple[int, dict]]:
 def string_items(value: Any) -> list[tuple[int, str]]:
     """(index, item) of the strings of a list."""
     return [(i, v) for i, v in enumerate(value) if isinstance(v, str)] if isinstance(value, list) else []
-
-
-def string_map(value: object) -> dict[str, str] | None:
-    """A map of strings to strings (a tag map as the schema accepts it), else None."""
-    if isinstance(value, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
-        return value
-    return None
 
 
 def strings(node: Any, ptr: Pointer, skip: tuple[str, ...] = ()) -> Iterator[tuple[Pointer, str]]:
@@ -102,7 +94,7 @@ def number_text(v: float) -> str:
     return str(int(v)) if v == int(v) else str(v)
 
 
-def as_float(value: Any) -> float | None:
+def _as_float(value: Any) -> float | None:
     """A number, or a string that reads as one, as a float; None otherwise (booleans too)."""
     if isinstance(value, bool):
         return None
@@ -154,12 +146,6 @@ def is_eks(jd: dict) -> bool:
         isinstance(r.get("eksProperties"), dict) for _, r in node_ranges(ROOT, jd))
 
 
-def eks_node_ranges(jd: dict) -> bool:
-    """A multi-node job definition whose node ranges run on Amazon EKS. (A top-level
-    eksProperties next to other kinds, platformCapabilities or propagateTags is JDK-001's.)"""
-    return "eksProperties" not in jd and any("eksProperties" in r for _, r in node_ranges(ROOT, jd))
-
-
 def platforms(jd: dict) -> tuple[str, ...]:
     """The families a job definition can run on: EKS for EKS JDs, else its platformCapabilities
     (default EC2, JD-003)."""
@@ -182,10 +168,6 @@ def kind(jd: dict) -> str:
     if isinstance(jd.get("ecsProperties"), dict):
         return "ecs"
     return "container"
-
-
-KIND_WORDS = {"container": "a containerProperties", "ecs": "an ecsProperties", "eks": "an eksProperties",
-              "multinode": "a multi-node (nodeProperties)"}
 
 
 def single_container(ptr: Pointer, jd: dict) -> tuple[Pointer, dict] | None:
@@ -270,7 +252,7 @@ def requirements(container: Any) -> dict[str, tuple[int, Any]]:
 def requirement(container: Any, rtype: str) -> float | None:
     """The value of resourceRequirements[type == rtype] as a number, if given and numeric."""
     found = requirements(container).get(rtype)
-    return as_float(found[1]) if found else None
+    return _as_float(found[1]) if found else None
 
 
 def _legacy(container: Any, key: str) -> float | None:
@@ -295,13 +277,6 @@ def effective_resources(container: Any, overrides: Any) -> tuple[float | None, f
                     value = _legacy(container, key)
         out.append(value)
     return out[0], out[1]
-
-
-def fargate_memory(spec: Any) -> list[int]:
-    """The MEMORY values (MiB) of one row of JDF-004's Fargate table: a list, or min..max in steps."""
-    if isinstance(spec, list):
-        return [int(m) for m in spec]
-    return list(range(int(spec["min"]), int(spec["max"]) + 1, int(spec["step"])))
 
 
 # --- jobs -----------------------------------------------------------------------------------------
@@ -433,8 +408,6 @@ def env_kind(ce: dict) -> EnvKind | None:
 
 # --- IAM policy documents ------------------------------------------------------------------------
 
-TRUST, IDENTITY = "trust", "identity"
-
 
 def as_list(value: Any) -> list:
     return value if isinstance(value, list) else [value]
@@ -449,28 +422,6 @@ def items(value: Any, ptr: Pointer) -> Iterator[tuple[Pointer, Any]]:
         yield ptr, value
 
 
-def documents(ctx: Context) -> Iterator[tuple[Pointer, dict, str]]:
-    """(pointer, document, kind) of every policy document written in the spec: trust or identity."""
-    for ptr, role in ctx.entries("iam.roles"):
-        if isinstance(role.get("AssumeRolePolicyDocument"), dict):
-            yield ptr / "AssumeRolePolicyDocument", role["AssumeRolePolicyDocument"], TRUST
-        for j, policy in enumerate(role.get("Policies") or []):
-            if isinstance(policy.get("PolicyDocument"), dict):
-                yield ptr / "Policies" / j / "PolicyDocument", policy["PolicyDocument"], IDENTITY
-    for ptr, policy in ctx.entries("iam.policies"):
-        if isinstance(policy.get("PolicyDocument"), dict):
-            yield ptr / "PolicyDocument", policy["PolicyDocument"], IDENTITY
-
-
-def policy_entries(ctx: Context) -> Iterator[tuple[Pointer, dict, str]]:
-    """(pointer, entry, its name key) of every managed and inline policy."""
-    for ptr, policy in ctx.entries("iam.policies"):
-        yield ptr, policy, "ManagedPolicyName"
-    for ptr, role in ctx.entries("iam.roles"):
-        for j, policy in enumerate(role.get("Policies") or []):
-            yield ptr / "Policies" / j, policy, "PolicyName"
-
-
 def statements(doc_ptr: Pointer, doc: dict) -> Iterator[tuple[Pointer, dict]]:
     st = doc.get("Statement")
     if isinstance(st, dict):
@@ -483,8 +434,3 @@ def statements(doc_ptr: Pointer, doc: dict) -> Iterator[tuple[Pointer, dict]]:
 
 def actions(statement: dict) -> list[str]:
     return [a for a in as_list(statement.get("Action", [])) if isinstance(a, str)]
-
-
-def allows(granted: list[str], wanted: str) -> bool:
-    """Do the actions `granted` (with IAM wildcards, case-insensitive) cover the action `wanted`?"""
-    return any(fnmatch.fnmatchcase(wanted.lower(), a.lower()) for a in granted)

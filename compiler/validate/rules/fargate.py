@@ -15,9 +15,9 @@ from ...patterns import ecma
 from ...problems import Pointer
 from ..context import Context, rule
 from ..schema import did_you_mean
-from ..shapes import (capabilities, container_properties, decimal, ecs_tasks, effective_resources, fargate_memory,
-                      is_fargate, jd_type, kind, lists_fargate, number_text, plain, requirement, requirements,
-                      single_container, whole, words)
+from ..shapes import (capabilities, container_properties, decimal, ecs_tasks, effective_resources, is_fargate,
+                      jd_type, kind, lists_fargate, number_text, plain, requirement, requirements, single_container,
+                      whole, words)
 from ..targets import targets
 
 
@@ -29,6 +29,13 @@ def fargate_is_not_multinode(ctx: Context, c: Constraint):
             i = jd["platformCapabilities"].index("FARGATE")
             p = ptr / "platformCapabilities" / i
             yield c.at(p, where=p.dotted())
+
+
+def _fargate_memory(spec: Any) -> list[int]:
+    """The MEMORY values (MiB) of one row of JDF-004's Fargate table: a list, or min..max in steps."""
+    if isinstance(spec, list):
+        return [int(m) for m in spec]
+    return list(range(int(spec["min"]), int(spec["max"]) + 1, int(spec["step"])))
 
 
 def _memory_text(spec: Any) -> str:
@@ -60,9 +67,9 @@ def fargate_vcpu_memory_pair(ctx: Context, given: Constraint, offered_vcpu: Cons
         missing = [t for t in ("VCPU", "MEMORY") if t not in req]
         if missing:
             if missing == ["MEMORY"] and vcpu is not None and plain(vcpu) in pairs:
-                example = f'{{type: MEMORY, value: "{fargate_memory(pairs[plain(vcpu)])[0]}"}}'
+                example = f'{{type: MEMORY, value: "{_fargate_memory(pairs[plain(vcpu)])[0]}"}}'
             elif missing == ["VCPU"] and memory is not None:
-                fits = [k for k, spec in pairs.items() if memory in fargate_memory(spec)]
+                fits = [k for k, spec in pairs.items() if memory in _fargate_memory(spec)]
                 example = f'{{type: VCPU, value: "{fits[0] if fits else "1"}"}}'
             else:
                 example = '{type: VCPU, value: "1"} and {type: MEMORY, value: "2048"}'
@@ -82,10 +89,10 @@ def fargate_vcpu_memory_pair(ctx: Context, given: Constraint, offered_vcpu: Cons
         if vcpu is None or memory is None or plain(vcpu) not in pairs:
             continue
         spec = pairs[plain(vcpu)]
-        valid = fargate_memory(spec)
+        valid = _fargate_memory(spec)
         if memory in valid:
             continue
-        fits = [k for k, s in pairs.items() if memory in fargate_memory(s)]
+        fits = [k for k, s in pairs.items() if memory in _fargate_memory(s)]
         alternative = f', or keep {memory} MiB with VCPU "{fits[0]}"' if fits else ""
         mptr = cptr / "resourceRequirements" / req["MEMORY"][0] / "value"
         yield fitting_memory.at(mptr, where=mptr.dotted(), found=memory, vcpu=plain(vcpu),
@@ -113,7 +120,7 @@ def fargate_override_pair(ctx: Context, c: Constraint, fargate_pairs: Constraint
 
 def _fargate_pairs(pairs: Mapping[str, Any]) -> dict[str, set[int]]:
     """VCPU value -> allowed MEMORY values (MiB): JDF-004's table (a list, or min..max in steps)."""
-    return {str(vcpu): set(fargate_memory(spec)) for vcpu, spec in pairs.items()}
+    return {str(vcpu): set(_fargate_memory(spec)) for vcpu, spec in pairs.items()}
 
 
 def _allowed_text(allowed: set[int] | None, pairs: dict) -> str:

@@ -1,6 +1,6 @@
-"""IAM policy documents: grammar, action and ARN syntax, least-privilege advice; not how IAM evaluates them.
+"""IAM policy _documents: grammar, action and ARN syntax, least-privilege advice; not how IAM evaluates them.
 
-The documents are the ones the spec writes (the trust and inline policies of iam.roles, the
+The _documents are the ones the spec writes (the trust and inline policies of iam.roles, the
 iam.policies); `Access:` entries are expanded by compiler/access.py, and only their shape is
 checked here (BG-116). Sizes are measured on the model, after resolve (sizes).
 """
@@ -17,22 +17,47 @@ from ...patterns import ecma
 from ...problems import Pointer
 from ..context import Context, rule
 from ..schema import did_you_mean
-from ..shapes import IDENTITY, TRUST, actions, as_list, documents, items, policy_entries, statements
+from ..shapes import actions, as_list, items, statements
+
+
+_TRUST, _IDENTITY = "trust", "identity"
+
+
+def _documents(ctx: Context) -> Iterator[tuple[Pointer, dict, str]]:
+    """(pointer, document, kind) of every policy document written in the spec: trust or identity."""
+    for ptr, role in ctx.entries("iam.roles"):
+        if isinstance(role.get("AssumeRolePolicyDocument"), dict):
+            yield ptr / "AssumeRolePolicyDocument", role["AssumeRolePolicyDocument"], _TRUST
+        for j, policy in enumerate(role.get("Policies") or []):
+            if isinstance(policy.get("PolicyDocument"), dict):
+                yield ptr / "Policies" / j / "PolicyDocument", policy["PolicyDocument"], _IDENTITY
+    for ptr, policy in ctx.entries("iam.policies"):
+        if isinstance(policy.get("PolicyDocument"), dict):
+            yield ptr / "PolicyDocument", policy["PolicyDocument"], _IDENTITY
+
+
+def _policy_entries(ctx: Context) -> Iterator[tuple[Pointer, dict, str]]:
+    """(pointer, entry, its name key) of every managed and inline policy."""
+    for ptr, policy in ctx.entries("iam.policies"):
+        yield ptr, policy, "ManagedPolicyName"
+    for ptr, role in ctx.entries("iam.roles"):
+        for j, policy in enumerate(role.get("Policies") or []):
+            yield ptr / "Policies" / j, policy, "PolicyName"
 
 
 @rule("BG-101")
 def policy_follows_the_grammar(ctx: Context, c: Constraint):
     """Statements have exactly one of Action/NotAction, Resource/NotResource (identity) or a Principal (trust), known condition operators, unique Sids, and a Version."""
     operators = set(c.limits["condition_operators"])
-    for doc_ptr, doc, kind in documents(ctx):
+    for doc_ptr, doc, kind in _documents(ctx):
         if "Version" not in doc:
             yield c.at(doc_ptr, at_key=True, variant="version", where=doc_ptr.dotted())
         sids: dict[str, Pointer] = {}
         for st_ptr, st in statements(doc_ptr, doc):
             where = st_ptr.dotted()
             pairs = [("Action", "NotAction", True)]
-            pairs.append(("Resource", "NotResource", kind == IDENTITY))
-            pairs.append(("Principal", "NotPrincipal", kind == TRUST))
+            pairs.append(("Resource", "NotResource", kind == _IDENTITY))
+            pairs.append(("Principal", "NotPrincipal", kind == _TRUST))
             for a, b, needed in pairs:
                 if a in st and b in st:
                     yield c.at(st_ptr / b, at_key=True, where=where, detail=f"has both {a} and {b}; give one")
@@ -41,7 +66,7 @@ def policy_follows_the_grammar(ctx: Context, c: Constraint):
                 elif not needed:
                     for key in (a, b):
                         if key in st:
-                            use = ("a trust policy (AssumeRolePolicyDocument) names no resources" if kind == TRUST
+                            use = ("a trust policy (AssumeRolePolicyDocument) names no resources" if kind == _TRUST
                                    else "a policy attached to a role or user has no principal (its principal is whoever it is attached to)")
                             yield c.at(st_ptr / key, at_key=True, where=where, detail=f"has {key}, but {use}")
             sid = st.get("Sid")
@@ -60,7 +85,7 @@ def policy_follows_the_grammar(ctx: Context, c: Constraint):
                         yield c.at(st_ptr / "Condition" / op, at_key=True, where=where,
                                    detail=f"uses the unknown condition operator '{op}'"
                                           f"{did_you_mean(base, sorted(operators))}")
-    for ptr, entry, what in policy_entries(ctx):
+    for ptr, entry, what in _policy_entries(ctx):
         if "PolicyDocument" not in entry and "Access" not in entry:
             yield c.at(ptr / what, variant="source", where=ptr.dotted())
 
@@ -71,7 +96,7 @@ def actions_are_service_actions(ctx: Context, c: Constraint):
     lim = c.limits
     pattern = ecma(lim["pattern"])
     batch = [f"batch:{a}" for a in lim["batch_actions"]]
-    for doc_ptr, doc, _ in documents(ctx):
+    for doc_ptr, doc, _ in _documents(ctx):
         for st_ptr, st in statements(doc_ptr, doc):
             for key in ("Action", "NotAction"):
                 if key not in st:
@@ -90,8 +115,8 @@ def actions_are_service_actions(ctx: Context, c: Constraint):
 
 def _arn_values(ctx: Context) -> Iterator[tuple[Pointer, str, str]]:
     """(pointer, value, kind) of ARNs the spec writes in IAM places; kind: resource, policy, queue, definition, role, topic."""
-    for doc_ptr, doc, kind in documents(ctx):
-        if kind != IDENTITY:
+    for doc_ptr, doc, kind in _documents(ctx):
+        if kind != _IDENTITY:
             continue
         for st_ptr, st in statements(doc_ptr, doc):
             for key in ("Resource", "NotResource"):
@@ -105,7 +130,7 @@ def _arn_values(ctx: Context) -> Iterator[tuple[Pointer, str, str]]:
         v = role.get("PermissionsBoundary")
         if isinstance(v, str) and v.startswith("arn:"):
             yield ptr / "PermissionsBoundary", v, "policy"
-    for ptr, entry, _ in policy_entries(ctx):
+    for ptr, entry, _ in _policy_entries(ctx):
         for j, item in enumerate(entry.get("Access") or []):
             if not isinstance(item, dict):
                 continue
@@ -187,8 +212,8 @@ def _unscoped(action: str, unscoped_actions: list[str]) -> bool:
 @rule("BG-106", reads=("IAM-007",))
 def user_policy_is_not_a_wildcard(ctx: Context, c: Constraint, scoped: Constraint):
     """Allow statements of a user policy name actions and resources rather than "*" (least privilege)."""
-    for doc_ptr, doc, kind in documents(ctx):
-        if kind != IDENTITY:
+    for doc_ptr, doc, kind in _documents(ctx):
+        if kind != _IDENTITY:
             continue
         for st_ptr, st in statements(doc_ptr, doc):
             if st.get("Effect") != "Allow":
@@ -214,8 +239,8 @@ def user_policy_is_not_a_wildcard(ctx: Context, c: Constraint, scoped: Constrain
 def batch_resource_level_permissions(ctx: Context, c: Constraint):
     """A scoped SubmitJob names both job queues and job definitions; Describe*/List* actions get Resource "*"."""
     unscoped = {a.lower() for a in c.limits["unscoped_actions"]}
-    for doc_ptr, doc, kind in documents(ctx):
-        if kind != IDENTITY:
+    for doc_ptr, doc, kind in _documents(ctx):
+        if kind != _IDENTITY:
             continue
         for st_ptr, st in statements(doc_ptr, doc):
             resources = [r for r in as_list(st.get("Resource", [])) if isinstance(r, str)]
@@ -240,7 +265,7 @@ def batch_resource_level_permissions(ctx: Context, c: Constraint):
 def submit_names_a_queue_and_a_definition(ctx: Context, c: Constraint):
     """Each Access submit grants at least one job queue and one job definition."""
     jobs = jobs_by_name(ctx.data)
-    for ptr, entry, _ in policy_entries(ctx):
+    for ptr, entry, _ in _policy_entries(ctx):
         for j, item in enumerate(entry.get("Access") or []):
             if isinstance(item, dict) and isinstance(item.get("submit"), dict):
                 queues, definitions = access.submit_resources(item["submit"], jobs)

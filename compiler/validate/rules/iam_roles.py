@@ -6,6 +6,7 @@ defaults, a schedule's role) reserve their names; their Terraform labels are che
 """
 from __future__ import annotations
 
+import fnmatch
 import re
 
 from ... import access
@@ -14,7 +15,7 @@ from ...language import ROLE_USES, is_arn, jobs_by_name, role_uses
 from ...naming import generated_role_name, tf_label
 from ...problems import Pointer
 from ..context import Context, rule
-from ..shapes import actions, allows, as_list, items, statements
+from ..shapes import actions, as_list, items, statements
 
 
 # Managed policies AWS documents for each use (IAM-001..IAM-004), by the field naming the role.
@@ -31,11 +32,16 @@ GENERATED_ROLES = {"batch-instance": "batch_instance", "batch-service": "batch_s
                    "batch-spot-fleet": "batch_spot_fleet", "batch-execution": "batch_execution"}
 
 
+def _allows(granted: list[str], wanted: str) -> bool:
+    """Do the actions `granted` (with IAM wildcards, case-insensitive) cover the action `wanted`?"""
+    return any(fnmatch.fnmatchcase(wanted.lower(), a.lower()) for a in granted)
+
+
 def trusted_services(doc: dict) -> set[str] | None:
     """Service principals an Allow statement of `doc` lets call sts:AssumeRole (None: anyone, Principal "*")."""
     out: set[str] = set()
     for _, st in statements(Pointer(), doc):
-        if st.get("Effect") != "Allow" or not allows(actions(st), "sts:AssumeRole"):
+        if st.get("Effect") != "Allow" or not _allows(actions(st), "sts:AssumeRole"):
             continue
         principal = st.get("Principal")
         if principal == "*":
@@ -55,7 +61,7 @@ def _role_grants(role: dict, ctx: Context, action: str) -> bool:
             docs.append(access.document(found[1].get("PolicyDocument"), found[1].get("Access"), jobs))
         elif isinstance(arn, str) and arn.endswith("/AWSBatchServiceEventTargetRole") and action == "batch:SubmitJob":
             return True
-    return any(st.get("Effect") == "Allow" and allows(actions(st), action)
+    return any(st.get("Effect") == "Allow" and _allows(actions(st), action)
                for d in docs for _, st in statements(Pointer(), d))
 
 

@@ -12,9 +12,9 @@ from typing import Any
 from ...catalog import Constraint
 from ...language import is_arn
 from ...patterns import ecma
+from ...problems import ROOT
 from ..context import Context, rule
-from ..shapes import (container_properties, containers, ecs_tasks, eks_node_ranges, jd_type, node_ranges,
-                      single_container)
+from ..shapes import container_properties, containers, ecs_tasks, jd_type, node_ranges, single_container
 
 
 _CONTAINER_KINDS = ("containerProperties", "ecsProperties", "eksProperties")
@@ -59,6 +59,12 @@ def eks_excludes_other_kinds(ctx: Context, c: Constraint):
                 yield c.at(ptr / key, at_key=True, where=(ptr / key).dotted())
 
 
+def _eks_node_ranges(jd: dict) -> bool:
+    """A multi-node job definition whose node ranges run on Amazon EKS. (A top-level
+    eksProperties next to other kinds, platformCapabilities or propagateTags is JDK-001's.)"""
+    return "eksProperties" not in jd and any("eksProperties" in r for _, r in node_ranges(ROOT, jd))
+
+
 @rule("JD-003")
 def platform_capabilities_fit(ctx: Context, c: Constraint):
     """platformCapabilities is left out on EKS multi-node job definitions and lists one platform."""
@@ -67,7 +73,7 @@ def platform_capabilities_fit(ctx: Context, c: Constraint):
             continue
         pc = jd["platformCapabilities"]
         where = (ptr / "platformCapabilities").dotted()
-        if eks_node_ranges(jd):
+        if _eks_node_ranges(jd):
             yield c.at(ptr / "platformCapabilities", at_key=True, variant="eks", where=where)
         elif isinstance(pc, list) and len(pc) > 1:
             yield c.at(ptr / "platformCapabilities" / 1, variant="several", where=f"{where}[1]",
@@ -78,7 +84,7 @@ def platform_capabilities_fit(ctx: Context, c: Constraint):
 def no_propagate_tags_on_eks(ctx: Context, c: Constraint):
     """propagateTags is left out on EKS multi-node job definitions."""
     for ptr, jd in ctx.entries("jobDefinitions"):
-        if "propagateTags" in jd and eks_node_ranges(jd):
+        if "propagateTags" in jd and _eks_node_ranges(jd):
             yield c.at(ptr / "propagateTags", at_key=True, where=(ptr / "propagateTags").dotted())
 
 

@@ -7,9 +7,13 @@ from ...catalog import Constraint
 from ...problems import ROOT, Pointer
 from ..context import Context, rule
 from ..schema import did_you_mean
-from ..shapes import (KIND_WORDS, is_fargate, is_multinode, kind, node_count, node_ranges, parse_range, placeholders,
+from ..shapes import (is_fargate, is_multinode, kind, node_count, node_ranges, parse_range, placeholders,
                       task_containers)
 from ..targets import targets
+
+
+_KIND_WORDS = {"container": "a containerProperties", "ecs": "an ecsProperties", "eks": "an eksProperties",
+              "multinode": "a multi-node (nodeProperties)"}
 
 
 @rule("SJO-001")
@@ -29,10 +33,10 @@ def overrides_match_definition_kind(ctx: Context, c: Constraint):
         k = kind(t.jd)
         if "nodeOverrides" in t.job and k != "multinode":
             yield c.at(t.pointer / "nodeOverrides", at_key=True, override="nodeOverrides", jd=t.jd_name,
-                       jd_kind=KIND_WORDS[k], needed=KIND_WORDS["multinode"])
+                       jd_kind=_KIND_WORDS[k], needed=_KIND_WORDS["multinode"])
         if "containerOverrides" in t.job and k != "container":
             yield c.at(t.pointer / "containerOverrides", at_key=True, override="containerOverrides",
-                       jd=t.jd_name, jd_kind=KIND_WORDS[k], needed=KIND_WORDS["container"])
+                       jd=t.jd_name, jd_kind=_KIND_WORDS[k], needed=_KIND_WORDS["container"])
 
 
 def _container_overrides(job: dict):
@@ -137,7 +141,7 @@ def ecs_and_eks_overrides_match(ctx: Context, c: Constraint):
             tasks = tasks if isinstance(tasks, list) else []
             if jd_kind != "ecs":
                 yield c.at(at, at_key=True, override="ecsPropertiesOverride", jd=t.jd_name,
-                           jd_kind=KIND_WORDS[jd_kind], needed="an ecsProperties", variant="kind")
+                           jd_kind=_KIND_WORDS[jd_kind], needed="an ecsProperties", variant="kind")
             elif len(tasks) > limit:
                 yield c.at(at / "taskProperties" / limit, found=len(tasks))
             else:
@@ -149,7 +153,7 @@ def ecs_and_eks_overrides_match(ctx: Context, c: Constraint):
             at = t.pointer / "eksPropertiesOverride"
             if jd_kind != "eks":
                 yield c.at(at, at_key=True, override="eksPropertiesOverride", jd=t.jd_name,
-                           jd_kind=KIND_WORDS[jd_kind], needed="an eksProperties", variant="kind")
+                           jd_kind=_KIND_WORDS[jd_kind], needed="an eksProperties", variant="kind")
                 continue
             pod = ekpo.get("podProperties")
             jd_pod = t.jd["eksProperties"].get("podProperties")

@@ -8,29 +8,36 @@ from ...catalog import Constraint
 from ...language import PROJECT_TAG, TAGGABLE_SECTIONS, default_tags
 from ...problems import Pointer
 from ..context import Context, rule
-from ..shapes import describe_chars, string_map
+from ..shapes import describe_chars
 
 
 ROOT_TAGS = Pointer(("tags",))
+
+
+def _string_map(value: object) -> dict[str, str] | None:
+    """A map of strings to strings (a tag map as the schema accepts it), else None."""
+    if isinstance(value, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        return value
+    return None
 
 
 def _default_tags(ctx: Context) -> tuple[dict[str, str], Pointer | None]:
     """The tags batchgen puts on every resource (language.default_tags, as resolve writes them): the top-level
     `tags`, plus `Project: <project>` unless the top-level tags name a Project themselves.
     Returns them and the pointer of `project` when it added the Project tag."""
-    tags = default_tags(string_map(ctx.data.get("tags")), ctx.data.get("project"))
-    added = PROJECT_TAG in tags and PROJECT_TAG not in (string_map(ctx.data.get("tags")) or {})
+    tags = default_tags(_string_map(ctx.data.get("tags")), ctx.data.get("project"))
+    added = PROJECT_TAG in tags and PROJECT_TAG not in (_string_map(ctx.data.get("tags")) or {})
     return tags, Pointer(("project",)) if added else None
 
 
 def _resource_tag_maps(ctx: Context) -> Iterator[tuple[Pointer, dict[str, str]]]:
     """(pointer of the map, map) for the top-level tags and every valid entry's own tags."""
-    top = string_map(ctx.data.get("tags"))
+    top = _string_map(ctx.data.get("tags"))
     if top:
         yield ROOT_TAGS, top
     for section in TAGGABLE_SECTIONS:
         for ptr, entry in ctx.entries(section):
-            own = string_map(entry.get("tags"))
+            own = _string_map(entry.get("tags"))
             if own:
                 yield ptr / "tags", own
 
@@ -40,7 +47,7 @@ def tags_with_defaults_fit_the_limit(ctx: Context, c: Constraint):
     """A resource's own tags plus the top-level tags and the Project tag stay within 50."""
     limit = c.limits["max"]
     defaults, project_ptr = _default_tags(ctx)
-    top = string_map(ctx.data.get("tags")) or {}
+    top = _string_map(ctx.data.get("tags")) or {}
     if len(defaults) > limit:
         # Only the Project tag can push a schema-valid top-level map past the limit.
         if len(top) <= limit and project_ptr is not None:
@@ -48,7 +55,7 @@ def tags_with_defaults_fit_the_limit(ctx: Context, c: Constraint):
         return
     for section in TAGGABLE_SECTIONS:
         for ptr, entry in ctx.entries(section):
-            own = string_map(entry.get("tags"))
+            own = _string_map(entry.get("tags"))
             if not own:
                 continue
             count, first_past = len(defaults), None
@@ -68,7 +75,7 @@ def tags_with_defaults_fit_the_limit(ctx: Context, c: Constraint):
 def tag_keys_differ_in_more_than_case(ctx: Context, c: Constraint):
     """Tag keys that differ only in letter case (after merging the top-level tags) become two tags."""
     defaults, project_ptr = _default_tags(ctx)
-    top = string_map(ctx.data.get("tags")) or {}
+    top = _string_map(ctx.data.get("tags")) or {}
 
     def default_where(key: str) -> str:
         return "the Project tag from `project`" if key not in top else f"top-level tags.{key}"
@@ -87,7 +94,7 @@ def tag_keys_differ_in_more_than_case(ctx: Context, c: Constraint):
         default_folded.setdefault(key.casefold(), key)
     for section in TAGGABLE_SECTIONS:
         for ptr, entry in ctx.entries(section):
-            own = string_map(entry.get("tags"))
+            own = _string_map(entry.get("tags"))
             if not own:
                 continue
             mine: dict[str, str] = {}
