@@ -132,9 +132,12 @@ def lists_fargate(jd: dict) -> bool:
 def node_ranges(ptr: Pointer, jd: dict) -> Iterator[tuple[Pointer, dict]]:
     """(pointer, node range) of nodeProperties.nodeRangeProperties[]."""
     nodes = jd.get("nodeProperties")
-    if isinstance(nodes, dict):
-        for i, r in dicts(nodes.get("nodeRangeProperties")):
-            yield ptr / "nodeProperties" / "nodeRangeProperties" / i, r
+    ranges = nodes.get("nodeRangeProperties") if isinstance(nodes, dict) else None
+    if isinstance(ranges, list):
+        base = ptr / "nodeProperties" / "nodeRangeProperties"
+        for i, r in enumerate(ranges):
+            if isinstance(r, dict):
+                yield base / i, r
 
 
 def is_multinode(jd: dict) -> bool:
@@ -207,18 +210,25 @@ class Container(NamedTuple):
     single: bool  # the containerProperties of a `type: container` job definition
 
 
-def containers(ptr: Pointer, jd: dict) -> Iterator[Container]:
-    """Every ECS container: containerProperties, nodeRangeProperties[].container, then the
-    containers of the ecsProperties tasks (top level, then node ranges)."""
+def container_properties(ptr: Pointer, jd: dict) -> Iterator[Container]:
+    """The ContainerProperties of a job definition: containerProperties and each node range's
+    container (not the containers of ecsProperties tasks, which have a shape of their own)."""
     cp = jd.get("containerProperties")
     if isinstance(cp, dict):
         cptr = ptr / "containerProperties"
         yield Container(cptr, cp, cptr, cp, "jobRoleArn", False, False, jd_type(jd) == "container")
-    for rptr, r in node_ranges(ptr, jd):
-        c = r.get("container")
-        if isinstance(c, dict):
-            cptr = rptr / "container"
-            yield Container(cptr, c, cptr, c, "jobRoleArn", False, True, False)
+    if "nodeProperties" in jd:
+        for rptr, r in node_ranges(ptr, jd):
+            c = r.get("container")
+            if isinstance(c, dict):
+                cptr = rptr / "container"
+                yield Container(cptr, c, cptr, c, "jobRoleArn", False, True, False)
+
+
+def containers(ptr: Pointer, jd: dict) -> Iterator[Container]:
+    """Every ECS container: the ContainerProperties (containerProperties, then the node ranges'),
+    then the containers of the ecsProperties tasks (top level, then node ranges)."""
+    yield from container_properties(ptr, jd)
     for eptr, ecs, in_node in _task_holders(ptr, jd):
         for t, task in dicts(ecs.get("taskProperties")):
             tptr = eptr / "taskProperties" / t
@@ -233,26 +243,26 @@ def task_containers(ecs: Any) -> Iterator[dict]:
             yield c
 
 
-def container_properties(ptr: Pointer, jd: dict) -> Iterator[Container]:
-    """The ContainerProperties of a job definition: containerProperties and each node range's
-    container (not the containers of ecsProperties tasks, which have a shape of their own)."""
-    return (k for k in containers(ptr, jd) if not k.in_task)
-
-
 def requirements(container: Any) -> dict[str, tuple[int, Any]]:
     """resourceRequirements by type: (index, value) of the first entry of each type."""
     out: dict[str, tuple[int, Any]] = {}
     rr = container.get("resourceRequirements") if isinstance(container, dict) else None
-    for i, r in dicts(rr):
-        if isinstance(r.get("type"), str):
-            out.setdefault(r["type"], (i, r.get("value")))
+    if isinstance(rr, list):
+        for i, r in enumerate(rr):
+            if isinstance(r, dict) and isinstance(r.get("type"), str):
+                out.setdefault(r["type"], (i, r.get("value")))
     return out
 
 
 def requirement(container: Any, rtype: str) -> float | None:
-    """The value of resourceRequirements[type == rtype] as a number, if given and numeric."""
-    found = requirements(container).get(rtype)
-    return _as_float(found[1]) if found else None
+    """The value of the first resourceRequirements entry of type `rtype` as a number, if given
+    and numeric (a lookup the capacity rules make four times per container: no dict built)."""
+    rr = container.get("resourceRequirements") if isinstance(container, dict) else None
+    if isinstance(rr, list):
+        for r in rr:
+            if isinstance(r, dict) and r.get("type") == rtype:
+                return _as_float(r.get("value"))
+    return None
 
 
 def _legacy(container: Any, key: str) -> float | None:
