@@ -1,9 +1,10 @@
-"""Schedules and notifications: schedule expressions, statuses, Regions, what an EventBridge target carries.
+"""Schedules and notifications: expressions, statuses, Regions, what a Batch target carries; not the account's topics.
 
 EV-001 and EV-003 hold by construction (batchgen writes the event pattern, with queue ARNs);
 EV-005's array size and attempts come from the job entry, which the schema checks (SJA-001,
-JDY-001). What EventBridge and SNS hold in the account (buses, topic policies) is unknown,
-so those are warnings; the roles batchgen generates for schedules are iam_roles'.
+JDY-001). What EventBridge and SNS hold in the account (an existing topic's policy and key)
+is unknown, so those findings are warnings; the roles batchgen generates for schedules are
+iam_roles'.
 """
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
-"""IAM policy _documents: grammar, action and ARN syntax, least-privilege advice; not how IAM evaluates them.
+"""IAM policy documents: grammar, action and ARN syntax, least-privilege advice; not how IAM evaluates them.
 
-The _documents are the ones the spec writes (the trust and inline policies of iam.roles, the
+The documents are the ones the spec writes (the trust and inline policies of iam.roles, the
 iam.policies); `Access:` entries are expanded by compiler/access.py, and only their shape is
 checked here (BG-116). Sizes are measured on the model, after resolve (sizes).
 """
