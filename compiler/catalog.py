@@ -17,8 +17,9 @@ codes. An entry:
       variants:                                              # optional: parts of one constraint
         values: {severity: warning, message: "..."}          #   with their own severity/wording
 
-A rule picks a variant with `Finding(..., values={"variant": "values", ...})`; the code
-stays the catalog ID (the catalog gives some constraints as "E for keys / W for values").
+A rule reports with the Constraint it receives: `c.at(pointer, variant="values", **values)`;
+the code stays the catalog ID (the catalog gives some constraints as "E for keys / W for
+values").
 """
 from __future__ import annotations
 
@@ -68,9 +69,12 @@ class Constraint:
             return quotas[self.quota]
         return self.limits[name]
 
-    def at(self, pointer: Any, *, at_key: bool = False, **values: Any) -> Finding:
-        """A finding of this constraint at `pointer` (a `variant=` value picks a variant)."""
-        return Finding(pointer, values, self.id, at_key)
+    def at(self, pointer: Any, *, at_key: bool = False, variant: str | None = None, **values: Any) -> Finding:
+        """A finding of this constraint at `pointer` (at its key with `at_key`), in the wording
+        of `variant` when given, with the `values` its message and fix name."""
+        if variant is not None and variant not in self.variants:
+            raise KeyError(f"{self.id} has no variant {variant!r}")
+        return Finding(pointer, values, self.id, at_key, variant=variant)
 
     def render(self, values: Mapping[str, Any]) -> tuple[str, str | None]:
         """The message and the fix with `values` and the limits filled in."""

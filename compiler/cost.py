@@ -24,7 +24,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import instances, prices
+from .job_shapes import ecs_task_needs, effective_resources, kind, node_count, node_ranges, parse_range, requirement
 from .language import duration_hours
+from .problems import ROOT
 from .schedule_runs import MONTH_DAYS, ScheduleError, runs_per_month
 
 DEFAULT_SPOT_DISCOUNT = 0.7  # the seed's "70% savings"; AWS: Fargate Spot "up to 70%", EC2 Spot "up to 90%"
@@ -324,7 +326,6 @@ def _fargate_arch(jd: dict) -> str:
 def _needs(jd: dict, job: dict, out: JobCost) -> list[tuple[int, float, float, float, str | None]] | None:
     """[(count, vCPUs, memory MiB, GPUs, pinned instance type)] of a run: the array's children
     (one tuple), or a multi-node job's nodes (a tuple per node range); None when unpriced."""
-    from .validate.targets import effective_resources, kind, node_count, node_ranges, parse_range, requirement
 
     k = kind(jd)
     if k == "eks":
@@ -338,7 +339,7 @@ def _needs(jd: dict, job: dict, out: JobCost) -> list[tuple[int, float, float, f
         groups: dict[tuple, int] = {}
         for node in range(nodes or 0):
             covering = []
-            for r in node_ranges(jd):
+            for _, r in node_ranges(ROOT, jd):
                 span = parse_range(r.get("targetNodes"))
                 if span and span[0] <= node <= (nodes - 1 if span[1] is None else span[1]):
                     covering.append((span, r))
@@ -359,9 +360,7 @@ def _needs(jd: dict, job: dict, out: JobCost) -> list[tuple[int, float, float, f
         out.sizes = [(n, key[0], key[1]) for key, n in groups.items()]
         return [(n, *key) for key, n in groups.items()]
     if k == "ecs":
-        from .validate.xr import _ecs_task_needs
-
-        total = _ecs_task_needs(jd.get("ecsProperties"), job.get("ecsPropertiesOverride"))
+        total = ecs_task_needs(jd.get("ecsProperties"), job.get("ecsPropertiesOverride"))
         v, m, gpus = (total[0], total[1], 0) if total else (None, None, 0)
     else:
         v, m = effective_resources(jd.get("containerProperties"), job.get("containerOverrides"))

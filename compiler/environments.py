@@ -50,7 +50,7 @@ def names(data: Any) -> list[str]:
 
 def name_findings(data: Any) -> list[Finding]:
     """BG-120 for each environment name that can't name an output folder."""
-    return [Finding(Pointer((KEY, n)), {"variant": "name", "env": n}, code="BG-120", at_key=True)
+    return [Finding(Pointer((KEY, n)), {"env": n}, code="BG-120", at_key=True, variant="name")
             for n in names(data) if not NAME.fullmatch(n)]
 
 

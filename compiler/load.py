@@ -38,7 +38,7 @@ _MAP, _SEQ, _STR = _TAG + "map", _TAG + "seq", _TAG + "str"
 
 @dataclass(frozen=True)
 class Limits:
-    """BG-014's numbers (compiler/data/catalog/bg.yaml)."""
+    """BG-014's numbers (compiler/data/catalog/spec_format.yaml)."""
 
     max_bytes: int
     max_value_chars: int

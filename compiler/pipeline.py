@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from .catalog import Catalog, load_catalog
 from .load import Document, SourceMap, load_text
 from .problems import ROOT, Finding, Pointer, Problem, Severity, Span
-from .validate import rule_codes, validate
+from .validate import measure, rule_codes, validate
 from .validate.suppressions import Suppressions
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ class Result:
 
 
 def to_problem(f: Finding, doc: Document, file: str, catalog: Catalog, suppressed: str | None = None) -> Problem:
-    c = catalog[f.code].variant(f.values.get("variant"))
+    c = catalog[f.code].variant(f.variant)
     message, fix = c.render(f.values)
     if fix:
         message = f"{message}; {fix}"
@@ -86,10 +86,10 @@ def check_text(text: str, file: str, env: str | None = None, pick: bool = False)
 
     names = environments.names(doc.data)
     if env is not None and env not in names:
-        values = {"env": env, "variant": "unknown" if names else "none", "names": ", ".join(names),
-                  "suggestion": _did_you_mean(env, names)}
+        values = {"env": env, "names": ", ".join(names), "suggestion": _did_you_mean(env, names)}
         problems.add(to_problem(Finding(Pointer((environments.KEY,)) if names else ROOT, values, code="BG-120",
-                                        at_key=bool(names)), doc, file, catalog))
+                                        at_key=bool(names), variant="unknown" if names else "none"),
+                                doc, file, catalog))
         return Checked(sorted(problems, key=Problem.sort_key), doc)
     # The loader's own errors (a tag, `0755`) are reported with the rest, but nothing is resolved.
     resolvable = not _has_errors(problems)
@@ -97,8 +97,8 @@ def check_text(text: str, file: str, env: str | None = None, pick: bool = False)
         found, model = _checked(doc.data, doc, file, catalog, rejected, resolvable)
         return Checked(sorted(problems | found, key=Problem.sort_key), doc, model)
     if env is None and pick:
-        problems.add(to_problem(Finding(Pointer((environments.KEY,)), {"variant": "required", "names": ", ".join(names)},
-                                        code="BG-120", at_key=True), doc, file, catalog))
+        problems.add(to_problem(Finding(Pointer((environments.KEY,)), {"names": ", ".join(names)},
+                                        code="BG-120", at_key=True, variant="required"), doc, file, catalog))
         return Checked(sorted(problems, key=Problem.sort_key), doc)
     applies: dict[Problem, list[str]] = {}
     picked, model = doc, None
@@ -131,7 +131,6 @@ def _checked(data: Any, doc: Document, file: str, catalog: Catalog, rejected: se
     if _has_errors(problems) or not resolvable:
         return problems, None
     from .resolve import resolve
-    from .validate.measure import measure
 
     model = resolve(data)
     problems |= problems_of(measure(model))

@@ -102,7 +102,9 @@ class Finding:
 
     The driver turns it into a Problem: it adds the file, the span, the severity and
     the wording from the catalog. `at_key` points at the mapping key instead of the value
-    (used for "unknown key" and "should not be set" findings).
+    (used for "unknown key" and "should not be set" findings); `variant` names the part of
+    the constraint that is broken, when its catalog entry has parts with their own
+    severity and wording.
     """
 
     pointer: Pointer
@@ -110,3 +112,4 @@ class Finding:
     code: str | None = None
     at_key: bool = False
     span: Span | None = None  # only when the pointer cannot name the place (a repeated key)
+    variant: str | None = None

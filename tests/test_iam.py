@@ -16,7 +16,9 @@ from hcl2.api import SerializationOptions
 
 from compiler.catalog import load_catalog
 from compiler.pipeline import compile_spec
-from compiler.validate.ev import schedule_expression_problem
+from compiler.validate.rules.events import schedule_expression_problem
+
+EV_006 = load_catalog()["EV-006"].limits
 
 from .helpers import OUT, write_spec
 
@@ -389,7 +391,7 @@ def test_batch_action_list_is_botocores():
     "cron(0 0 15W * ? *)",
 ])
 def test_valid_schedule_expressions(expression):
-    assert schedule_expression_problem(expression) is None
+    assert schedule_expression_problem(expression, EV_006) is None
 
 
 @pytest.mark.parametrize("expression, words", [
@@ -399,5 +401,5 @@ def test_valid_schedule_expressions(expression):
     ("every day", "rate(value unit)"), ("cron(0 2 ? * * 1969)", "1970-2199"),
 ])
 def test_invalid_schedule_expressions(expression, words):
-    problem = schedule_expression_problem(expression)
+    problem = schedule_expression_problem(expression, EV_006)
     assert problem and words in problem, problem

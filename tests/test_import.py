@@ -23,7 +23,7 @@ from compiler.importers.entries import OUTPUT_ONLY
 from compiler.importers.writer import dump, scalar
 from compiler.load import load_text
 from compiler.pipeline import compile_spec
-from compiler.validate import imported as imported_rules
+from compiler.validate.rules import imported as imported_rules
 
 from .helpers import ROOT, run
 

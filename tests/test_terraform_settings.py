@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from compiler.validate.terraform_settings import admits_at_least
+from compiler.validate.rules.terraform_settings import admits_at_least
 
 FLOOR = (6, 0, 0)
 

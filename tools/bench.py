@@ -327,9 +327,7 @@ def profile_compile(size: Size, top: int = 30) -> str:
 def per_rule(spec_text: str) -> list[tuple[float, str]]:
     """Seconds of each validation rule alone on the spec, slowest first."""
     from compiler.load import load_text
-    from compiler.validate import SPEC_RULES, schema
-    from compiler.validate.context import Context
-    from compiler.validate.measure import measure
+    from compiler.validate import SPEC_RULES, Context, schema
 
     data = load_text(spec_text).data
     _, broken = schema.check(data, {})
@@ -349,9 +347,7 @@ def stages(spec_text: str, tmp: Path) -> list[tuple[str, float]]:
     from compiler.load import load_text
     from compiler.output import write_tree
     from compiler.resolve import resolve
-    from compiler.validate import SPEC_RULES, schema
-    from compiler.validate.context import Context
-    from compiler.validate.measure import measure
+    from compiler.validate import SPEC_RULES, Context, measure, schema
 
     timings = []
 

@@ -1,35 +1,20 @@
-"""Validation: the schema first, then the rules, on the entries that passed it.
+"""Validation: the schema first, then the rules, on the entries that passed it; the model
+rules once the spec has resolved.
 
-Knows the catalog and the rules; no YAML positions, no HCL. Rules are listed
-explicitly (no discovery by reflection): each module below exports `RULES`.
+Knows the catalog and the rules; no YAML positions, no HCL. The rules are listed by topic
+in compiler/validate/rules/__init__.py.
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
+from ..model import Model
 from ..problems import ROOT, Finding, Pointer
 from . import schema
 from .context import Context, Rule
-from . import ac, ce, estimates, ev, iam, imported, jd, jdv, jq, measure, output, refs, sj, terraform_settings, triggers, xr
+from .rules import ALL_RULES, MODEL_RULES, SPEC_RULES
 
-SPEC_RULES: tuple[Rule, ...] = (
-    *refs.RULES,
-    *output.RULES,
-    *ce.RULES,
-    *jq.RULES,
-    *jd.RULES,
-    *jdv.RULES,
-    *sj.RULES,
-    *xr.RULES,
-    *ac.RULES,
-    *iam.RULES,
-    *ev.RULES,
-    *triggers.RULES,
-    *terraform_settings.RULES,
-    *estimates.RULES,
-    *imported.RULES,
-)
-ALL_RULES: tuple[Rule, ...] = (*SPEC_RULES, *measure.RULES)
+__all__ = ["ALL_RULES", "MODEL_RULES", "SPEC_RULES", "Context", "Rule", "measure", "validate"]
 
 
 def rule_codes() -> set[str]:
@@ -49,4 +34,12 @@ def validate(data: Any, rules: tuple[Rule, ...] = SPEC_RULES,
     ctx = Context(data, broken, quotas)
     for rule in rules:
         findings.extend(rule.run(ctx))
+    return findings
+
+
+def measure(model: Model, rules: Iterable[Rule] = MODEL_RULES) -> list[Finding]:
+    """Every finding of the model rules: what batchgen writes, measured after resolution."""
+    findings: list[Finding] = []
+    for rule in rules:
+        findings.extend(rule.run(model))
     return findings

@@ -1,8 +1,9 @@
 """What a rule sees (Context) and what a rule is (Rule). No positions, no wording.
 
-A rule is a function `check(ctx) -> Iterable[Finding]` registered with `@rule("ID", ...)`.
-It says *where* (a Pointer) and *what* (the values its catalog message needs); the driver
-adds file, span, severity and wording from the catalog.
+A rule is a function `check(ctx, c) -> Iterable[Finding]` made a Rule with `@rule("ID")`
+(one Constraint per ID: `@rule("A", "B") def f(ctx, a, b)`). It says *where* (a Pointer)
+and *what* (the values its catalog message needs) with `c.at(pointer, **values)`; the
+driver adds file, span, severity and wording from the catalog.
 """
 from __future__ import annotations
 
@@ -68,11 +69,15 @@ class Context:
 
 @dataclass(frozen=True)
 class Rule:
-    ids: tuple[str, ...]
+    """A check and the catalog IDs it reports; made by @rule / @model_rule, listed by topic in
+    compiler/validate/rules/__init__.py."""
+
+    ids: tuple[str, ...]  # the IDs it reports: it receives their Constraints, in this order
     check: Callable[..., Iterable[Finding]]
-    # "spec": check(ctx) on the spec's data, after the schema; "model": check(model,
-    # *constraints) on the resolved model, once the spec has no errors.
+    # "spec": check(ctx, *constraints) on the spec's data, after the schema; "model":
+    # check(model, *constraints) on the resolved model, once the spec has no errors.
     stage: str = "spec"
+    reads: tuple[str, ...] = ()  # IDs whose limits it reads but never reports (after `ids`)
 
     @property
     def name(self) -> str:
@@ -82,14 +87,17 @@ class Rule:
     def doc(self) -> str:
         return (self.check.__doc__ or "").strip()
 
+    def constraints(self) -> list:
+        """The Constraint of each ID the check receives: `ids`, then `reads`."""
+        from ..catalog import load_catalog
+
+        catalog = load_catalog()
+        return [catalog[i] for i in (*self.ids, *self.reads)]
+
     def run(self, target: Any) -> list[Finding]:
         """The findings of this rule on `target` (a Context, or the Model for a model rule)."""
         try:
-            out = []
-            found = self.check(target) if self.stage == "spec" else self.check(target, *self.constraints())
-            for f in found:
-                out.append(f if f.code else Finding(f.pointer, f.values, self.ids[0], f.at_key, f.span))
-            return out
+            return list(self.check(target, *self.constraints()))
         except Exception as exc:  # a crashing rule is a finding, not a traceback (cfn-lint does this too)
             tb = traceback.extract_tb(exc.__traceback__)[-1]
             return [Finding(ROOT, {"rule": f"{self.ids[0]} ({self.name})",
@@ -97,25 +105,15 @@ class Rule:
                             code="BG-013")]
 
 
-    def constraints(self) -> list:
-        from ..catalog import load_catalog
-
-        catalog = load_catalog()
-        return [catalog[i] for i in self.ids]
-
-
-def rule(*ids: str) -> Callable[[Callable[[Context], Iterable[Finding]]], Rule]:
-    def wrap(fn: Callable[[Context], Iterable[Finding]]) -> Rule:
-        return Rule(tuple(ids), fn)
-    return wrap
-
-
-def model_rule(*ids: str) -> Callable[[Callable[..., Iterable[Finding]]], Rule]:
-    """A check over the resolved model; it receives the Constraint of each ID, in order."""
+def rule(*ids: str, reads: tuple[str, ...] = ()) -> Callable[[Callable[..., Iterable[Finding]]], Rule]:
+    """A check of the spec's data: `check(ctx, *constraints)`, one Constraint per ID (then per `reads` ID)."""
     def wrap(fn: Callable[..., Iterable[Finding]]) -> Rule:
-        return Rule(tuple(ids), fn, stage="model")
+        return Rule(tuple(ids), fn, reads=tuple(reads))
     return wrap
 
 
-def finding(pointer: Pointer, code: str | None = None, at_key: bool = False, **values: Any) -> Finding:
-    return Finding(pointer, values, code, at_key)
+def model_rule(*ids: str, reads: tuple[str, ...] = ()) -> Callable[[Callable[..., Iterable[Finding]]], Rule]:
+    """A check over the resolved model: `check(model, *constraints)`, one Constraint per ID."""
+    def wrap(fn: Callable[..., Iterable[Finding]]) -> Rule:
+        return Rule(tuple(ids), fn, stage="model", reads=tuple(reads))
+    return wrap

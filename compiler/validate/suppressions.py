@@ -69,6 +69,6 @@ class Suppressions:
     def stale(self) -> list[Finding]:
         """Suppressions that matched nothing (meaningful once every rule has run)."""
         return [Finding(entry / ENTRY_OPTIONS / "ignore" / code,
-                        {"where": (entry / ENTRY_OPTIONS / "ignore" / code).dotted(), "code": code,
-                         "variant": "unused"}, CODE, at_key=True)
+                        {"where": (entry / ENTRY_OPTIONS / "ignore" / code).dotted(), "code": code},
+                        CODE, at_key=True, variant="unused")
                 for (entry, code) in self.reasons if (entry, code) not in self.used]
