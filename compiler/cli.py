@@ -38,7 +38,10 @@ examples:
   batchgen compile specs/render.yaml -o out/render
   batchgen compile specs/render.yaml -o out/render --check   # in CI: is out/ fresh?
   batchgen validate specs/render.yaml --format sarif > batchgen.sarif
+  batchgen diff --baseline-rev origin/main specs/render.yaml --format markdown
 """
+
+DIFF_FORMATS = ("json", "markdown", "text")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -73,6 +76,19 @@ def _parser() -> argparse.ArgumentParser:
     v = sub.add_parser("validate", help="check SPEC and report every problem; write nothing")
     v.add_argument("spec", metavar="SPEC", help="the YAML spec")
     diag_options(v)
+
+    d = sub.add_parser("diff", help="what applying NEW over OLD does to the deployed resources",
+                       description="Compare two specs (OLD is what is deployed, NEW what is about to be applied) "
+                                   "and print, for every resource, whether it is created, updated in place, given a "
+                                   "new revision, replaced, deleted or unchanged, the fields that change, and why "
+                                   "(catalog IDs). Exit 1 if AWS would refuse a change (or NEW has errors).")
+    d.add_argument("specs", nargs="+", metavar="SPEC",
+                   help="OLD NEW, or only NEW with --baseline-rev")
+    d.add_argument("--baseline-rev", metavar="REV",
+                   help="read OLD from git: the same file at revision REV (git show REV:./FILE)")
+    d.add_argument("--format", choices=DIFF_FORMATS, default="text",
+                   help="text (default), json (an array of changes) or markdown (a pull-request comment)")
+    d.add_argument("--strict", action="store_true", help="treat warnings as errors")
 
     sub.add_parser("schema", help="print the spec's JSON Schema (draft 2020-12)")
     r = sub.add_parser("rules", help="print the rule reference (docs/rules.md) generated from the catalog")
@@ -115,6 +131,9 @@ def main(argv: list[str] | None = None) -> int:
             sys.stdout.write(text)
         return EXIT_OK
 
+    if args.command == "diff":
+        return _diff(parser, args)
+
     from .output import OutputError, differences, write_tree
     from .pipeline import compile_spec
     from .problems import Severity
@@ -155,6 +174,37 @@ def main(argv: list[str] | None = None) -> int:
     except OutputError as exc:
         sys.stderr.write(f"batchgen: {exc}\n")
         return EXIT_USAGE
+    return EXIT_OK
+
+
+def _diff(parser: argparse.ArgumentParser, args) -> int:
+    from .problems import Severity
+
+    if args.baseline_rev is None and len(args.specs) != 2:
+        parser.error("diff takes OLD and NEW, or NEW with --baseline-rev REV")
+    if args.baseline_rev is not None and len(args.specs) > 2:
+        parser.error("diff --baseline-rev takes NEW (or OLD and NEW, OLD read at REV)")
+    from .diff_format import RENDERERS
+    from .diff_run import diff_specs
+
+    old, new = (args.specs[0], args.specs[-1]) if len(args.specs) == 2 else (None, args.specs[0])
+    try:
+        result = diff_specs(old, new, args.baseline_rev)
+    except Exception as exc:  # a bug in batchgen, not in the specs
+        if os.environ.get("BATCHGEN_DEBUG"):
+            raise
+        sys.stderr.write(f"batchgen: internal error ({type(exc).__name__}: {exc}) while comparing the specs; "
+                         "please report it with both specs; BATCHGEN_DEBUG=1 shows the traceback\n")
+        return EXIT_USAGE
+    if result.problems:
+        _report(result.problems, "text")
+        return EXIT_USAGE if result.io_error else EXIT_ERRORS
+    sys.stdout.write(RENDERERS[args.format](result))
+    dangers = [p for p in result.reasons if p.severity is not Severity.INFO]
+    if args.format == "text":
+        _report(dangers, "text")
+    if any(p.severity is Severity.ERROR or (args.strict and p.severity is Severity.WARNING) for p in dangers):
+        return EXIT_ERRORS
     return EXIT_OK
 
 

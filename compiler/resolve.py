@@ -273,6 +273,9 @@ def resolve(spec: dict) -> Model:
         cr = body.get("computeResources")
         if body.get("type") == "UNMANAGED" and "serviceRole" not in body:
             body["serviceRole"] = Ref("role", roles.need("service").name)
+        if isinstance(cr, dict) and isinstance(cr.get("launchTemplate"), dict):
+            # AWS's default, written out: the environment keeps the version it resolves (CE-046)
+            cr["launchTemplate"].setdefault("version", "$Default")
         if isinstance(cr, dict) and cr.get("type") in EC2_TYPES:
             if "instanceRole" not in cr:
                 cr["instanceRole"] = Ref("instance_profile", roles.need("instance").name)

@@ -318,7 +318,8 @@ def test_schedule_rule_target_and_role(tmp_path):
     tf_target = resource(files, "events.tf", "aws_cloudwatch_event_target", "nightly")
     assert tf_target["arn"] == "${aws_batch_job_queue.render_queue.arn}"
     assert tf_target["role_arn"] == "${aws_iam_role.schedule_nightly.arn}"
-    assert tf_target["batch_target"][0] == {"job_definition": "${aws_batch_job_definition.render_job.arn}",
+    # by name: each run takes the latest ACTIVE revision, and a new revision changes nothing here
+    assert tf_target["batch_target"][0] == {"job_definition": "${aws_batch_job_definition.render_job.name}",
                                          "job_name": "render-frame", "array_size": 10, "job_attempts": 2}
     # deploy.sh: rules after the job definitions, and the scheduled job is left to its schedule.
     deploy = files["cli/deploy.sh"]

@@ -50,6 +50,7 @@ from hypothesis import strategies as st
 
 from compiler.emit import cli_json
 from compiler.pipeline import compile_text
+from compiler.replacement import aws_names
 from compiler.resolve import resolve
 
 
@@ -512,6 +513,7 @@ def check_deploy_run(files: dict[str, str], directory: Path, spec: dict) -> None
         argv = call["argv"]
         if call["body"] is None:
             ce, queue = spec["computeEnvironments"][0]["computeEnvironmentName"], spec["jobQueues"][0]["jobQueueName"]
+            ce = aws_names(resolve(spec))[ce]  # the AWS name: name + replacement key (compiler/replacement.py)
             assert argv in (
                 ["sts", "get-caller-identity", "--region", region, "--query", "Account", "--output", "text"],
                 ["iam", "get-role", "--region", region, "--role-name", "AWSServiceRoleForBatch"],

@@ -13,6 +13,7 @@ import re
 import shlex
 from typing import Any
 
+from ..replacement import aws_names
 from ..resolve import Model, Ref, Resource
 from . import cli_iam_events
 from .templating import render
@@ -30,6 +31,8 @@ def job_id_placeholder(job_name: str) -> str:
 
 class _Refs:
     def __init__(self, model: Model):
+        self.model = model
+        self._ce_names: dict[str, str] | None = None
         self.partition = model.partition
         self.account = model.account or ACCOUNT_PLACEHOLDER
         self.region = model.region or REGION_PLACEHOLDER
@@ -37,13 +40,19 @@ class _Refs:
         self.iam_paths = {("role", r.name): r.path or "/" for r in model.roles}
         self.iam_paths.update({("policy", p.name): p.path or "/" for p in model.policies})
 
+    def ce_name(self, name: str) -> str:
+        """A compute environment's AWS name: its name and replacement key (compiler/replacement.py)."""
+        if self._ce_names is None:
+            self._ce_names = aws_names(self.model)
+        return self._ce_names.get(name, name)
+
     def arn(self, service: str, resource: str, regional: bool = True) -> str:
         region = self.region if regional else ""
         return f"arn:{self.partition}:{service}:{region}:{self.account}:{resource}"
 
     def string(self, ref: Ref) -> str:
         if ref.kind == "computeEnvironments":
-            return self.arn("batch", f"compute-environment/{ref.name}")
+            return self.arn("batch", f"compute-environment/{self.ce_name(ref.name)}")
         if ref.kind == "schedulingPolicies":
             return self.arn("batch", f"scheduling-policy/{ref.name}")
         if ref.kind == "jobQueues":
@@ -109,6 +118,8 @@ def request_body(model: Model, resource: Resource) -> dict:
     Public so validation can measure what is written (XR-011, XR-012)."""
     refs = _Refs(model)
     body = refs.value(resource.body)
+    if resource.section == "computeEnvironments":
+        body["computeEnvironmentName"] = refs.ce_name(resource.name)
     if resource.section == "computeEnvironments" and needs_service_linked_role(resource):
         # Left out, AWS would fill in the service-linked role; the body names it explicitly
         # (the form AWS documents), as deploy.sh makes sure it exists.
@@ -185,7 +196,8 @@ def emit(model: Model, spec_name: str) -> dict[str, str]:
         for r in items:
             add("batch", command, r.name, request_body(model, r))
         if items and extra:  # create them all, then wait for all: creation is asynchronous
-            steps.append({"wait": extra["wait"], "names": [r.name for r in items]})
+            steps.append({"wait": extra["wait"], "names": [refs.ce_name(r.name) if section == "computeEnvironments"
+                                                           else r.name for r in items]})
 
     # Rules after the job definitions they submit (XR-016), before the jobs: a failure
     # notification then also reports the jobs deploy.sh submits.

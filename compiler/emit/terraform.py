@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..replacement import aws_names
 from ..resolve import Model, Ref, Resource, Role
 from ..tfmap import A, B, BY_SECTION, J, Obj
-from . import hcl, tf_events, tf_iam
+from . import hcl, tf_events, tf_iam, tf_lifecycle
 from .templating import render
 
 _TYPE_OF_KIND = {
@@ -45,6 +46,8 @@ class _Refs:
             self.labels[("rule", rule.name)] = rule.label
         for topic in model.topics:
             self.labels[("topic", topic.name)] = topic.label
+        self.ce_names = aws_names(model)  # spec name -> AWS name (name + replacement key)
+        self.ce_labels = {r.name: r.label for r in model.compute_environments}
 
     def address(self, ref: Ref) -> str:
         return f"{_TYPE_OF_KIND[ref.kind]}.{self.labels[(ref.kind, ref.name)]}"
@@ -101,16 +104,38 @@ def _body(obj: Obj, value: dict, refs: _Refs) -> list:
 
 def _resource_block(r: Resource, refs: _Refs, model: Model) -> hcl.Block:
     rmap = BY_SECTION[r.section]
-    body = _body(rmap.fields, r.body, refs)
+    value = r.body
+    if r.section == "computeEnvironments":  # the AWS name carries the replacement key (tf_lifecycle)
+        value = {**r.body, "computeEnvironmentName": refs.ce_names[r.name]}
+    body = _body(rmap.fields, value, refs)
+    if r.section == "jobDefinitions":  # old revisions stay ACTIVE for jobs that name them (tf_lifecycle)
+        at = next((i + 1 for i, item in enumerate(body) if isinstance(item, hcl.Attr) and item.key == "type"), 1)
+        body.insert(at, hcl.Attr("deregister_on_new_revision", False))
     deps = []
     for role_name in r.roles if r.section == "computeEnvironments" else []:
         role = model.role(role_name)
         if role is not None:
             deps.extend(tf_iam.role_dependencies(role))
+    if r.section == "jobQueues":
+        deps.extend(tf_lifecycle.queue_release_dependencies(r, refs.ce_labels))
     if deps:
-        # Destroying a role's policy before the compute environment leaves the CE stuck in DELETING.
+        # Destroying a role's policy before the compute environment leaves the CE stuck in DELETING;
+        # a queue updates before the release wait of an environment it leaves runs.
         body += [hcl.Blank(), hcl.Attr("depends_on", deps)]
+    if r.section == "computeEnvironments":
+        body += [hcl.Blank(), tf_lifecycle.compute_environment_lifecycle(r)]
+    elif r.section == "jobQueues":
+        body += [hcl.Blank(), tf_lifecycle.queue_lifecycle(r)]
     return hcl.Block("resource", (rmap.type, r.label), body)
+
+
+def _compute_environment_blocks(r: Resource, refs: _Refs, model: Model) -> list:
+    return [_resource_block(r, refs, model),
+            *tf_lifecycle.compute_environment_release(r, f"aws_batch_compute_environment.{r.label}")]
+
+
+def _queue_blocks(q: Resource, refs: _Refs, model: Model) -> list:
+    return [*tf_lifecycle.queue_scheduling(q), _resource_block(q, refs, model)]
 
 
 def _role_blocks(role: Role, model: Model) -> list:
@@ -118,6 +143,8 @@ def _role_blocks(role: Role, model: Model) -> list:
         hcl.Attr("name", role.name),
         hcl.Attr("description", f"batchgen: {role.purpose}"),
         hcl.Attr("assume_role_policy", hcl.JsonEncode(role.assume_role_policy())),
+        hcl.Blank(),
+        tf_lifecycle.create_before_destroy(),
     ])]
     for label, policy in tf_iam.attachments(role):
         items.append(hcl.Block("resource", ("aws_iam_role_policy_attachment", label), [
@@ -128,6 +155,8 @@ def _role_blocks(role: Role, model: Model) -> list:
         items.append(hcl.Block("resource", ("aws_iam_instance_profile", role.label), [
             hcl.Attr("name", role.name),
             hcl.Attr("role", hcl.Expr(f"aws_iam_role.{role.label}.name")),
+            hcl.Blank(),
+            tf_lifecycle.create_before_destroy(),
         ]))
     return items
 
@@ -160,8 +189,10 @@ def emit(model: Model, spec_name: str) -> dict[str, str]:
     iam_blocks += [b for role in model.roles if not role.spec and role.inline_policies
                    for b in _role_blocks(role, model) + tf_iam.inline_policy_blocks(role, refs)]
     file("iam.tf", iam_blocks)
-    file("compute_environments.tf", [_resource_block(r, refs, model) for r in model.compute_environments])
-    file("job_queues.tf", [_resource_block(r, refs, model) for r in model.scheduling_policies + model.job_queues])
+    file("compute_environments.tf", [b for r in model.compute_environments
+                                     for b in _compute_environment_blocks(r, refs, model)])
+    file("job_queues.tf", [_resource_block(r, refs, model) for r in model.scheduling_policies]
+         + [b for q in model.job_queues for b in _queue_blocks(q, refs, model)])
     file("job_definitions.tf", [_resource_block(r, refs, model) for r in model.job_definitions])
     file("events.tf", tf_events.events_blocks(model, refs))
 
@@ -177,6 +208,11 @@ def emit(model: Model, spec_name: str) -> dict[str, str]:
     ):
         if items:
             outputs.append(_output(name, desc, kind, [(r.name, r.label) for r in items]))
+        if items and kind == "computeEnvironments":  # AWS names carry a replacement key (tf_lifecycle)
+            outputs.append(hcl.Block("output", ("compute_environment_names",), [
+                hcl.Attr("description", "AWS names of the compute environments (name + replacement key), by name"),
+                hcl.Attr("value", {r.name: hcl.Expr(f"aws_batch_compute_environment.{r.label}.name") for r in items}),
+            ]))
     if model.roles:
         outputs.append(_output("iam_role_arns", "ARNs of the IAM roles batchgen created, by name", "role",
                                [(r.name, r.label) for r in model.roles]))

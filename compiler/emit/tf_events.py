@@ -22,9 +22,14 @@ EVENTS_PRINCIPAL = "events.amazonaws.com"
 
 
 def _definition(ref: Any, refs) -> Any:
-    """The job definition of a Batch target: exact revision (the latest, or the one the job names)."""
+    """The job definition of a Batch target: by name, so each run takes the latest ACTIVE
+    revision and a new revision changes nothing here (a revision ARN would: the target would
+    need an update after every registration, hashicorp/terraform-provider-aws#39443); or the
+    revision the job names."""
     if isinstance(ref, Ref) and ref.revision is not None:
         return hcl.Expr(f'"${{{refs.address(ref)}.arn_prefix}}:{ref.revision}"')
+    if isinstance(ref, Ref):
+        return hcl.Expr(f"{refs.address(ref)}.name")
     return refs.value(ref)
 
 

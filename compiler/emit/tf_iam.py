@@ -89,6 +89,7 @@ def spec_role_blocks(role: Role, refs) -> list:
     body.append(hcl.Attr("assume_role_policy", hcl.JsonEncode(refs.value(role.assume_role_policy()))))
     if role.tags:
         body += [hcl.Blank(), hcl.Attr("tags", dict(role.tags))]
+    body += [hcl.Blank(), _create_before_destroy()]  # a renamed role outlives what moves off it
     items: list = [hcl.Block("resource", ("aws_iam_role", role.label), body)]
     items += inline_policy_blocks(role, refs)
     for label, arn in attachments(role):
@@ -100,9 +101,13 @@ def spec_role_blocks(role: Role, refs) -> list:
         profile: list = [hcl.Attr("name", role.name)]
         if role.path:
             profile.append(hcl.Attr("path", role.path))
-        profile.append(hcl.Attr("role", hcl.Expr(f"aws_iam_role.{role.label}.name")))
+        profile += [hcl.Attr("role", hcl.Expr(f"aws_iam_role.{role.label}.name")), hcl.Blank(), _create_before_destroy()]
         items.append(hcl.Block("resource", ("aws_iam_instance_profile", role.label), profile))
     return items
+
+
+def _create_before_destroy() -> hcl.Block:
+    return hcl.Block("lifecycle", (), [hcl.Attr("create_before_destroy", True)])
 
 
 def inline_policy_blocks(role: Role, refs) -> list:

@@ -10,7 +10,7 @@ from typing import Any, Callable
 from ..problems import ROOT, Finding, Pointer
 from . import schema
 from .context import Context, Rule
-from . import ac, ce, ev, iam, jd, jdv, jq, output, refs, sj, xr
+from . import ac, ce, ev, iam, jd, jdv, jq, output, refs, sj, upd, xr
 
 ALL_RULES: tuple[Rule, ...] = (
     *refs.RULES,
@@ -24,6 +24,7 @@ ALL_RULES: tuple[Rule, ...] = (
     *ac.RULES,
     *iam.RULES,
     *ev.RULES,
+    *upd.RULES,
 )
 
 

@@ -97,9 +97,9 @@ aws batch create-compute-environment --region "$REGION" --cli-input-json "$(body
 echo "batch create-compute-environment my-spot-env"
 aws batch create-compute-environment --region "$REGION" --cli-input-json "$(body batch/create-compute-environment/my-spot-env.json)" >/dev/null
 
-wait_valid compute-environment "my-fargate-env"
-wait_valid compute-environment "my-ec2-env"
-wait_valid compute-environment "my-spot-env"
+wait_valid compute-environment "my-fargate-env-325df9b6"
+wait_valid compute-environment "my-ec2-env-9b3e63e5"
+wait_valid compute-environment "my-spot-env-3eb9905f"
 
 echo "batch create-job-queue my-queue"
 aws batch create-job-queue --region "$REGION" --cli-input-json "$(body batch/create-job-queue/my-queue.json)" >/dev/null

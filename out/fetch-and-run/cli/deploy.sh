@@ -85,7 +85,7 @@ ensure_service_linked_role "batch.amazonaws.com"
 echo "batch create-compute-environment fetch-and-run-ondemand"
 aws batch create-compute-environment --region "$REGION" --cli-input-json "$(body batch/create-compute-environment/fetch-and-run-ondemand.json)" >/dev/null
 
-wait_valid compute-environment "fetch-and-run-ondemand"
+wait_valid compute-environment "fetch-and-run-ondemand-3eb9905f"
 
 echo "batch create-job-queue first-run-job-queue"
 aws batch create-job-queue --region "$REGION" --cli-input-json "$(body batch/create-job-queue/first-run-job-queue.json)" >/dev/null

@@ -80,7 +80,7 @@ ensure_service_linked_role "batch.amazonaws.com"
 echo "batch create-compute-environment transcode-ondemand"
 aws batch create-compute-environment --region "$REGION" --cli-input-json "$(body batch/create-compute-environment/transcode-ondemand.json)" >/dev/null
 
-wait_valid compute-environment "transcode-ondemand"
+wait_valid compute-environment "transcode-ondemand-64d5682c"
 
 echo "batch create-scheduling-policy transcode-fair-share"
 aws batch create-scheduling-policy --region "$REGION" --cli-input-json "$(body batch/create-scheduling-policy/transcode-fair-share.json)" >/dev/null

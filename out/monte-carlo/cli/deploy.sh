@@ -83,8 +83,8 @@ aws batch create-compute-environment --region "$REGION" --cli-input-json "$(body
 echo "batch create-compute-environment MonteCarloSpotComputeEnvironment"
 aws batch create-compute-environment --region "$REGION" --cli-input-json "$(body batch/create-compute-environment/MonteCarloSpotComputeEnvironment.json)" >/dev/null
 
-wait_valid compute-environment "MonteCarloOnDemandComputeEnvironment"
-wait_valid compute-environment "MonteCarloSpotComputeEnvironment"
+wait_valid compute-environment "MonteCarloOnDemandComputeEnvironment-3eb9905f"
+wait_valid compute-environment "MonteCarloSpotComputeEnvironment-3eb9905f"
 
 echo "batch create-job-queue MonteCarloQueue"
 aws batch create-job-queue --region "$REGION" --cli-input-json "$(body batch/create-job-queue/MonteCarloQueue.json)" >/dev/null

@@ -85,7 +85,7 @@ ensure_service_linked_role "batch.amazonaws.com"
 echo "batch create-compute-environment RenderingSpotComputeEnvironment"
 aws batch create-compute-environment --region "$REGION" --cli-input-json "$(body batch/create-compute-environment/RenderingSpotComputeEnvironment.json)" >/dev/null
 
-wait_valid compute-environment "RenderingSpotComputeEnvironment"
+wait_valid compute-environment "RenderingSpotComputeEnvironment-3eb9905f"
 
 echo "batch create-job-queue RenderingQueue"
 aws batch create-job-queue --region "$REGION" --cli-input-json "$(body batch/create-job-queue/RenderingQueue.json)" >/dev/null

@@ -130,8 +130,8 @@ aws batch create-compute-environment --region "$REGION" --cli-input-json "$(body
 echo "batch create-compute-environment etl-ec2"
 aws batch create-compute-environment --region "$REGION" --cli-input-json "$(body batch/create-compute-environment/etl-ec2.json)" >/dev/null
 
-wait_valid compute-environment "etl-fargate"
-wait_valid compute-environment "etl-ec2"
+wait_valid compute-environment "etl-fargate-325df9b6"
+wait_valid compute-environment "etl-ec2-3eb9905f"
 
 echo "batch create-job-queue etl-fargate"
 aws batch create-job-queue --region "$REGION" --cli-input-json "$(body batch/create-job-queue/etl-fargate.json)" >/dev/null
