@@ -243,6 +243,9 @@ def _classify(kind: Kind, old: Any, new: Any, change: Change) -> str:
     elif kind.key == "jobQueue":
         if is_fair_share(old.body) != is_fair_share(new.body):
             return REPLACE
+    elif kind.key == "jobDefinition":
+        if _evaluations(old) != _evaluations(new):  # hashicorp/aws: evaluate_on_exit is ForceNew (BG-208)
+            return REPLACE
     elif kind.key == "iamRole":
         if (old.path or "/") != (new.path or "/"):
             return REPLACE
@@ -251,9 +254,16 @@ def _classify(kind: Kind, old: Any, new: Any, change: Change) -> str:
             return REPLACE
     if not change.fields:
         return UNCHANGED
+    if kind.key == "computeEnvironment" and all(f.path == ("computeResources", "desiredvCpus") for f in change.fields):
+        return UNCHANGED  # AWS Batch owns desiredvCpus once the environment exists (CE-013 says so)
     if kind.key == "jobDefinition" and any(f.path[:1] != ("tags",) for f in change.fields):
         return NEW_REVISION
     return UPDATE
+
+
+def _evaluations(jd: Resource) -> int:
+    retry = jd.body.get("retryStrategy")
+    return len(retry.get("evaluateOnExit") or []) if isinstance(retry, dict) else 0
 
 
 def diff_models(old: Model, new: Model, old_spec: dict | None = None, new_spec: dict | None = None,

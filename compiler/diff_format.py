@@ -60,7 +60,7 @@ def text(result: DiffResult) -> str:
     lines = [_one_line(f"batchgen diff: {result.old_file} -> {result.new_file}"), ""]
     located = _located(result)
     for i, c in enumerate(result.diff.changes):
-        if c.action == UNCHANGED:
+        if c.action == UNCHANGED and not c.reasons:
             continue
         lines.append(_one_line(f"{SYMBOL[c.action]:>3} {_title(c)}: {WORDS[c.action]}"))
         if c.action not in (CREATE, DELETE):
@@ -73,6 +73,8 @@ def text(result: DiffResult) -> str:
                 lines.append(_one_line(f"      {p.severity}[{p.code}] at {p.file}:{p.span.line}:{p.span.column}"))
     if len(lines) == 2:
         lines.append("No changes: the deployed resources already match the spec.")
+    elif not any(c.action != UNCHANGED for c in result.diff.changes):
+        lines.append("No changes to apply.")
     lines += ["", plan_line(result.diff.counts())]
     dangers = [p for p in result.reasons if p.severity is not Severity.INFO]
     if dangers:
@@ -117,7 +119,7 @@ def markdown(result: DiffResult) -> str:
     lines.append("**" + plan_line(counts)[:-1] + "**" + (f" · {_md(_tally(dangers))}" if dangers else ""))
     if errors:
         lines += ["", f"**AWS refuses {len(errors)} of these changes: this spec can't be applied as it is.**"]
-    changed = [(i, c) for i, c in enumerate(diff.changes) if c.action != UNCHANGED]
+    changed = [(i, c) for i, c in enumerate(diff.changes) if c.action != UNCHANGED or c.reasons]
     if not changed:
         lines += ["", "No changes: the deployed resources already match the spec."]
         return "\n".join(lines) + "\n"

@@ -13,7 +13,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from .catalog import load_catalog
 from .diff import (
-    DELETE, MISSING, NEW_REVISION, REPLACE, UPDATE, Change, Diff, Reason, entry_pointer,
+    DELETE, MISSING, NEW_REVISION, REPLACE, UNCHANGED, UPDATE, Change, Diff, Reason, entry_pointer,
 )
 from .problems import Severity
 from .replacement import (
@@ -145,17 +145,22 @@ def why_the_environment_is_replaced(change: Change, diff: Diff) -> Iterator[Diff
                           "CE-009", "role")
     old_strategy = ocr.get("allocationStrategy", "BEST_FIT")
     new_strategy = ncr.get("allocationStrategy", "BEST_FIT")
-    if ocr and ncr and (old_strategy in UPDATABLE_STRATEGIES) != (new_strategy in UPDATABLE_STRATEGIES):
+    on_ec2 = all(cr.get("type") in ("EC2", "SPOT") for cr in (ocr, ncr))  # a strategy is an EC2 matter
+    if on_ec2 and (old_strategy in UPDATABLE_STRATEGIES) != (new_strategy in UPDATABLE_STRATEGIES):
         yield DiffFinding(("computeResources", "allocationStrategy"),
                           {**names, "old": old_strategy, "new": new_strategy}, "CE-023", "strategy")
+    infrastructure: list[tuple] = []
     if "infrastructure" in parts and "infrastructureUpdates" not in parts and "serviceLinkedRole" not in parts:
-        changed = _infrastructure_changes(change)
-        if changed:
-            values = {**names, "fields": _fields(changed)}
-            if not uses_service_linked_role(new):
-                yield DiffFinding(changed[0], values, "CE-009", "infrastructure")
-            else:
-                yield DiffFinding(changed[0], {**values, "strategy": new_strategy}, "CE-023", "infrastructure")
+        infrastructure = _infrastructure_changes(change)
+        values = {**names, "fields": _fields(infrastructure)}
+        if not infrastructure:
+            pass
+        elif ncr.get("type") in FARGATE_TYPES:  # no infrastructure updates on Fargate at all
+            parts.add("fargate")
+        elif not uses_service_linked_role(new):
+            yield DiffFinding(infrastructure[0], values, "CE-009", "infrastructure")
+        else:
+            yield DiffFinding(infrastructure[0], {**values, "strategy": new_strategy}, "CE-023", "infrastructure")
     if "launchTemplate" in parts:
         yield DiffFinding(("computeResources", "launchTemplate"),
                           {**names, "added": "adds" if "launchTemplate" in ncr else "removes"}, "CE-046", "presence")
@@ -171,6 +176,8 @@ def why_the_environment_is_replaced(change: Change, diff: Diff) -> Iterator[Diff
                        ("ec2Configuration", ("computeResources", "ec2Configuration"))):
         if part in parts:
             others.append(path)
+    if "fargate" in parts:
+        others += [p for p in infrastructure if p not in others]
     if others:
         yield DiffFinding(others[0], {**names, "fields": _fields(others)}, "XR-017")
 
@@ -216,7 +223,7 @@ def _template(lt: Any) -> str:
 @diff_rule("CE-013", kinds=CE)
 def desired_vcpus_is_not_applied(change: Change, diff: Diff) -> Iterator[DiffFinding]:
     """desiredvCpus changed on an existing environment: it does nothing (AWS Batch owns it)."""
-    if change.action != UPDATE:
+    if change.action not in (UPDATE, UNCHANGED) or change.old is None:
         return
     old, new = _cr(change.old).get("desiredvCpus", MISSING), _cr(change.new).get("desiredvCpus", MISSING)
     if old != new:
@@ -320,6 +327,20 @@ def job_definition_gets_a_new_revision(change: Change, diff: Diff) -> Iterator[D
         yield DiffFinding(changed[0] if changed else (), {"name": change.name, "fields": _fields(changed)})
 
 
+@diff_rule("BG-208", kinds=("jobDefinition",))
+def job_definition_is_replaced(change: Change, diff: Diff) -> Iterator[DiffFinding]:
+    """hashicorp/aws replaces a job definition whose evaluateOnExit list changes length."""
+    if change.action == REPLACE:
+        yield DiffFinding(("retryStrategy", "evaluateOnExit"), {"name": change.name,
+                                                                "old": _evaluations(change.old),
+                                                                "new": _evaluations(change.new)})
+
+
+def _evaluations(jd: Resource) -> int:
+    retry = jd.body.get("retryStrategy")
+    return len(retry.get("evaluateOnExit") or []) if isinstance(retry, dict) else 0
+
+
 @diff_rule("BG-207", kinds=("jobDefinition",))
 def job_definition_is_deregistered(change: Change, diff: Diff) -> Iterator[DiffFinding]:
     """A job definition the new spec doesn't have: every revision is deregistered."""
@@ -352,6 +373,7 @@ ALL_DIFF_RULES: tuple[DiffRule, ...] = (
     policy_in_use_is_deleted,
     job_definition_gets_a_new_revision,
     job_definition_is_deregistered,
+    job_definition_is_replaced,
     role_path_changes,
 )
 

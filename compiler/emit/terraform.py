@@ -176,7 +176,8 @@ def emit(model: Model, spec_name: str) -> dict[str, str]:
         if blocks:
             files[name] = render("terraform/resources.tf.j2", spec_name=spec_name, body=hcl.render(blocks))
 
-    files["versions.tf"] = render("terraform/versions.tf.j2", spec_name=spec_name)
+    files["versions.tf"] = render("terraform/versions.tf.j2", spec_name=spec_name,
+                                  uses_time=bool(model.compute_environments))
     files["providers.tf"] = render(
         "terraform/providers.tf.j2", spec_name=spec_name,
         provider=hcl.render([hcl.Block("provider", ("aws",), _provider_body(model))]),

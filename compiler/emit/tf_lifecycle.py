@@ -5,11 +5,14 @@ that let a changed spec apply cleanly over the last one (docs/day-two.md).
   and is `create_before_destroy`: a change that needs a new environment creates it beside the
   old one under a new name, the queues move to it, and only then is the old one deleted.
   `desired_vcpus` is ignored after creation: AWS Batch scales it (CE-013).
-- A `terraform_data` per environment waits RELEASE_WAIT_SECONDS between the queues' update
-  and the old environment's delete: AWS Batch can still report the queue relationship right
-  after UpdateJobQueue (hashicorp/terraform-provider-aws#46925, "Cannot delete, found existing
-  JobQueue relationship"). The queues that use the environment depend on it, so Terraform
-  destroys it (running its wait) after their update and before the environment's delete.
+- A `time_sleep` (hashicorp/time) per environment waits RELEASE_WAIT between the queues'
+  update and the old environment's delete: AWS Batch can still report the queue relationship
+  right after UpdateJobQueue (hashicorp/terraform-provider-aws#46925, "Cannot delete, found
+  existing JobQueue relationship"). It is replaced with its environment (`triggers`), the
+  queues that use the environment depend on it, so Terraform destroys the old one (its
+  `destroy_duration` wait) after their update and before the old environment's delete; a
+  `local-exec` destroy provisioner would not do: Terraform runs none for an object replaced
+  create-before-destroy.
 - A queue is FIFO or fair-share for life (JQ-014): a `terraform_data` holds which, and the
   queue is `replace_triggered_by` it, so switching replaces the queue instead of failing.
 - Job definitions keep their old revisions ACTIVE (`deregister_on_new_revision = false`).
@@ -24,7 +27,7 @@ from ..replacement import FARGATE_TYPES, is_fair_share
 from ..resolve import Model, Ref, Resource
 from . import hcl
 
-RELEASE_WAIT_SECONDS = 60
+RELEASE_WAIT = "60s"
 FAIR_SHARE, FIFO = "fair-share", "fifo"
 
 
@@ -45,19 +48,15 @@ def compute_environment_lifecycle(r: Resource) -> hcl.Block:
 
 
 def compute_environment_release(r: Resource, address: str) -> list:
-    """The terraform_data that waits before the old environment `address` is deleted."""
+    """The time_sleep that waits before the old environment `address` is deleted."""
     return [
-        hcl.Comment(f"Waits {RELEASE_WAIT_SECONDS} s after the queues move off compute environment {r.name} and "
-                    "before it is deleted:\nAWS Batch can still report the queue relationship right after the "
-                    "queue update\n(hashicorp/terraform-provider-aws#46925). Runs only when the environment is "
-                    "replaced or destroyed."),
-        hcl.Block("resource", ("terraform_data", release_label(r.label)), [
-            hcl.Attr("triggers_replace", hcl.Expr(f"{address}.arn")),
+        hcl.Comment(f"Waits {RELEASE_WAIT} after the queues move off compute environment {r.name} and before it "
+                    "is deleted:\nAWS Batch can still report the queue relationship right after the queue update "
+                    "\n(hashicorp/terraform-provider-aws#46925). Only when the environment is replaced or destroyed."),
+        hcl.Block("resource", ("time_sleep", release_label(r.label)), [
+            hcl.Attr("destroy_duration", RELEASE_WAIT),
             hcl.Blank(),
-            hcl.Block("provisioner", ("local-exec",), [
-                hcl.Attr("when", hcl.Expr("destroy")),
-                hcl.Attr("command", f"sleep {RELEASE_WAIT_SECONDS}"),
-            ]),
+            hcl.Attr("triggers", {"compute_environment": hcl.Expr(f"{address}.arn")}),
             hcl.Blank(),
             hcl.Block("lifecycle", (), [hcl.Attr("create_before_destroy", True)]),
         ]),
@@ -84,7 +83,7 @@ def queue_release_dependencies(q: Resource, ce_labels: dict[str, str]) -> list[h
     for entry in q.body.get("computeEnvironmentOrder") or []:
         ref = entry.get("computeEnvironment") if isinstance(entry, dict) else None
         if isinstance(ref, Ref) and ref.name in ce_labels:
-            expr = hcl.Expr(f"terraform_data.{release_label(ce_labels[ref.name])}")
+            expr = hcl.Expr(f"time_sleep.{release_label(ce_labels[ref.name])}")
             if expr not in deps:
                 deps.append(expr)
     return deps

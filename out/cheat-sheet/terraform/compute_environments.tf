@@ -17,15 +17,14 @@ resource "aws_batch_compute_environment" "my_fargate_env" {
   }
 }
 
-# Waits 60 s after the queues move off compute environment my-fargate-env and before it is deleted:
+# Waits 60s after the queues move off compute environment my-fargate-env and before it is deleted:
 # AWS Batch can still report the queue relationship right after the queue update
-# (hashicorp/terraform-provider-aws#46925). Runs only when the environment is replaced or destroyed.
-resource "terraform_data" "my_fargate_env_release" {
-  triggers_replace = aws_batch_compute_environment.my_fargate_env.arn
+# (hashicorp/terraform-provider-aws#46925). Only when the environment is replaced or destroyed.
+resource "time_sleep" "my_fargate_env_release" {
+  destroy_duration = "60s"
 
-  provisioner "local-exec" {
-    when    = destroy
-    command = "sleep 60"
+  triggers = {
+    compute_environment = aws_batch_compute_environment.my_fargate_env.arn
   }
 
   lifecycle {
@@ -60,15 +59,14 @@ resource "aws_batch_compute_environment" "my_ec2_env" {
   }
 }
 
-# Waits 60 s after the queues move off compute environment my-ec2-env and before it is deleted:
+# Waits 60s after the queues move off compute environment my-ec2-env and before it is deleted:
 # AWS Batch can still report the queue relationship right after the queue update
-# (hashicorp/terraform-provider-aws#46925). Runs only when the environment is replaced or destroyed.
-resource "terraform_data" "my_ec2_env_release" {
-  triggers_replace = aws_batch_compute_environment.my_ec2_env.arn
+# (hashicorp/terraform-provider-aws#46925). Only when the environment is replaced or destroyed.
+resource "time_sleep" "my_ec2_env_release" {
+  destroy_duration = "60s"
 
-  provisioner "local-exec" {
-    when    = destroy
-    command = "sleep 60"
+  triggers = {
+    compute_environment = aws_batch_compute_environment.my_ec2_env.arn
   }
 
   lifecycle {
@@ -108,15 +106,14 @@ resource "aws_batch_compute_environment" "my_spot_env" {
   }
 }
 
-# Waits 60 s after the queues move off compute environment my-spot-env and before it is deleted:
+# Waits 60s after the queues move off compute environment my-spot-env and before it is deleted:
 # AWS Batch can still report the queue relationship right after the queue update
-# (hashicorp/terraform-provider-aws#46925). Runs only when the environment is replaced or destroyed.
-resource "terraform_data" "my_spot_env_release" {
-  triggers_replace = aws_batch_compute_environment.my_spot_env.arn
+# (hashicorp/terraform-provider-aws#46925). Only when the environment is replaced or destroyed.
+resource "time_sleep" "my_spot_env_release" {
+  destroy_duration = "60s"
 
-  provisioner "local-exec" {
-    when    = destroy
-    command = "sleep 60"
+  triggers = {
+    compute_environment = aws_batch_compute_environment.my_spot_env.arn
   }
 
   lifecycle {

@@ -16,7 +16,7 @@ resource "aws_batch_job_queue" "my_queue" {
     compute_environment = aws_batch_compute_environment.my_fargate_env.arn
   }
 
-  depends_on = [terraform_data.my_fargate_env_release]
+  depends_on = [time_sleep.my_fargate_env_release]
 
   lifecycle {
     replace_triggered_by = [terraform_data.my_queue_scheduling]
@@ -48,7 +48,7 @@ resource "aws_batch_job_queue" "production_queue" {
     env = "production"
   }
 
-  depends_on = [terraform_data.my_spot_env_release, terraform_data.my_ec2_env_release]
+  depends_on = [time_sleep.my_spot_env_release, time_sleep.my_ec2_env_release]
 
   lifecycle {
     replace_triggered_by = [terraform_data.production_queue_scheduling]
@@ -71,7 +71,7 @@ resource "aws_batch_job_queue" "mpi_queue" {
     compute_environment = aws_batch_compute_environment.my_ec2_env.arn
   }
 
-  depends_on = [terraform_data.my_ec2_env_release]
+  depends_on = [time_sleep.my_ec2_env_release]
 
   lifecycle {
     replace_triggered_by = [terraform_data.mpi_queue_scheduling]

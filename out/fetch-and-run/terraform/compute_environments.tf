@@ -27,15 +27,14 @@ resource "aws_batch_compute_environment" "fetch_and_run_ondemand" {
   }
 }
 
-# Waits 60 s after the queues move off compute environment fetch-and-run-ondemand and before it is deleted:
+# Waits 60s after the queues move off compute environment fetch-and-run-ondemand and before it is deleted:
 # AWS Batch can still report the queue relationship right after the queue update
-# (hashicorp/terraform-provider-aws#46925). Runs only when the environment is replaced or destroyed.
-resource "terraform_data" "fetch_and_run_ondemand_release" {
-  triggers_replace = aws_batch_compute_environment.fetch_and_run_ondemand.arn
+# (hashicorp/terraform-provider-aws#46925). Only when the environment is replaced or destroyed.
+resource "time_sleep" "fetch_and_run_ondemand_release" {
+  destroy_duration = "60s"
 
-  provisioner "local-exec" {
-    when    = destroy
-    command = "sleep 60"
+  triggers = {
+    compute_environment = aws_batch_compute_environment.fetch_and_run_ondemand.arn
   }
 
   lifecycle {

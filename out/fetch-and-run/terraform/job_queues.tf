@@ -16,7 +16,7 @@ resource "aws_batch_job_queue" "first_run_job_queue" {
     compute_environment = aws_batch_compute_environment.fetch_and_run_ondemand.arn
   }
 
-  depends_on = [terraform_data.fetch_and_run_ondemand_release]
+  depends_on = [time_sleep.fetch_and_run_ondemand_release]
 
   lifecycle {
     replace_triggered_by = [terraform_data.first_run_job_queue_scheduling]

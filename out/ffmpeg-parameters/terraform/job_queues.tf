@@ -40,7 +40,7 @@ resource "aws_batch_job_queue" "transcode_queue" {
     compute_environment = aws_batch_compute_environment.transcode_ondemand.arn
   }
 
-  depends_on = [terraform_data.transcode_ondemand_release]
+  depends_on = [time_sleep.transcode_ondemand_release]
 
   lifecycle {
     replace_triggered_by = [terraform_data.transcode_queue_scheduling]

@@ -28,15 +28,14 @@ resource "aws_batch_compute_environment" "monte_carlo_on_demand_compute_environm
   }
 }
 
-# Waits 60 s after the queues move off compute environment MonteCarloOnDemandComputeEnvironment and before it is deleted:
+# Waits 60s after the queues move off compute environment MonteCarloOnDemandComputeEnvironment and before it is deleted:
 # AWS Batch can still report the queue relationship right after the queue update
-# (hashicorp/terraform-provider-aws#46925). Runs only when the environment is replaced or destroyed.
-resource "terraform_data" "monte_carlo_on_demand_compute_environment_release" {
-  triggers_replace = aws_batch_compute_environment.monte_carlo_on_demand_compute_environment.arn
+# (hashicorp/terraform-provider-aws#46925). Only when the environment is replaced or destroyed.
+resource "time_sleep" "monte_carlo_on_demand_compute_environment_release" {
+  destroy_duration = "60s"
 
-  provisioner "local-exec" {
-    when    = destroy
-    command = "sleep 60"
+  triggers = {
+    compute_environment = aws_batch_compute_environment.monte_carlo_on_demand_compute_environment.arn
   }
 
   lifecycle {
@@ -71,15 +70,14 @@ resource "aws_batch_compute_environment" "monte_carlo_spot_compute_environment" 
   }
 }
 
-# Waits 60 s after the queues move off compute environment MonteCarloSpotComputeEnvironment and before it is deleted:
+# Waits 60s after the queues move off compute environment MonteCarloSpotComputeEnvironment and before it is deleted:
 # AWS Batch can still report the queue relationship right after the queue update
-# (hashicorp/terraform-provider-aws#46925). Runs only when the environment is replaced or destroyed.
-resource "terraform_data" "monte_carlo_spot_compute_environment_release" {
-  triggers_replace = aws_batch_compute_environment.monte_carlo_spot_compute_environment.arn
+# (hashicorp/terraform-provider-aws#46925). Only when the environment is replaced or destroyed.
+resource "time_sleep" "monte_carlo_spot_compute_environment_release" {
+  destroy_duration = "60s"
 
-  provisioner "local-exec" {
-    when    = destroy
-    command = "sleep 60"
+  triggers = {
+    compute_environment = aws_batch_compute_environment.monte_carlo_spot_compute_environment.arn
   }
 
   lifecycle {

@@ -26,8 +26,8 @@ resource "aws_batch_job_queue" "monte_carlo_queue" {
   }
 
   depends_on = [
-    terraform_data.monte_carlo_on_demand_compute_environment_release,
-    terraform_data.monte_carlo_spot_compute_environment_release,
+    time_sleep.monte_carlo_on_demand_compute_environment_release,
+    time_sleep.monte_carlo_spot_compute_environment_release,
   ]
 
   lifecycle {

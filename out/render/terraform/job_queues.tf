@@ -16,7 +16,7 @@ resource "aws_batch_job_queue" "rendering_queue" {
     compute_environment = aws_batch_compute_environment.rendering_spot_compute_environment.arn
   }
 
-  depends_on = [terraform_data.rendering_spot_compute_environment_release]
+  depends_on = [time_sleep.rendering_spot_compute_environment_release]
 
   lifecycle {
     replace_triggered_by = [terraform_data.rendering_queue_scheduling]

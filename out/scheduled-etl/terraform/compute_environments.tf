@@ -17,15 +17,14 @@ resource "aws_batch_compute_environment" "etl_fargate" {
   }
 }
 
-# Waits 60 s after the queues move off compute environment etl-fargate and before it is deleted:
+# Waits 60s after the queues move off compute environment etl-fargate and before it is deleted:
 # AWS Batch can still report the queue relationship right after the queue update
-# (hashicorp/terraform-provider-aws#46925). Runs only when the environment is replaced or destroyed.
-resource "terraform_data" "etl_fargate_release" {
-  triggers_replace = aws_batch_compute_environment.etl_fargate.arn
+# (hashicorp/terraform-provider-aws#46925). Only when the environment is replaced or destroyed.
+resource "time_sleep" "etl_fargate_release" {
+  destroy_duration = "60s"
 
-  provisioner "local-exec" {
-    when    = destroy
-    command = "sleep 60"
+  triggers = {
+    compute_environment = aws_batch_compute_environment.etl_fargate.arn
   }
 
   lifecycle {
@@ -60,15 +59,14 @@ resource "aws_batch_compute_environment" "etl_ec2" {
   }
 }
 
-# Waits 60 s after the queues move off compute environment etl-ec2 and before it is deleted:
+# Waits 60s after the queues move off compute environment etl-ec2 and before it is deleted:
 # AWS Batch can still report the queue relationship right after the queue update
-# (hashicorp/terraform-provider-aws#46925). Runs only when the environment is replaced or destroyed.
-resource "terraform_data" "etl_ec2_release" {
-  triggers_replace = aws_batch_compute_environment.etl_ec2.arn
+# (hashicorp/terraform-provider-aws#46925). Only when the environment is replaced or destroyed.
+resource "time_sleep" "etl_ec2_release" {
+  destroy_duration = "60s"
 
-  provisioner "local-exec" {
-    when    = destroy
-    command = "sleep 60"
+  triggers = {
+    compute_environment = aws_batch_compute_environment.etl_ec2.arn
   }
 
   lifecycle {

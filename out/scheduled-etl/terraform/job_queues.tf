@@ -16,7 +16,7 @@ resource "aws_batch_job_queue" "etl_fargate" {
     compute_environment = aws_batch_compute_environment.etl_fargate.arn
   }
 
-  depends_on = [terraform_data.etl_fargate_release]
+  depends_on = [time_sleep.etl_fargate_release]
 
   lifecycle {
     replace_triggered_by = [terraform_data.etl_fargate_scheduling]
@@ -39,7 +39,7 @@ resource "aws_batch_job_queue" "etl_ec2" {
     compute_environment = aws_batch_compute_environment.etl_ec2.arn
   }
 
-  depends_on = [terraform_data.etl_ec2_release]
+  depends_on = [time_sleep.etl_ec2_release]
 
   lifecycle {
     replace_triggered_by = [terraform_data.etl_ec2_scheduling]
