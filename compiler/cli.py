@@ -71,6 +71,11 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--force", action="store_true",
                    help="replace files batchgen wrote that were edited since (the edits are lost); "
                         "files batchgen did not write are never deleted")
+    base = c.add_mutually_exclusive_group()
+    base.add_argument("--baseline", metavar="OLD",
+                      help="the spec deployed now: also write OUT/cli/update.sh, the CLI path from OLD to SPEC")
+    base.add_argument("--baseline-rev", metavar="REV",
+                      help="as --baseline, with OLD read from git: SPEC at revision REV")
     diag_options(c)
 
     v = sub.add_parser("validate", help="check SPEC and report every problem; write nothing")
@@ -135,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
         return _diff(parser, args)
 
     from .output import OutputError, differences, write_tree
-    from .pipeline import compile_spec
+    from .pipeline import Result, compile_spec
     from .problems import Severity
 
     emit = args.command == "compile"
@@ -149,10 +154,21 @@ def main(argv: list[str] | None = None) -> int:
                          "traceback\n")
         return EXIT_USAGE
     problems = _strictly(result, args.strict)
+    baseline = emit and (args.baseline is not None or args.baseline_rev is not None)
+    if baseline and result.files is not None and not any(p.severity is Severity.ERROR for p in problems):
+        from .baseline import add_update_path, dangers
+
+        files, diffed = add_update_path(result.files, args.spec, args.baseline, args.baseline_rev)
+        found = diffed.problems + dangers(diffed)
+        problems = sorted(problems + _strictly(Result(found), args.strict), key=lambda p: p.sort_key())
+        if diffed.io_error:
+            _report(problems, args.format)
+            return EXIT_USAGE
+        result.files = files
     _report(problems, args.format)
     if result.io_error:
         return EXIT_USAGE
-    if any(p.severity is Severity.ERROR for p in problems):
+    if any(p.severity is Severity.ERROR for p in problems) or (baseline and result.files is None):
         return EXIT_ERRORS
     if not emit:
         return EXIT_OK

@@ -175,7 +175,10 @@ _ROLE_FIELDS = {
 }
 
 
-def _role_form(role: Role, display: _Display) -> dict:
+TAGGED = ("computeEnvironment", "schedulingPolicy", "jobQueue", "jobDefinition", "job")
+
+
+def _role_form(role: Role, display: _Display, default_tags: dict) -> dict:
     form = {
         "RoleName": role.name, "Path": role.path or "/", "Description": role.description,
         "MaxSessionDuration": role.max_session_duration,
@@ -185,7 +188,7 @@ def _role_form(role: Role, display: _Display) -> dict:
                               for p in [*role.managed_policies, *role.policy_arns]],
         "Policies": [{"PolicyName": p.name, "PolicyDocument": display.value(p.document)} for p in role.inline_policies],
         "InstanceProfile": role.instance_profile,
-        "Tags": dict(role.tags),
+        "Tags": {**default_tags, **role.tags},  # what the role carries: the spec's tags, then its own
     }
     return {k: v for k, v in form.items() if v not in (None, [], {})}
 
@@ -199,11 +202,17 @@ def _entries(model: Model, kind: Kind) -> list:
     }[kind.key]
 
 
-def _form(kind: Kind, entry: Any, display: _Display) -> Any:
+def _form(kind: Kind, entry: Any, display: _Display, default_tags: dict) -> Any:
     if isinstance(entry, Resource):
-        return display.value(entry.body)
+        form = display.value(entry.body)
+        if kind.key in TAGGED:  # what the resource carries: the spec's tags, then its own (SPEC.md)
+            tags = {**default_tags, **(form.get("tags") or {})}
+            form.pop("tags", None)
+            if tags:
+                form["tags"] = tags
+        return form
     if isinstance(entry, Role):
-        return _role_form(entry, display)
+        return _role_form(entry, display, default_tags)
     form = display.value(entry)
     for k in ("label",):
         form.pop(k, None)
@@ -276,6 +285,7 @@ def diff_models(old: Model, new: Model, old_spec: dict | None = None, new_spec: 
     old_display, new_display = _Display(old), _Display(new)
     old_ptrs, new_ptrs = _spec_pointers(old_spec), _spec_pointers(new_spec)
     same_paths = old_display.paths == new_display.paths
+    same_tags = old.default_tags == new.default_tags
     changes: list[Change] = []
     for kind in KINDS:
         olds = {e.name: e for e in _entries(old, kind)}
@@ -293,10 +303,11 @@ def diff_models(old: Model, new: Model, old_spec: dict | None = None, new_spec: 
                 change.action = DELETE
             else:
                 # Equal bodies are equal entries, unless a role they name moved to another path.
-                same = kind.key in ("jobDefinition", "job") and o.body == n.body and (
+                same = kind.key in ("jobDefinition", "job") and same_tags and o.body == n.body and (
                     same_paths or _role_tokens(o, old_display) == _role_tokens(n, new_display))
                 if not same:
-                    change.fields = field_changes(_form(kind, o, old_display), _form(kind, n, new_display))
+                    change.fields = field_changes(_form(kind, o, old_display, old.default_tags),
+                                                  _form(kind, n, new_display, new.default_tags))
                 change.action = _classify(kind, o, n, change)
             ptrs, spec = (old_ptrs, old_spec) if change.action == DELETE else (new_ptrs, new_spec)
             found = ptrs.get((kind.key, name))

@@ -15,7 +15,7 @@ from typing import Any
 
 from ..replacement import aws_names
 from ..resolve import Model, Ref, Resource
-from . import cli_iam_events
+from . import cli_iam_events, cli_scripts
 from .templating import render
 
 ACCOUNT_PLACEHOLDER = "@@ACCOUNT_ID@@"
@@ -154,6 +154,24 @@ def _topological(jobs: list[Resource]) -> list[Resource]:
 
 
 def emit(model: Model, spec_name: str) -> dict[str, str]:
+    files, steps, refs = deploy_plan(model)
+    context = script_context(model, spec_name)
+    files["deploy.sh"] = render("cli/deploy.sh.j2", steps=steps, has_jobs=bool(model.jobs), **context)
+    if model.jobs:
+        files["submit.sh"] = render("cli/submit.sh.j2", **cli_scripts.submit_context(
+            model, _topological(model.jobs), _job_variables(model.jobs)), **context)
+    files["teardown.sh"] = render("cli/teardown.sh.j2", **cli_scripts.teardown_context(model, refs.ce_name), **context)
+    return files
+
+
+def script_context(model: Model, spec_name: str) -> dict:
+    """What every script template needs: the account, the Region and the quoting helpers."""
+    return dict(spec_name=spec_name, account=model.account, region=model.region,
+                needs_account=not model.account, sh=shlex.quote, dq=_double_quoted, comment=_comment)
+
+
+def deploy_plan(model: Model) -> tuple[dict[str, str], list[dict], "_Refs"]:
+    """Every request body of `model` ({path: JSON}) and deploy.sh's steps, in order."""
     refs = _Refs(model)
     files: dict[str, str] = {}
     steps: list[dict] = []
@@ -184,6 +202,9 @@ def emit(model: Model, spec_name: str) -> dict[str, str]:
                 {"InstanceProfileName": role.name, "RoleName": role.name}, wait_instance_profile=role.name)
         cli_iam_events.inline_policies(role, refs, add)  # a schedule's role: submit its job only
 
+    if model.roles:  # IAM is eventually consistent: wait before AWS Batch is given the new roles
+        steps.append({"iam_settle": [r.name for r in model.roles]})
+
     if any(needs_service_linked_role(ce) for ce in model.compute_environments):
         steps.append({"service_linked_role": "batch.amazonaws.com"})
 
@@ -199,37 +220,22 @@ def emit(model: Model, spec_name: str) -> dict[str, str]:
             steps.append({"wait": extra["wait"], "names": [refs.ce_name(r.name) if section == "computeEnvironments"
                                                            else r.name for r in items]})
 
-    # Rules after the job definitions they submit (XR-016), before the jobs: a failure
-    # notification then also reports the jobs deploy.sh submits.
+    # Rules after the job definitions they submit (XR-016).
     cli_iam_events.events(model, refs, add)
 
-    scheduled = model.scheduled_jobs
-    for job in _topological(model.jobs):
-        if job.name in scheduled:  # its schedule's EventBridge target submits it (BG-115)
-            steps.append({"note": f"job {job.name}: submitted by schedule "
-                                  f"{', '.join(s.name for s in model.schedules if s.job == job.name)}, not here"})
-            continue
-        add("batch", "submit-job", job.name, request_body(model, job), job=job.name)
+    # Jobs are not deployed: submit.sh submits them (cli_scripts.py), from these bodies.
+    for job in model.jobs:
+        path = f"batch/submit-job/{job.name}.json"
+        files[path] = _dump(request_body(model, job))
 
-    files["deploy.sh"] = render(
-        "cli/deploy.sh.j2",
-        spec_name=spec_name,
-        steps=steps,
-        account=model.account,
-        region=model.region,
-        needs_account=not model.account,
-        job_var=_job_variables(model.jobs).__getitem__,
-        sh=shlex.quote,
-        dq=_double_quoted,
-        comment=_comment,
-    )
-    return files
+    return files, steps, refs
 
 
-# deploy.sh quotes every value it interpolates, whatever the validator lets through: a bare
+# The scripts quote every value they interpolate, whatever the validator lets through: a bare
 # word with `sh` (shlex.quote), a word inside the template's own "..." with `dq`, and a
-# comment with `comment` (one line). In deploy.sh.j2 no {{ }} stands outside these three
-# but job_var(), an ASCII identifier by construction.
+# comment with `comment` (one line). In templates/cli/ no {{ }} stands outside these three
+# but submit.sh's function names (ASCII identifiers by construction, _job_variables) and
+# the `shell` steps, whole lines built by cli_scripts.py and cli_update.py with shlex.quote.
 
 
 def _job_variables(jobs) -> dict[str, str]:
