@@ -204,8 +204,8 @@ def infrastructure_update_in_place(change: Change, diff: Diff) -> Iterator[DiffF
         return
     policy = change.new.body.get("updatePolicy") or {}
     timeout = policy.get("jobExecutionTimeoutMinutes", 30)
-    jobs = ("are terminated" if policy.get("terminateJobsOnUpdate")
-            else f"get up to {timeout} minutes to finish (jobExecutionTimeoutMinutes)")
+    jobs = ("are terminated (updatePolicy.terminateJobsOnUpdate)" if policy.get("terminateJobsOnUpdate")
+            else f"get up to {timeout} minutes to finish (updatePolicy.jobExecutionTimeoutMinutes)")
     yield DiffFinding(changed[0], {"name": change.name, "fields": _fields(changed), "jobs": jobs}, "CE-032")
     if any(p[:2] == ("computeResources", "launchTemplate") for p in changed):
         old_lt, new_lt = _cr(change.old).get("launchTemplate"), _cr(change.new).get("launchTemplate")

@@ -11,8 +11,8 @@ Where the tables come from:
 
 - AWS: botocore's batch model. `UpdateComputeEnvironmentRequest` and `ComputeResourceUpdate`
   list what an update can change; a `ComputeResourceUpdate` member whose documentation says
-  "requires an infrastructure update" is in INFRASTRUCTURE_FIELDS, the others in
-  SCALING_FIELDS; `CreateComputeEnvironmentRequest`/`ComputeResource` members an update
+  "requires an infrastructure update" is in INFRASTRUCTURE_FIELDS (and instanceTypes, from
+  the user guide's list of infrastructure updates), the others in SCALING_FIELDS; `CreateComputeEnvironmentRequest`/`ComputeResource` members an update
   lacks are create-only. tests/test_replacement.py checks these tables against the model.
 - hashicorp/aws 6.x (internal/service/batch/compute_environment.go): `name`, `type`,
   `eks_configuration`, `compute_resources.placement_group`, `.spot_iam_fleet_role`, and the
@@ -41,8 +41,10 @@ KEY_DIGITS = 8
 NAME_SUFFIX_LENGTH = 1 + KEY_DIGITS  # "-" + key: a spec name may use 128 - 9 characters
 
 # ComputeResourceUpdate members whose botocore documentation says that changing them
-# "requires an infrastructure update" (CE-032): AWS replaces the instances, and only an
-# environment with the service-linked role and an updatable allocation strategy can do it.
+# "requires an infrastructure update" (CE-032), and instanceTypes, which the AWS Batch user
+# guide lists with them ("Perform infrastructure updates", infrastructure-updates.html) and
+# hashicorp/aws forces new on non-updatable environments: AWS replaces the instances, and
+# only an environment with the service-linked role and an updatable allocation strategy can.
 INFRASTRUCTURE_FIELDS = (
     "subnets", "securityGroupIds", "allocationStrategy", "instanceTypes", "ec2KeyPair", "instanceRole",
     "tags", "placementGroup", "bidPercentage", "launchTemplate", "ec2Configuration",
