@@ -5,7 +5,9 @@ NEW is checked in full (it is the spec about to be applied: its problems stop th
 like they stop a compile). OLD is what is deployed; it passed `batchgen compile` when it
 was applied, so it is loaded and checked against the JSON Schema, which is all resolving
 needs, and not by every rule again; and of OLD's entries only those that differ from NEW's
-entry of the same name, because NEW's were just checked. That keeps a diff of two large
+entry of the same name, because NEW's were just checked. OLD is read as plain data
+(compiler/load.py's load_data), and with positions only when something in it has to be
+located: a schema problem, or a reason about what NEW removes. That keeps a diff of two large
 specs within the time of one compile (tools/bench.py). An OLD the schema rejects stops the
 diff with its problems; a section-wide limit (such as a maximum count of entries) is
 checked on NEW only.
@@ -72,15 +74,27 @@ def _unreadable(label: str, detail: str) -> Problem:
     return Problem("BG-008", Severity.ERROR, msg, label, Span(1, 1))
 
 
-def _check_old(text: str, file: str, new_data: object) -> tuple[list[Problem], Document]:
+def _check_old(text: str, file: str, new_data: object) -> tuple[list[Problem], Document | None, object]:
     """OLD's problems as far as resolving needs: loading and the JSON Schema. An entry equal
-    to NEW's entry of the same name was just checked with NEW, so only the others are."""
+    to NEW's entry of the same name was just checked with NEW, so only the others are.
+    Returns the problems, OLD's document when it had to be loaded with positions (None when
+    its plain data was enough: see diff_texts), and OLD's data."""
+    from .load import NOT_PLAIN, load_data
     from .validate import schema
 
+    data = load_data(text)
+    if data is not NOT_PLAIN:
+        if not isinstance(data, dict):
+            return [], None, data
+        reduced, _ = _unlike(data, new_data)
+        found, _ = schema.check(reduced, {})
+        if not found:
+            return [], None, data
+        # a problem to report: load again with positions, to say where
     catalog = load_catalog()
     doc = load_text(text)
     if doc.fatal:
-        return [to_problem(doc.fatal, doc, file, catalog)], doc
+        return [to_problem(doc.fatal, doc, file, catalog)], doc, doc.data
     findings = list(doc.findings)
     if not doc.empty and isinstance(doc.data, dict):
         reduced, back = _unlike(doc.data, new_data)
@@ -91,7 +105,7 @@ def _check_old(text: str, file: str, new_data: object) -> tuple[list[Problem], D
         found, _ = schema.check(reduced, {}, written=written)
         findings += [Finding(back(f.pointer), f.values, f.code, f.at_key, f.span) for f in found]
     problems = sorted({to_problem(f, doc, file, catalog) for f in findings}, key=Problem.sort_key)
-    return [p for p in problems if p.severity is Severity.ERROR], doc
+    return [p for p in problems if p.severity is Severity.ERROR], doc, doc.data
 
 
 def _unlike(old: dict, new: object) -> tuple[dict, Callable[[Pointer], Pointer]]:
@@ -153,11 +167,13 @@ def diff_texts(old_text: str, old_file: str, new_text: str, new_file: str) -> Di
     from .resolve import resolve
 
     new_problems, new_doc = check_text(new_text, new_file)
-    old_problems, old_doc = _check_old(old_text, old_file, new_doc.data)
+    old_problems, old_doc, old_data = _check_old(old_text, old_file, new_doc.data)
     blocking = old_problems + [p for p in new_problems if p.severity is Severity.ERROR]
-    if blocking or not isinstance(old_doc.data, dict) or not isinstance(new_doc.data, dict):
+    if blocking or not isinstance(old_data, dict) or not isinstance(new_doc.data, dict):
         return DiffResult(blocking, old_file=old_file, new_file=new_file)
-    diff = diff_models(resolve(old_doc.data), resolve(new_doc.data), old_doc.data, new_doc.data)
+    diff = diff_models(resolve(old_data), resolve(new_doc.data), old_data, new_doc.data)
+    if old_doc is None and any(r.side == "old" for change in diff.changes for r in change.reasons):
+        old_doc = load_text(old_text)  # positions in OLD, only for the reasons located there (removals)
     located = []
     for change in diff.changes:
         for r in change.reasons:

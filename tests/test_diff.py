@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from compiler.diff import REPLACE, diff_models
+from compiler.load import NOT_PLAIN, load_data
 from compiler.problems import Severity
 from compiler.resolve import resolve
 
@@ -147,3 +148,25 @@ def test_a_type_change_to_or_from_managed_instances_is_a_replacement():
         assert codes["CE-060"].severity is Severity.WARNING  # replaced, so not refused
         assert "to or from ECS_MANAGED_INSTANCES" in codes["CE-060"].message
         assert "XR-017" not in codes  # the type change is CE-060's, said once
+
+
+def test_old_is_read_without_positions_until_one_is_needed(tmp_path):
+    """OLD is read as plain data (load_data); a removal's reason is still located in OLD, and an
+    OLD written with anchors, or one the schema rejects, goes through the full loader."""
+    old, new = _pair("queue-removed")
+    (reason,) = [r for c in json.loads(run("diff", old, new, "--format", "json").stdout) for r in c["reasons"]]
+    assert reason["code"] == "JQ-019" and reason["file"] == str(old)
+    assert old.read_text().splitlines()[reason["line"] - 1].strip() == "- jobQueueName: fargate"
+
+    anchored = tmp_path / "old.yaml"
+    anchored.write_text(old.read_text().replace("maxvCpus: 64", "maxvCpus: &most 64", 1))
+    assert load_data(anchored.read_text()) is NOT_PLAIN
+    assert run("diff", anchored, new, "--format", "json").stdout == \
+        run("diff", old, new, "--format", "json").stdout.replace(str(old), str(anchored))
+
+    rejected = tmp_path / "rejected.yaml"
+    lines = old.read_text().splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("project:"))
+    rejected.write_text("\n".join([*lines[:at], "x-extra: 1", *lines[at:]]) + "\n")
+    result = run("diff", rejected, new)
+    assert result.code == 1 and result.stderr == f"{rejected}:{at + 1}:1: error[BG-003]: unknown key 'x-extra' in the spec\n"
