@@ -149,8 +149,9 @@ class _Display:
 
 
 def field_changes(old: Any, new: Any, path: tuple = ()) -> list[FieldChange]:
-    """The leaves that differ: mappings key by key, lists of mappings of one length item by
-    item, anything else as a whole."""
+    """The leaves that differ: mappings key by key, lists of mappings item by item (an item
+    added or removed at the end as a whole: `shareDistribution[2]: (none) -> {...}`),
+    anything else as a whole (a list of strings reads best whole: `[m5, c5] -> [m5, c5, c6i]`)."""
     if old == new:
         return []
     if isinstance(old, dict) and isinstance(new, dict):
@@ -158,11 +159,12 @@ def field_changes(old: Any, new: Any, path: tuple = ()) -> list[FieldChange]:
         for k in [*new, *(k for k in old if k not in new)]:
             out += field_changes(old.get(k, MISSING), new.get(k, MISSING), (*path, k))
         return out
-    if (isinstance(old, list) and isinstance(new, list) and len(old) == len(new)
+    if (isinstance(old, list) and isinstance(new, list) and old and new
             and all(isinstance(x, dict) for x in old + new)):
         out = []
-        for i, (a, b) in enumerate(zip(old, new)):
-            out += field_changes(a, b, (*path, i))
+        for i in range(max(len(old), len(new))):
+            out += field_changes(old[i] if i < len(old) else MISSING, new[i] if i < len(new) else MISSING,
+                                 (*path, i))
         return out
     return [FieldChange(path, old, new)]
 

@@ -21,7 +21,7 @@ import pytest
 
 from compiler.naming import tf_label
 from compiler.pipeline import compile_spec
-from tests.helpers import ROOT, run
+from tests.helpers import ROOT, example_changes, run
 
 pytestmark = pytest.mark.downstream
 
@@ -119,9 +119,11 @@ def test_desired_vcpus_drift_plans_no_change(terraform, tmp_path, example):
     assert any(unguarded.actions()[a] == ["update"] for a in ces if "fargate" not in a)
 
 
-def _expected_actions(pair: Path) -> dict[str, list[list[str]]]:
-    """What `batchgen diff` says, as the Terraform actions it means, for the Batch resources."""
-    changes = json.loads(run("diff", pair / "old.yaml", pair / "new.yaml", "--format", "json").stdout)
+def _expected_actions(pair: Path, new: Path | None = None) -> dict[str, list[list[str]]]:
+    """What `batchgen diff` says, as the Terraform actions it means, for the Batch resources
+    (of a pair's folder, or of the specs OLD=`pair` and NEW=`new`)."""
+    old, new = (pair / "old.yaml", pair / "new.yaml") if new is None else (pair, new)
+    changes = json.loads(run("diff", old, new, "--format", "json").stdout)
     types = {"computeEnvironment": "aws_batch_compute_environment", "jobQueue": "aws_batch_job_queue",
              "schedulingPolicy": "aws_batch_scheduling_policy", "jobDefinition": "aws_batch_job_definition"}
     out = {}
@@ -152,3 +154,21 @@ def test_terraform_plans_what_the_diff_says(terraform, base_state, tmp_path, pai
         if address.startswith("aws_batch_compute_environment.") and actions.get(address) == ["create", "delete"]:
             change = day.change(address)
             assert change["before"]["name"] != change["after"]["name"]
+
+
+EXAMPLES = example_changes()
+
+
+@pytest.mark.parametrize("example", sorted(EXAMPLES))
+def test_terraform_plans_what_the_diff_says_of_each_examples_change(terraform, tmp_path, example):
+    """tests/day_two/examples.yaml: the example applied, then its one realistic change planned."""
+    ex = EXAMPLES[example]
+    new = tmp_path / "new.yaml"
+    new.write_text(ex.new_text)
+    state = terraform.applied_state(_compile(ex.old, tmp_path / "v1"), rewrite=_short_wait)
+    day = terraform.plan_over(state, _compile(new, tmp_path / "v2"), rewrite=_short_wait)
+    actions = day.actions()
+    expected = _expected_actions(ex.old, new)
+    assert any(actions.get(a, ["no-op"]) != ["no-op"] for a in expected)  # each change is one Terraform sees
+    for address, allowed in expected.items():
+        assert actions.get(address, ["no-op"]) in allowed, (address, actions.get(address), allowed)
