@@ -52,7 +52,11 @@ examples:
   cat spec.yaml | batchgen validate - --stdin-filename spec.yaml
   batchgen import aws --region us-east-1 -o spec.yaml          # what runs in an account, as a spec
   batchgen compile spec.yaml -o out --adopt                    # + terraform/imports.tf to adopt it
+  batchgen diff --baseline-rev origin/main specs/render.yaml --format markdown   # a PR comment
+  batchgen compile specs/render.yaml -o out/render --baseline-rev origin/main  # + cli/update.sh
 """
+
+DIFF_FORMATS = ("json", "markdown", "text")
 
 
 class UsageError(Exception):
@@ -107,6 +111,11 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--adopt", action="store_true",
                    help="also write OUT/terraform/imports.tf: Terraform import blocks (Terraform >= 1.5) that "
                         "adopt the spec's resources where they already run, instead of creating them")
+    base = c.add_mutually_exclusive_group()
+    base.add_argument("--baseline", metavar="OLD",
+                      help="the spec deployed now: also write OUT/cli/update.sh, the CLI path from OLD to SPEC")
+    base.add_argument("--baseline-rev", metavar="REV",
+                      help="as --baseline, with OLD read from git: SPEC at revision REV")
     diag_options(c)
 
     v = sub.add_parser("validate", help="check SPEC and report every problem; write nothing")
@@ -130,6 +139,22 @@ def _parser() -> argparse.ArgumentParser:
     k.add_argument("--region", metavar="REGION", help="price in REGION instead of the spec's region")
     k.add_argument("--stdin-filename", metavar="NAME",
                    help="the name a spec read from standard input (-) has in diagnostics")
+
+    d = sub.add_parser("diff", help="what applying NEW over OLD does to the deployed resources",
+                       description="Compare two specs (OLD is what is deployed, NEW what is about to be applied) "
+                                   "and print, for every resource, whether it is created, updated in place, given a "
+                                   "new revision, replaced, deleted or unchanged, the fields that change, and why "
+                                   "(catalog IDs). The diff goes to standard output; exit 1 if AWS would refuse a "
+                                   "change (or a spec has errors), 2 on a usage or I/O problem.")
+    d.add_argument("specs", nargs="+", metavar="SPEC", help="OLD NEW, or only NEW with --baseline-rev")
+    d.add_argument("--baseline-rev", metavar="REV",
+                   help="read OLD from git: the same file at revision REV (git show REV:./FILE)")
+    d.add_argument("--env", metavar="NAME", help="diff environment NAME of the specs' `environments`")
+    d.add_argument("--format", choices=DIFF_FORMATS, default="text",
+                   help="text (default) or markdown (a pull-request comment) on standard output, diagnostics on "
+                        "standard error; json: one document on standard output, its `changes` and `problems`")
+    d.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    d.set_defaults(command_parser=d)
 
     _import_parser(sub, diag_options)
 
@@ -321,6 +346,8 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.command == "cost":
         return _cost(args)
+    if args.command == "diff":
+        return _diff(args)
     problems: list[Problem] = []
     status = _check_specs(args, problems)
     _report(problems, args.format)
@@ -384,6 +411,10 @@ def _check_specs(args, problems: list[Problem]) -> int:
             "BG-020", detail=f"{len(args.specs)} specs would share one OUT ({args.out}): "
                              f"give -o with {NAME_FIELD}, e.g. -o 'out/{NAME_FIELD}'", prog="batchgen compile"))
         return EXIT_USAGE
+    if compiling and (args.baseline is not None or args.baseline_rev is not None) and len(args.specs) > 1:
+        problems.append(_invocation_problem("BG-020", detail="--baseline and --baseline-rev go with one SPEC",
+                                            prog="batchgen compile"))
+        return EXIT_USAGE
     status = EXIT_OK
     for spec in args.specs:
         status = max(status, _check_spec(args, spec, problems))
@@ -422,7 +453,33 @@ def _check_spec(args, spec: str, problems: list[Problem]) -> int:
         return EXIT_ERRORS
     if not compiling:
         return EXIT_OK
+    if args.baseline is not None or args.baseline_rev is not None:
+        status = _with_baseline(args, spec, result, problems)
+        if status != EXIT_OK:
+            return status
     return _write(args, spec, result, problems)
+
+
+def _with_baseline(args, spec: str, result: Result, problems: list[Problem]) -> int:
+    """compile --baseline OLD / --baseline-rev REV: the diff's warnings and errors join the
+    problems, and result.files gains cli/update.sh and its bodies (compiler/baseline.py). A
+    diff that can't be made, or holds a change AWS refuses, writes nothing (exit 1; 2 when OLD
+    can't be read)."""
+    from .baseline import add_update_path, dangers
+
+    if spec == STDIN:
+        problems.append(_invocation_problem("BG-020", detail="--baseline and --baseline-rev compile a spec file, "
+                                            "not standard input", prog="batchgen compile"))
+        return EXIT_USAGE
+    files, diffed = add_update_path(result.files, spec, args.baseline, args.baseline_rev, args.env)
+    found = _strictly(diffed.problems + dangers(diffed), args.strict)
+    problems.extend(found)
+    if diffed.io_error:
+        return EXIT_USAGE
+    if files is None or _has_errors(found):
+        return EXIT_ERRORS
+    result.files = files
+    return EXIT_OK
 
 
 def _failed(problem: Problem) -> Result:
@@ -462,6 +519,63 @@ def _staleness(out: Path, rel: str, files: dict[str, str]) -> str:
     if not os.path.lexists(out / rel):
         return "missing"
     return "out of date"
+
+
+def _diff(args) -> int:
+    """`batchgen diff`: the diff on standard output in its format; diagnostics on standard
+    error (text, markdown) or in the JSON document's `problems` (json)."""
+    usage = None
+    if args.baseline_rev is None and len(args.specs) != 2:
+        usage = "diff takes OLD and NEW, or NEW with --baseline-rev REV"
+    elif args.baseline_rev is not None and len(args.specs) > 2:
+        usage = "diff --baseline-rev takes NEW (or OLD and NEW, OLD read at REV)"
+    elif STDIN in args.specs:
+        usage = "diff reads its specs from files (git show reads OLD at a revision), not standard input"
+    if usage is not None:  # as main() reports argparse's own errors
+        if args.format == "json":
+            _diff_report(args.format, None, [_invocation_problem("BG-020", detail=usage, prog="batchgen diff")])
+        else:
+            args.command_parser.print_usage(sys.stderr)
+            sys.stderr.write(f"batchgen diff: {usage}\n")
+        return EXIT_USAGE
+    from .diff.run import diff_specs
+
+    old, new = (args.specs[0], args.specs[-1]) if len(args.specs) == 2 else (None, args.specs[0])
+    try:
+        result = diff_specs(old, new, args.baseline_rev, args.env)
+    except Exception as exc:  # a bug in batchgen, not in the specs
+        if os.environ.get("BATCHGEN_DEBUG"):
+            raise
+        _diff_report(args.format, None, [_invocation_problem("BG-023", detail=f"{type(exc).__name__}: {exc}",
+                                                             spec=f"{old or args.baseline_rev} -> {new}")])
+        return EXIT_USAGE
+    if result.problems:
+        _diff_report(args.format, None, _strictly(result.problems, args.strict))
+        return EXIT_USAGE if result.io_error else EXIT_ERRORS
+    from .problems import Severity
+
+    dangers = _strictly([p for p in result.reasons if p.severity is not Severity.INFO], args.strict)
+    _diff_report(args.format, result, dangers)
+    return EXIT_ERRORS if _has_errors(dangers) else EXIT_OK
+
+
+def _diff_report(fmt: str, result, problems: list[Problem]) -> None:
+    """The diff (if it could be made) in `fmt` on standard output; `problems` on standard
+    error as text, or, for json, inside the one document (its `problems`)."""
+    import json
+
+    from .catalog import load_catalog
+    from .diff.formats import RENDERERS, document
+    from .formatters.json import item
+
+    if fmt == "json":
+        out = document(result) if result is not None else {"changes": []}
+        out["problems"] = [item(p, load_catalog()) for p in problems]
+        sys.stdout.write(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
+        return
+    if result is not None:
+        sys.stdout.write(RENDERERS[fmt](result))
+    _report(problems, "text")
 
 
 if __name__ == "__main__":

@@ -520,3 +520,93 @@ def _load(text: str, lim: Limits) -> Document:
                         fatal=Finding(ROOT, {"detail": str(exc)}, code="BG-001", span=Span(1, 1)))
     finally:
         parser.dispose()
+
+
+# --- data only ---------------------------------------------------------------------------
+
+class _NeedsFullLoad(Exception):
+    """The text holds something only load_text reads (or reports) right."""
+
+
+_NO_DATA = object()
+
+
+def load_data(text: str, lim: Limits | None = None) -> Any:
+    """The data load_text(text) would give, without positions, or NOT_PLAIN when the text
+    holds anything but plain block and flow collections of untagged scalars with string keys
+    (anchors, aliases, `<<`, tags, a duplicate or non-string key, a value load_text reports,
+    a syntax error, a limit reached): then only load_text reads it, and says what is wrong.
+
+    For `batchgen diff`'s OLD spec, deployed and compiled before, of which only a handful of
+    values (the ones a change removes) are ever located: about 2.5x faster than load_text."""
+    lim = lim or limits()
+    parser = _Parser(text)
+    get = parser.get_event
+    stack: list[list] = []  # [collection, its pending key (mappings), is a list]
+    cache: dict[str, Any] = {}
+    nodes, root = 0, None
+    no_key = _NO_DATA
+    try:
+        get()  # StreamStartEvent
+        if isinstance(parser.peek_event(), StreamEndEvent):
+            return None
+        get()  # DocumentStartEvent
+        while True:
+            ev = get()
+            kind = type(ev)
+            if kind is ScalarEvent:
+                text_ = ev.value
+                if ev.anchor or (ev.tag is not None and ev.tag != "!") or len(text_) > lim.max_value_chars:
+                    raise _NeedsFullLoad
+                if ev.tag is None and ev.implicit[0]:  # plain
+                    value = cache.get(text_, no_key)
+                    if value is no_key:
+                        value = cache[text_] = _plain(text_)
+                else:
+                    value = text_
+                nodes += 1
+                if not stack:
+                    root = value
+                    continue
+                top = stack[-1]
+                if top[2]:
+                    top[0].append(value)
+                elif top[1] is no_key:
+                    if not isinstance(value, str) or value in top[0] or (value == "<<" and ev.tag is None):
+                        raise _NeedsFullLoad
+                    top[1] = value
+                else:
+                    top[0][top[1]] = value
+                    top[1] = no_key
+            elif kind is MappingStartEvent or kind is SequenceStartEvent:
+                if ev.anchor or (ev.tag is not None and ev.tag not in ("!", _MAP, _SEQ)) \
+                        or len(stack) >= lim.max_depth or (stack and not stack[-1][2] and stack[-1][1] is no_key):
+                    raise _NeedsFullLoad  # the last: a collection as a mapping key
+                nodes += 1
+                seq = kind is SequenceStartEvent
+                stack.append([[] if seq else {}, no_key, seq])
+            elif kind is MappingEndEvent or kind is SequenceEndEvent:
+                value = stack.pop()[0]
+                if not stack:
+                    root = value
+                    continue
+                top = stack[-1]
+                if top[2]:
+                    top[0].append(value)
+                else:
+                    top[0][top[1]] = value
+                    top[1] = no_key
+            elif kind is DocumentEndEvent:
+                break
+            else:  # an alias
+                raise _NeedsFullLoad
+        if nodes > lim.max_nodes or not isinstance(get(), StreamEndEvent):
+            raise _NeedsFullLoad
+        return root
+    except (_NeedsFullLoad, _NotData, yaml.YAMLError):
+        return NOT_PLAIN
+    finally:
+        parser.dispose()
+
+
+NOT_PLAIN = _NO_DATA

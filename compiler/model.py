@@ -339,6 +339,8 @@ class Arns:
         # IAM ARNs carry the path: arn:aws:iam::123456789012:role/batch/render-job
         self.iam_paths = {(RefKind.ROLE, r.name): r.path or "/" for r in model.roles}
         self.iam_paths.update({(RefKind.POLICY, p.name): p.path or "/" for p in model.policies})
+        # A compute environment's AWS name is its name and replacement key (resolve set it).
+        self.ce_names = {ce.name: ce.body.get("computeEnvironmentName", ce.name) for ce in model.compute_environments}
 
     def arn(self, service: str, resource: str, regional: bool = True) -> str:
         region = self.region if regional else ""
@@ -350,7 +352,7 @@ class Arns:
     def string(self, ref: Ref) -> str:
         kind, name = ref.kind, ref.name
         if kind is RefKind.COMPUTE_ENVIRONMENT:
-            return self.arn("batch", f"compute-environment/{name}")
+            return self.arn("batch", f"compute-environment/{self.ce_names.get(name, name)}")
         if kind is RefKind.SCHEDULING_POLICY:
             return self.arn("batch", f"scheduling-policy/{name}")
         if kind is RefKind.JOB_QUEUE:

@@ -50,6 +50,7 @@ ROOT = Pointer()
 class Severity(enum.Enum):
     ERROR = "error"
     WARNING = "warning"
+    INFO = "info"  # only the diff's reasons: what a change does, with nothing to fix
 
     def __str__(self) -> str:
         return self.value

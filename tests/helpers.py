@@ -86,3 +86,32 @@ def write_spec(tmp_path: Path, text: str, name: str = "spec.yaml") -> Path:
 def tree(directory: Path) -> dict[str, bytes]:
     return {p.relative_to(directory).as_posix(): p.read_bytes()
             for p in sorted(directory.rglob("*")) if p.is_file()}
+
+
+@dataclass
+class ExampleChange:
+    """One realistic change to an example of specs/ (tests/day_two/examples.yaml)."""
+    name: str
+    change: str
+    old: Path
+    new_text: str
+    expect: dict
+    env: str | None = None  # a spec with `environments`: the environment diffed and compiled
+
+    @property
+    def env_args(self) -> list[str]:
+        return ["--env", self.env] if self.env else []
+
+
+def example_changes() -> dict[str, ExampleChange]:
+    import yaml
+
+    out = {}
+    for name, entry in yaml.safe_load((ROOT / "tests" / "day_two" / "examples.yaml").read_text()).items():
+        old = ROOT / "specs" / f"{name}.yaml"
+        text = old.read_text(encoding="utf-8")
+        for edit in entry["edits"]:
+            assert text.count(edit["old"]) == 1, f"{name}: an edit's `old` must occur once in {old.name}"
+            text = text.replace(edit["old"], edit["new"])
+        out[name] = ExampleChange(name, entry["change"], old, text, entry["expect"], entry.get("env"))
+    return out

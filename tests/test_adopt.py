@@ -31,7 +31,9 @@ def test_every_resource_gets_an_import_block(example):
     resources = _resources(files)
     # a subscription's ID is an ARN AWS makes up; a job definition's needs the revision `adopt` gives
     unknowable = {r for r in resources if r.startswith(("aws_sns_topic_subscription.", "aws_batch_job_definition."))}
-    assert set(imports) == resources - unknowable
+    # the release waits and the queues' scheduling records are Terraform's own: nothing runs to import
+    own = {r for r in resources if r.startswith(("time_sleep.", "terraform_data."))}
+    assert own and set(imports) == resources - unknowable - own
     for r in sorted(unknowable):
         assert re.search(rf"^# {re.escape(r)}: |^# \S+: no revision in adopt.jobDefinitions", files["terraform/imports.tf"],
                          re.M)
@@ -69,11 +71,14 @@ def test_adopt_gives_job_definitions_their_revision_and_rules_their_target_ids(t
           - {name: nightly, scheduleExpression: "rate(1 day)", job: nightly,
              roleArn: "arn:aws:iam::123456789012:role/events"}
         adopt:
+          computeEnvironments: {ce: ce}
           jobDefinitions: {jd: 7}
           eventTargets: {nightly: "Id1234"}
         """)
     files = compile_spec(str(spec), adopt=True).files
     text = files["terraform/imports.tf"]
+    # batchgen names the environment ce-<replacement key>; it is adopted under the name it runs under
+    assert re.search(r'name += "ce-[0-9a-f]{8}"', files["terraform/compute_environments.tf"])
     for address, import_id in (
         ("aws_batch_compute_environment.ce", "ce"),
         ("aws_batch_job_queue.q", "arn:aws:batch:eu-west-1:123456789012:job-queue/q"),
@@ -92,3 +97,21 @@ def test_adopt_needs_account_and_region(tmp_path):
     assert f"{spec}:1:1: error[BG-159]: compile --adopt needs `account` in the spec: the import IDs of job queues, " \
            "job definitions, scheduling policies, IAM policies and SNS topics are ARNs; add `account` (batchgen " \
            "import aws writes it)" in done.stderr
+
+
+def test_an_environment_batchgen_deployed_is_adopted_under_its_aws_name(tmp_path):
+    """Without adopt.computeEnvironments, the import ID is the name batchgen gives the
+    environment (a setup deployed with deploy.sh, moving to Terraform): nothing is replaced."""
+    spec = write_spec(tmp_path, """
+        batchgen: 1
+        region: eu-west-1
+        account: "123456789012"
+        computeEnvironments:
+          - computeEnvironmentName: ce
+            type: MANAGED
+            computeResources: {type: FARGATE, maxvCpus: 4, subnets: [subnet-0a1b2c3d4e5f67890],
+                               securityGroupIds: [sg-0123456789abcdef0]}
+        """)
+    files = compile_spec(str(spec), adopt=True).files
+    (name,) = re.findall(r'name += "(ce-[0-9a-f]{8})"', files["terraform/compute_environments.tf"])
+    assert f'import {{\n  to = aws_batch_compute_environment.ce\n  id = "{name}"\n}}' in files["terraform/imports.tf"]

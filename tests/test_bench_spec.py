@@ -71,3 +71,22 @@ def test_odd_shapes_are_valid_too(tmp_path, jds, jobs, ces, queues):
     spec.write_text(bench.build_spec(jds, jobs, ces=ces, queues=queues), encoding="utf-8")
     r = run("validate", spec, "--strict")
     assert (r.code, r.stderr) == (0, ""), r.stderr
+
+
+def test_the_later_revision_is_a_clean_diff(tmp_path):
+    """build_spec(revision=2), what `batchgen diff` is timed on: valid, and a diff of
+    updates and new revisions only (no replacement, nothing refused)."""
+    old, new = tmp_path / "v1.yaml", tmp_path / "v2.yaml"
+    old.write_text(bench.build_spec(40), encoding="utf-8")
+    new.write_text(bench.build_spec(40, revision=2), encoding="utf-8")
+    assert run("validate", new, "--strict").code == 0
+    r = run("diff", old, new, "--format", "json")
+    assert r.code == 0, r.stderr
+    import json
+    actions = {}
+    for change in json.loads(r.stdout)["changes"]:
+        actions.setdefault(change["action"], []).append(change["name"])
+    assert actions["create"] == ["jd-40"]
+    assert sorted(actions["update"]) == ["ce-1", "queue-0"]
+    assert actions["new-revision"] == ["jd-0", "jd-10", "jd-20", "jd-30"]
+    assert not actions.get("replace") and not actions.get("delete")

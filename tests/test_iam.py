@@ -320,13 +320,19 @@ def test_schedule_rule_target_and_role(tmp_path):
     tf_target = resource(files, "events.tf", "aws_cloudwatch_event_target", "nightly")
     assert tf_target["arn"] == "${aws_batch_job_queue.render_queue.arn}"
     assert tf_target["role_arn"] == "${aws_iam_role.schedule_nightly.arn}"
-    assert tf_target["batch_target"][0] == {"job_definition": "${aws_batch_job_definition.render_job.arn}",
+    # by name: each run takes the latest ACTIVE revision, and a new revision changes nothing here
+    assert tf_target["batch_target"][0] == {"job_definition": "${aws_batch_job_definition.render_job.name}",
                                          "job_name": "render-frame", "array_size": 10, "job_attempts": 2}
-    # deploy.sh: rules after the job definitions, and the scheduled job is left to its schedule.
+    # deploy.sh: rules after the job definitions, and no job submitted; submit.sh can run the
+    # scheduled job by hand, but --all leaves it to its schedule.
     deploy = files["cli/deploy.sh"]
     assert deploy.index("register-job-definition/OtherJob") < deploy.index("events/put-rule/nightly")
-    assert "batch/submit-job/render-frame.json" not in deploy
-    assert "cli/batch/submit-job/render-frame.json" not in files
+    assert "submit-job" not in deploy
+    assert "cli/batch/submit-job/render-frame.json" in files
+    submit = files["cli/submit.sh"]
+    assert "(schedule nightly submits it too)" in submit
+    all_jobs = submit.split("  --all)", 1)[1].split(";;", 1)[0]
+    assert "render_frame" not in all_jobs
 
 
 def test_notification_pattern_topic_policy_and_target(tmp_path):

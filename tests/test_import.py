@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from pathlib import Path
 
 import botocore.session
@@ -122,13 +123,18 @@ def test_cli_bodies_and_describe_output_import_into_a_spec_that_compiles(tmp_pat
     # references between the files became names
     assert imported["jobQueues"][0]["schedulingPolicyArn"] == "nightly-share"
     assert imported["jobQueues"][0]["computeEnvironmentOrder"][0]["computeEnvironment"] == "nightly-spot"
-    assert imported["adopt"] == {"jobDefinitions": {"sales-export": 3}}
+    # the name the environment runs under (batchgen would name it nightly-spot-<replacement key>)
+    assert imported["adopt"] == {"computeEnvironments": {"nightly-spot": "nightly-spot"}, "jobDefinitions": {"sales-export": 3}}
     # the bodies batchgen writes carry the values of the bodies imported
     for name, command in (("create-compute-environment", "create-compute-environment/nightly-spot"),
                           ("create-job-queue", "create-job-queue/nightly"),
                           ("register-job-definition", "register-job-definition/sales-rollup"),
                           ("submit-job", "submit-job/sales-rollup-backfill")):
-        assert _body(files, f"{command}.json") == json.loads((CLI / f"{name}.json").read_text()), name
+        body, imported_body = _body(files, f"{command}.json"), json.loads((CLI / f"{name}.json").read_text())
+        # batchgen names the environment: the imported name and a replacement key (docs/day-two.md)
+        text = json.dumps(body, sort_keys=True)
+        (aws_name,) = set(re.findall(r"nightly-spot-[0-9a-f]{8}", text)) or {"nightly-spot-?"}
+        assert json.loads(text.replace(aws_name, "nightly-spot")) == imported_body, name
     policy = yaml.safe_load((CLI / "create-scheduling-policy.yaml").read_text())
     assert _body(files, "create-scheduling-policy/nightly-share.json") == policy
 

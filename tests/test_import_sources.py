@@ -76,7 +76,8 @@ def test_heredoc_json_with_interpolation_and_a_schedule(tmp_path):
                                   "roleArn": "arn:aws:iam::123456789012:role/reports-events"}]
     assert data["jobs"] == [{"jobName": "daily-report", "jobQueue": "reports", "jobDefinition": "daily-report",
                              "parameters": {"day": "yesterday"}}]
-    assert data["adopt"] == {"eventTargets": {"reports-nightly": "submit-report"}}
+    assert data["adopt"] == {"computeEnvironments": {"reports-fargate": "reports-fargate"},  # the name it runs under
+                             "eventTargets": {"reports-nightly": "submit-report"}}
     assert {q["jobQueueName"]: q.get("schedulingPolicyArn") for q in data["jobQueues"]} == {
         "reports": None, "reports-adhoc": "reports-fair-share"}
 

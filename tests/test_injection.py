@@ -50,6 +50,7 @@ from hypothesis import strategies as st
 
 from compiler.emit import cli
 from compiler.pipeline import compile_text
+from compiler.replacement import aws_names
 from compiler.resolve import resolve
 
 
@@ -463,24 +464,25 @@ aws() {
   esac
 }
 export -f aws
-exec bash "$1"
+exec bash "$@"
 """
 
 
-def run_deploy_script(files: dict[str, str], directory: Path,
-                      spec: dict) -> tuple[subprocess.CompletedProcess, list[dict]]:
-    """Write the cli/ files into `directory`, check deploy.sh with `bash -n`, run it with the
-    recording `aws`; return the run and the calls ({"argv": [...], "body": text or None})."""
+def run_deploy_script(files: dict[str, str], directory: Path, spec: dict, name: str = "deploy.sh",
+                      args: tuple[str, ...] = ()) -> tuple[subprocess.CompletedProcess, list[dict]]:
+    """Write the cli/ files into `directory`, check the script `name` (deploy.sh) with `bash -n`,
+    run it with the recording `aws`; return the run and the calls ({"argv": [...], "body": text or None})."""
     cli = write_files(files, directory / "cli", "cli/")
-    script = cli / "deploy.sh"
+    script = cli / name
     syntax = subprocess.run(["bash", "-n", str(script)], capture_output=True, text=True)
     assert syntax.returncode == 0, syntax.stderr
     log = directory / "aws.log"
     account = spec.get("account") or FAKE_ACCOUNT
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(directory), "TMPDIR": str(directory),
            "LC_ALL": "C.UTF-8", "AWS_REGION": FAKE_REGION, "FAKE_AWS_LOG": str(log),
-           "FAKE_ACCOUNT": account, "FAKE_REGION": FAKE_REGION, "FAKE_JOB_ID": FAKE_JOB_ID}
-    run = subprocess.run(["bash", "-c", _FAKE_AWS, "fake-aws", str(script)], env=env, cwd=directory,
+           "FAKE_ACCOUNT": account, "FAKE_REGION": FAKE_REGION, "FAKE_JOB_ID": FAKE_JOB_ID,
+           "BATCHGEN_IAM_PROPAGATION_SECONDS": "0"}
+    run = subprocess.run(["bash", "-c", _FAKE_AWS, "fake-aws", str(script), *args], env=env, cwd=directory,
                          capture_output=True, timeout=60, stdin=subprocess.DEVNULL)
     fields = log.read_bytes().split(b"\0") if log.exists() else [b""]
     calls: list[dict] = []
@@ -498,20 +500,45 @@ def run_deploy_script(files: dict[str, str], directory: Path,
 
 
 def check_deploy_run(files: dict[str, str], directory: Path, spec: dict) -> None:
-    """deploy.sh sends every body exactly once, unchanged but for its placeholders, with the
-    arguments batchgen wrote; nothing else runs."""
+    """deploy.sh sends every body but the jobs' exactly once, unchanged but for its
+    placeholders, with the arguments batchgen wrote, and nothing else runs; submit.sh --all
+    likewise sends the submit-job bodies (but for the jobs a schedule submits)."""
     run, calls = run_deploy_script(files, directory, spec)
     assert run.returncode == 0, run.stderr.decode(errors="replace")
     assert run.stdout.decode().endswith("\ndeploy.sh: done\n")
+    bodies = {rel[len("cli/"):]: text for rel, text in files.items() if rel.startswith("cli/") and rel.endswith(".json")}
+    deployed = {rel: text for rel, text in bodies.items() if not rel.startswith("batch/submit-job/")}
+    _check_calls(run, calls, spec, deployed, bodies)
+    if "cli/submit.sh" in files:
+        scheduled = {s["job"] for s in spec.get("schedules") or []}
+        submitted = {rel: text for rel, text in bodies.items() if rel.startswith("batch/submit-job/")
+                     and rel.removeprefix("batch/submit-job/").removesuffix(".json") not in scheduled}
+        run, calls = run_deploy_script(files, directory / "submit", spec, "submit.sh", ("--all",))
+        assert run.returncode == 0, run.stderr.decode(errors="replace")
+        _check_calls(run, calls, spec, submitted, bodies)
+    assert not [p for p in directory.rglob("*") if p.name == "pwned"], "a canary command ran"
+
+
+def _check_calls(run: subprocess.CompletedProcess, calls: list[dict], spec: dict, expected_bodies: dict[str, str],
+                 bodies: dict[str, str]) -> None:
     region = spec.get("region") or FAKE_REGION
     account = spec.get("account") or FAKE_ACCOUNT
-    bodies = {rel[len("cli/"):]: text for rel, text in files.items() if rel.startswith("cli/") and rel.endswith(".json")}
+    roles = {json.loads(text)["RoleName"] for rel, text in bodies.items() if rel.startswith("iam/create-role/")}
+    profiles = {json.loads(text)["InstanceProfileName"] for rel, text in bodies.items()
+                if rel.startswith("iam/create-instance-profile/")}
     by_work_name = {rel.replace("/", "_"): rel for rel in bodies}
     sent: list[str] = []
     for call in calls:
         argv = call["argv"]
+        if argv[:3] == ["iam", "wait", "role-exists"]:  # deploy.sh waits for IAM (iam_settle)
+            assert argv[3:6] == ["--region", region, "--role-name"] and argv[6] in roles and len(argv) == 7, argv
+            continue
+        if argv[:3] == ["iam", "wait", "instance-profile-exists"]:
+            assert argv[3:6] == ["--region", region, "--instance-profile-name"] and argv[6] in profiles, argv
+            continue
         if call["body"] is None:
             ce, queue = spec["computeEnvironments"][0]["computeEnvironmentName"], spec["jobQueues"][0]["jobQueueName"]
+            ce = aws_names(resolve(spec))[ce]  # the AWS name: name + replacement key (compiler/replacement.py)
             assert argv in (
                 ["sts", "get-caller-identity", "--region", region, "--query", "Account", "--output", "text"],
                 ["iam", "get-role", "--region", region, "--role-name", "AWSServiceRoleForBatch"],
@@ -530,11 +557,13 @@ def check_deploy_run(files: dict[str, str], directory: Path, spec: dict) -> None
                     .replace(f"@@JOB_ID:{spec['jobs'][0]['jobName']}@@", FAKE_JOB_ID))
         assert call["body"] == expected, rel
         sent.append(rel)
-    assert sorted(sent) == sorted(bodies)
+    assert sorted(sent) == sorted(expected_bodies)
     stdout = run.stdout.decode()
     for rel in sent:  # each call is announced with its name, as written: echo "service command name"
-        assert " ".join(rel.removesuffix(".json").split("/", 2)) + "\n" in stdout, rel
-    assert not [p for p in directory.rglob("*") if p.name == "pwned"], "a canary command ran"
+        if rel.startswith("batch/submit-job/"):  # submit.sh prints "JOB JOB_ID"
+            assert f"{rel.removeprefix('batch/submit-job/').removesuffix('.json')} {FAKE_JOB_ID}\n" in stdout, rel
+        else:
+            assert " ".join(rel.removesuffix(".json").split("/", 2)) + "\n" in stdout, rel
 
 
 # --- the properties ---------------------------------------------------------------------------

@@ -61,3 +61,47 @@ def test_yaml_1_2_core_schema():
     assert doc.data == {"a": "yes", "b": "off", "c": "1_000", "d": "1:30", "e": 15, "f": 31, "g": 1000.0,
                         "h": 0.5, "i": True, "j": None, "k": "2024-01-15"}
     assert doc.source.text(Pointer(("e",))) == "0o17" and doc.source.text(Pointer(("a",))) is None
+
+
+# --- load_data: batchgen diff's OLD, read without positions -----------------------------
+
+def _yaml_files():
+    from pathlib import Path
+    root = Path(__file__).resolve().parent
+    return sorted([*(root.parent / "specs").glob("*.yaml"), *(root / "rules" / "cases").rglob("*.yaml"),
+                   *(root / "day_two").rglob("*.yaml"), *(root / "fixtures").glob("*.yaml")])
+
+
+def test_load_data_reads_what_load_text_reads_or_declines():
+    import json
+
+    from compiler.load import NOT_PLAIN, load_data
+
+    read = declined = 0
+    for path in _yaml_files():
+        text = path.read_text(encoding="utf-8", errors="replace")
+        data = load_data(text)
+        if data is NOT_PLAIN:
+            declined += 1
+            continue
+        doc = load_text(text)
+        assert doc.fatal is None and not doc.findings, path
+        assert json.dumps(data, sort_keys=True) == json.dumps(doc.data, sort_keys=True), path  # 1 is not True
+        read += 1
+    assert read > 500 and declined < read // 10
+
+
+def test_load_data_declines_all_that_load_text_locates_or_reports():
+    from compiler.load import NOT_PLAIN, load_data
+
+    plain = ["a: 1\nb: [x, 'y', \"z\", 2.5, true, null, ~]\nc: {d: e}\n", "", "- 1\n- two\n", "yes: on\n",
+             "k: !str 'x'\n".replace("!str", "!"), "a: '<<'\n"]
+    for text in plain[:-1]:
+        assert load_data(text) == load_text(text).data, text
+    declined = ["a: &x 1\nb: *x\n", "base: &b {x: 1}\nc: {<<: *b}\n", "a: 1\na: 2\n", "1: a\n", "a: 0755\n",
+                "a: !!int '8'\n", "a: !!python/name:os.system x\n", "a: .inf\n", "a: [\n", "a: 1\n---\nb: 2\n",
+                "? [x]\n: 1\n", "a:\n\t- 1\n"]
+    for text in declined:
+        assert load_data(text) is NOT_PLAIN, text
+    deep = "a: " + "[" * 200 + "]" * 200 + "\n"
+    assert load_data(deep) is NOT_PLAIN and load_text(deep).fatal is not None

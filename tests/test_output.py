@@ -82,8 +82,8 @@ def test_invisible_characters_are_escaped_where_reviewers_read_them(tmp_path):
 
 
 def test_jobs_whose_names_differ_only_in_punctuation_keep_their_own_job_ids(tmp_path):
-    """deploy.sh holds each submitted job's ID in a bash variable named after the job; 'job-one'
-    and 'job_one' must not share one, or a dependency would point at the wrong job."""
+    """submit.sh has one bash function per job template, named after the job; 'job-one' and
+    'job_one' must not share one, or a dependency would point at the wrong job."""
     import re
 
     text = BASE.replace(
@@ -92,8 +92,13 @@ def test_jobs_whose_names_differ_only_in_punctuation_keep_their_own_job_ids(tmp_
     ).replace("      - {jobId: job-one}", "      - {jobId: job-one}\n      - {jobId: job_one}")
     out = tmp_path / "out"
     assert run("compile", write_spec(tmp_path, text), "-o", out).code == 0
-    script = (out / "cli/deploy.sh").read_text(encoding="utf-8")
-    captured = dict(re.findall(r'^(JOB_ID_\w+)="\$\(aws batch submit-job .*?submit-job/([\w-]+)\.json', script, re.M))
-    filled = dict(re.findall(r"s/@@JOB_ID:([\w-]+)@@/\$\{(JOB_ID_\w+)\}/g", script))
-    assert sorted(captured.values()) == ["job-one", "job-two", "job_one"]
-    assert {job: captured[var] for job, var in filled.items()} == {j: j for j in captured.values()}
+    script = (out / "cli/submit.sh").read_text(encoding="utf-8")
+    functions = re.findall(r'^(submit_\w+)\(\) \{\n(?:.*\n)*?\s+submit "([\w-]+)" batch/submit-job/([\w-]+)\.json$',
+                           script, re.M)
+    assert sorted(job for _, job, _ in functions) == ["job-one", "job-two", "job_one"]
+    assert all(job == body for _, job, body in functions)  # each submits its own body, under its own name
+    assert len({f for f, _, _ in functions}) == 3
+    # the ID a job gets fills its own placeholder: submit() substitutes @@JOB_ID:<the job's name>@@
+    assert 'SUBSTITUTIONS+=(-e "s/@@JOB_ID:${job}@@/${id}/g")' in script
+    body = (out / "cli/batch/submit-job/job-two.json").read_text(encoding="utf-8")
+    assert "@@JOB_ID:job-one@@" in body and "@@JOB_ID:job_one@@" in body

@@ -25,9 +25,10 @@ MODULES = sorted(p for p in RULES_DIR.glob("*.py") if p.name != "__init__.py")
 MAX_LINES = 320
 # Catalog files that belong to no rule module: the spec file's own codes (loader, schema).
 # Catalog files of codes no rule module reports: the spec file's own (loader, schema), the
-# invocation's (cli.py, output.py), suppressions, environments (pipeline.py) and the
-# importers' diagnostics (compiler/importers/).
-NOT_A_TOPIC = {"spec_format", "invocation", "suppressions", "environments", "importers"}
+# invocation's (cli.py, output.py), suppressions, environments (pipeline.py), the
+# importers' diagnostics (compiler/importers/) and the diff's own (day_two).
+# `day_two` holds batchgen's own codes that only the diff reports (compiler/diff/reasons.py).
+NOT_A_TOPIC = {"spec_format", "invocation", "suppressions", "environments", "importers", "day_two"}
 
 
 def _decorated(path: Path) -> list[tuple[ast.FunctionDef, str, tuple[str, ...], tuple[str, ...]]]:
@@ -188,3 +189,32 @@ def test_a_variant_the_catalog_lacks_is_a_bg_013_finding():
 
     (finding,) = asks_for_a_missing_variant.run(Context({}, set()))
     assert finding.code == "BG-013" and "KeyError" in finding.values["detail"]
+
+
+# --- the rules of two specs (batchgen diff) ----------------------------------------------------
+
+def test_the_diffs_codes_are_in_the_catalog_where_their_topic_is():
+    """compiler/diff/reasons.py's DIFF_RULE_IDS is the documented list of what batchgen diff
+    checks: every ID is in the catalog; an `upd` row of the catalog is in the file of its topic
+    (CE-* in compute_environments.yaml, ...), batchgen's own diff codes in day_two.yaml, and
+    every code of day_two.yaml is one the diff reports; every `upd` row the catalog holds is
+    checked by the diff (what one spec alone can't check is two specs' to check)."""
+    from compiler.diff.reasons import ALL_DIFF_RULES, DIFF_RULE_IDS
+
+    catalog = load_catalog()
+    files = _catalog_file_ids()
+    assert set(DIFF_RULE_IDS) == {cid for r in ALL_DIFF_RULES for cid in r.ids}
+    for cid in DIFF_RULE_IDS:
+        assert cid in catalog, cid
+    assert set(files["day_two"]) <= set(DIFF_RULE_IDS), set(files["day_two"]) - set(DIFF_RULE_IDS)
+    upd = {cid for cid, c in catalog.items() if c.chk == "upd"}
+    assert upd <= set(DIFF_RULE_IDS) | {"BG-013"}, upd - set(DIFF_RULE_IDS)
+    spec_rule_ids = {cid for r in ALL_RULES for cid in r.ids}
+    for cid in set(DIFF_RULE_IDS) - {"BG-013"}:
+        home = next(t for t, ids in files.items() if cid in ids)
+        if cid.startswith("BG-"):
+            assert home == "day_two" or cid in spec_rule_ids, f"{cid} lives in {home}.yaml"
+        else:
+            assert home != "day_two", f"{cid} is a catalog row: it lives in the file of its topic"
+    for r in ALL_DIFF_RULES:
+        assert r.doc, f"diff rule {r.name} has no docstring"

@@ -67,6 +67,8 @@ def imported_by(*argv: str) -> tuple[int, set[str]]:
     ([], 2),                                 # no command: the help, exit 2
     (["frobnicate"], 2),                     # an unknown command
     (["compile"], 2),                        # no SPEC
+    (["diff", "--help"], 0),
+    (["diff", EXAMPLE], 2),                  # OLD NEW, or NEW with --baseline-rev
     (["validate", EXAMPLE, "--format", "xml"], 2),  # a bad option value
 ])
 def test_help_and_argument_errors_import_nothing_heavy(argv, code):
@@ -120,9 +122,13 @@ def runtime_closure() -> set[str]:
     return seen
 
 
-@pytest.mark.parametrize("command", ["validate", "compile", "compile --adopt"])
+@pytest.mark.parametrize("command", ["validate", "compile", "compile --adopt", "diff", "compile --baseline"])
 def test_compile_and_validate_import_only_the_runtime_dependencies(tmp_path, command):
-    argv = [*command.split(), EXAMPLE] + (["-o", str(tmp_path / "out")] if command.startswith("compile") else [])
+    out = ["-o", str(tmp_path / "out")]
+    argv = {"validate": ["validate", EXAMPLE], "compile": ["compile", EXAMPLE, *out],
+            "compile --adopt": ["compile", "--adopt", EXAMPLE, *out],
+            "diff": ["diff", "specs/fetch-and-run.yaml", EXAMPLE],
+            "compile --baseline": ["compile", EXAMPLE, *out, "--baseline", EXAMPLE]}[command]
     status, modules = imported_by(*argv)
     assert status == 0
     assert not modules & NEVER, f"batchgen {command} imports {sorted(modules & NEVER)}"

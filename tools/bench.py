@@ -15,7 +15,10 @@ environments, 40 job queues) and measures, in this one process, the best of seve
   runs with the cyclic GC off (compiler/pipeline.py), so the ratio is taken against the
   GC-off floor, the faster and so the stricter of the two;
 - `batchgen validate SPEC` and `batchgen compile SPEC -o OUT` through compiler.cli.main, the
-  whole command (diagnostics, and for compile every output file written to a fresh OUT).
+  whole command (diagnostics, and for compile every output file written to a fresh OUT);
+- `batchgen diff SPEC SPEC2`, SPEC2 being the same setup a release later
+  (build_spec(revision=2): new image tags on a tenth of the job definitions, an environment
+  and a queue updated, a job definition added), the whole command with its text printed.
 
 In-process runs are warm: the imports and the catalog are loaded once before timing.
 Start-up is measured separately, as wall-clock time of the venv's `batchgen` in subprocesses
@@ -24,6 +27,7 @@ the script warns when the load average is high; --clock cpu and --tmpdir /dev/sh
 
 Targets (the issue's "Scale and speed"):
 - 2,000 job definitions compile within 6x the floor (GC off);
+- diffing two specs of 2,000 job definitions takes no longer than compiling one (issue 10);
 - linear cost: 10x the input costs at most 12x the time, checked as compile(1000)/compile(100)
   and compile(5000)/compile(500);
 - `batchgen --help`, `batchgen validate` and `batchgen compile` of specs/render.yaml each
@@ -61,13 +65,15 @@ QUEUES = 40
 EXAMPLE = ROOT / "specs" / "render.yaml"
 
 RATIO_SIZE, RATIO_TARGET = 2000, 6.0          # compile(2000) <= 6x floor (GC off)
+DIFF_SIZE = 2000                              # diff(2000 -> 2000) <= compile(2000)
 LINEAR_PAIRS, LINEAR_TARGET = ((100, 1000), (500, 5000)), 12.0  # 10x input <= 12x time
 STARTUP_TARGET_MS = 300.0
 
 
 # --- the spec ---------------------------------------------------------------------------
 
-def build_spec(jds: int, jobs: int | None = None, ces: int = CES, queues: int = QUEUES) -> str:
+def build_spec(jds: int, jobs: int | None = None, ces: int = CES, queues: int = QUEUES,
+               revision: int = 1) -> str:
     """A valid spec of `jds` job definitions, `jobs` jobs (default: as many), `ces` compute
     environments and `queues` job queues.
 
@@ -77,7 +83,12 @@ def build_spec(jds: int, jobs: int | None = None, ces: int = CES, queues: int = 
     submit them to a queue of their family, every tenth as an array job, every fifth
     depending on the job before it. Fargate appears only when there are at least 3
     environments and 3 queues, so every size of every part gives a valid spec (keep
-    ces and queues <= 50, the account's default quotas)."""
+    ces and queues <= 50, the account's default quotas).
+
+    revision=2 is the same setup a release later, what `batchgen diff` is timed on: every
+    tenth job definition's image bumped (a new revision), the second environment's (Spot)
+    maxvCpus doubled and its instance types widened (updates in place), the first queue's priority
+    changed, and one job definition added."""
     if jds < 1 or ces < 1 or queues < 1:
         raise ValueError("build_spec needs at least one job definition, environment and queue")
     jobs = jds if jobs is None else jobs
@@ -97,12 +108,13 @@ def build_spec(jds: int, jobs: int | None = None, ces: int = CES, queues: int = 
         out.append("    type: MANAGED")
         out.append("    computeResources:")
         out.append(f"      type: {kind}")
+        later = revision > 1 and i == 1  # a Spot environment: SPOT_CAPACITY_OPTIMIZED takes these in place
         if kind == "SPOT":
             out.append("      allocationStrategy: SPOT_CAPACITY_OPTIMIZED")
-        out.append("      maxvCpus: 256")
+        out.append(f"      maxvCpus: {512 if later else 256}")
         if kind != "FARGATE":
             out.append("      minvCpus: 0")
-            out.append("      instanceTypes: [c5, m5, r5]")
+            out.append(f"      instanceTypes: [c5, m5, r5{', c6i' if later else ''}]")
         out.append("      subnets: [subnet-0a1b2c3d, subnet-4e5f6a7b]")
         out.append("      securityGroupIds: [sg-0c1d2e3f]")
     out.append("jobQueues:")
@@ -111,15 +123,17 @@ def build_spec(jds: int, jobs: int | None = None, ces: int = CES, queues: int = 
         n = members.index(q)  # the queue's place in its family: consecutive queues, consecutive environments
         picked = dict.fromkeys(family[(n + k) % len(family)] for k in range(2))
         order = ", ".join(f"{{order: {o + 1}, computeEnvironment: ce-{c}}}" for o, c in enumerate(picked))
-        out.append(f"  - {{jobQueueName: queue-{q}, priority: {q}, computeEnvironmentOrder: [{order}]}}")
+        priority = 100 if revision > 1 and q == 0 else q
+        out.append(f"  - {{jobQueueName: queue-{q}, priority: {priority}, computeEnvironmentOrder: [{order}]}}")
     out.append("jobDefinitions:")
-    for j in range(jds):
+    for j in range(jds + (1 if revision > 1 else 0)):
         fargate = is_fargate_jd(j)
         out.append(f"  - jobDefinitionName: jd-{j}")
         out.append("    type: container")
         out.append(f"    parameters: {{mode: fast, level: \"{j % 7}\"}}")
         out.append("    containerProperties:")
-        out.append(f"      image: 123456789012.dkr.ecr.us-east-1.amazonaws.com/app-{j % 50}:latest")
+        tag = "v2" if revision > 1 and j % 10 == 0 else "latest"
+        out.append(f"      image: 123456789012.dkr.ecr.us-east-1.amazonaws.com/app-{j % 50}:{tag}")
         out.append("      command: [run, --input, Ref::input, --mode, Ref::mode, --level, Ref::level]")
         out.append(f"      resourceRequirements: [{{type: VCPU, value: \"{1 if fargate else 1 + j % 4}\"}}, "
                    f"{{type: MEMORY, value: \"{2048 if fargate else 1024 * (1 + j % 8)}\"}}]")
@@ -203,15 +217,17 @@ class Size:
         self.spec = self.dir / "bench.yaml"
         text = build_spec(jds)
         self.spec.write_text(text, encoding="utf-8")
+        self.spec2 = self.dir / "bench-v2.yaml"
+        self.spec2.write_text(build_spec(jds, revision=2), encoding="utf-8")
         self.kib = len(text.encode()) / 1024
         self.lines = text.count("\n")
-        self.floor_gc_on = self.floor_gc_off = self.validate = self.compile = float("nan")
+        self.floor_gc_on = self.floor_gc_off = self.validate = self.compile = self.diff = float("nan")
         self.diagnostics: list[str] = []
         self.files = 0
 
     def measure(self, runs: int) -> None:
-        """Best of `runs` rounds; each round times the floor (GC on, GC off), validate and
-        compile once, so that other load on the machine falls on all four alike."""
+        """Best of `runs` rounds; each round times the floor (GC on, GC off), validate,
+        compile and diff once, so that other load on the machine falls on all five alike."""
         code, err = run_cli(["validate", str(self.spec)])
         self.diagnostics = err.splitlines()
         if code != 0 or self.diagnostics:
@@ -223,7 +239,12 @@ class Size:
             if code != 0:
                 raise SystemExit(f"compile of {self.jds} job definitions failed ({code}):\n{err}")
 
-        best = [float("inf")] * 4
+        def diff() -> None:
+            code, err = run_cli(["diff", str(self.spec), str(self.spec2)])
+            if code != 0:
+                raise SystemExit(f"diff of {self.jds} job definitions failed ({code}):\n{err}")
+
+        best = [float("inf")] * 5
         for _ in range(runs):
             times = (
                 _timed(lambda: floor_once(self.spec, js), gc_enabled=True),
@@ -231,11 +252,12 @@ class Size:
                 # batchgen sets the GC itself: the process default (on) is what a shell gives it
                 _timed(lambda: run_cli(["validate", str(self.spec)])),
                 _timed(compile_),  # into a fresh OUT: every run writes every file
+                _timed(diff),  # batchgen sets the GC itself, as for validate
             )
             best = [min(b, t) for b, t in zip(best, times)]
             self.files = sum(1 for f in out.rglob("*") if f.is_file())
             shutil.rmtree(out)
-        self.floor_gc_on, self.floor_gc_off, self.validate, self.compile = best
+        self.floor_gc_on, self.floor_gc_off, self.validate, self.compile, self.diff = best
 
     @property
     def ratio(self) -> float:
@@ -248,12 +270,13 @@ def _ms(seconds: float) -> str:
 
 def table(rows: list[Size]) -> str:
     lines = ["| job definitions | jobs | spec KiB | floor (GC on) | floor (GC off) | validate | compile "
-             "| compile ÷ floor (GC off) |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "| compile ÷ floor (GC off) | diff (two specs) | diff ÷ compile |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         ratio = "invalid spec" if r.diagnostics else f"{r.ratio:.1f}×"
+        per = "—" if r.diagnostics else f"{r.diff / r.compile:.2f}"
         lines.append(f"| {r.jds:,} | {r.jobs:,} | {r.kib:,.0f} | {_ms(r.floor_gc_on)} | {_ms(r.floor_gc_off)} "
-                     f"| {_ms(r.validate)} | {_ms(r.compile)} | {ratio} |")
+                     f"| {_ms(r.validate)} | {_ms(r.compile)} | {ratio} | {_ms(r.diff)} | {per} |")
     return "\n".join(lines)
 
 
@@ -373,6 +396,32 @@ def stages(spec_text: str, tmp: Path) -> list[tuple[str, float]]:
     return timings
 
 
+def diff_stages(old: Path, new: Path) -> list[tuple[str, float]]:
+    """Seconds of each stage of one `batchgen diff OLD NEW` (compiler/diff/run.py's order)."""
+    from compiler.diff import diff_models, formats, run
+    from compiler.pipeline import check_text
+    from compiler.resolve import resolve
+
+    timings = []
+
+    def step(name: str, fn: Callable[[], object]) -> object:
+        start = clock()
+        value = fn()
+        timings.append((name, clock() - start))
+        return value
+
+    old_text, new_text = old.read_text(encoding="utf-8"), new.read_text(encoding="utf-8")
+    with _gc(False):
+        checked = step("NEW: load, schema, rules, resolve", lambda: check_text(new_text, str(new), pick=True))
+        _, _, old_data = step("OLD: load (data only), schema of the entries NEW doesn't hold",
+                              lambda: run._check_old(old_text, str(old), checked.doc.data, None))
+        old_model = step("resolve OLD", lambda: resolve(old_data))
+        step("diff the models", lambda: diff_models(old_model, checked.model, old_data, checked.doc.data))
+        result = run.diff_texts(old_text, str(old), new_text, str(new))
+        step("format (text)", lambda: formats.text(result))
+    return timings
+
+
 # --- the report -------------------------------------------------------------------------
 
 def _verdict(ok: bool | None) -> str:
@@ -446,6 +495,10 @@ def main_(argv: list[str] | None = None) -> int:
         checks.append((f"compile({RATIO_SIZE:,}) <= {RATIO_TARGET:g}x floor (GC off): "
                        + (f"{r.ratio:.2f}x" if r else "size not run"),
                        None if r is None else r.ratio <= RATIO_TARGET))
+        r = by_size.get(DIFF_SIZE)
+        checks.append((f"diff({DIFF_SIZE:,}, two specs) <= compile({DIFF_SIZE:,}): "
+                       + (f"{_ms(r.diff)} vs {_ms(r.compile)}" if r else "size not run"),
+                       None if r is None else r.diff <= r.compile))
         for a, b in LINEAR_PAIRS:
             ra, rb = by_size.get(a), by_size.get(b)
             if ra and rb:
@@ -474,6 +527,9 @@ def main_(argv: list[str] | None = None) -> int:
             text = size.spec.read_text(encoding="utf-8")
             print(f"\nstages of one compile of {args.per_rule:,} job definitions (cyclic GC off):")
             for name, seconds in stages(text, size.dir):
+                print(f"  {seconds * 1000:9.1f} ms  {name}")
+            print(f"stages of one diff of two specs of {args.per_rule:,} job definitions (cyclic GC off):")
+            for name, seconds in diff_stages(size.spec, size.spec2):
                 print(f"  {seconds * 1000:9.1f} ms  {name}")
             print("slowest rules:")
             for seconds, name in per_rule(text)[:15]:

@@ -4,7 +4,8 @@
     .venv/bin/python tools/coverage.py --ids    # also list the IDs of each group
 
 Reads docs/aws-batch-constraints.md (the catalog, a copy of the design's), the rules
-(compiler.validate.ALL_RULES), the schema's `x-constraint` tags and
+(compiler.validate.ALL_RULES), the rules of two specs (compiler.diff.reasons.DIFF_RULE_IDS,
+`batchgen diff`: the `upd` rows), the schema's `x-constraint` tags and
 compiler/data/not_implemented.yaml. A catalog row is *checkable from the spec* when its
 Chk column says `spec` or `cross` (section 10, which has no Chk column, is all `cross`);
 its severity is *E* when its Sev column has an E part. tests/test_catalog_coverage.py
@@ -98,16 +99,26 @@ class Coverage:
     rows: list[Row]
     rule_ids: dict[str, list[str]]  # ID -> rule function names
     schema_ids: set[str]
+    diff_ids: dict[str, list[str]]  # ID -> diff rule function names (two specs)
     not_implemented: list[dict]
     catalog_ids: list[str]  # IDs of compiler/data/catalog/*.yaml, in file order (repeats kept)
     problems: list[tuple[str, str]] = field(default_factory=list)
     shared_ids: set[str] = field(default_factory=set)  # reported by several rules on purpose
 
     def implemented(self, cid: str) -> bool:
-        return cid.startswith("BG-") or cid in self.rule_ids or cid in self.schema_ids
+        return cid.startswith("BG-") or cid in self.rule_ids or cid in self.schema_ids or cid in self.diff_ids
+
+
+# `upd` rows with E that no pair of compilable specs can break, so they have no rule case
+# folder; each is checked by a unit test instead (named here).
+UPD_WITHOUT_CASES = {
+    "CE-060": "no compilable spec holds ECS_MANAGED_INSTANCES (its managedInstancesProvider is BG-011: "
+              "hashicorp/aws 6.47 has no argument for it); tests/test_diff.py checks the rule on two models",
+}
 
 
 def collect() -> Coverage:
+    from compiler.diff.reasons import DIFF_RULE_IDS
     from compiler.validate.rules import ALL_RULES, SHARED_IDS
 
     rule_ids: dict[str, list[str]] = {}
@@ -119,8 +130,8 @@ def collect() -> Coverage:
         catalog_ids += [e["id"] for e in yaml.safe_load(path.read_text(encoding="utf-8")) or []]
     listed = yaml.safe_load(NOT_IMPLEMENTED.read_text(encoding="utf-8")) if NOT_IMPLEMENTED.exists() else []
     cov = Coverage(catalog_rows(CATALOG_DOC.read_text(encoding="utf-8")), rule_ids,
-                   schema_ids(json.loads(SCHEMA.read_text(encoding="utf-8"))), listed or [], catalog_ids,
-                   shared_ids=set(SHARED_IDS))
+                   schema_ids(json.loads(SCHEMA.read_text(encoding="utf-8"))), dict(DIFF_RULE_IDS), listed or [],
+                   catalog_ids, shared_ids=set(SHARED_IDS))
     cov.problems = check(cov)
     return cov
 
@@ -149,7 +160,7 @@ def check(cov: Coverage) -> list[tuple[str, str]]:
     for cid, n in Counter(cov.catalog_ids).items():
         if n > 1:
             problems.append(("ids", f"{cid}: defined {n} times in compiler/data/catalog/*.yaml"))
-    for cid in sorted(set(cov.catalog_ids) | set(cov.rule_ids) | cov.schema_ids):
+    for cid in sorted(set(cov.catalog_ids) | set(cov.rule_ids) | cov.schema_ids | set(cov.diff_ids)):
         if not cid.startswith("BG-") and cid not in by_id:
             problems.append(("ids", f"{cid}: used by batchgen but not an ID of {CATALOG_DOC.name}"))
     for cid, names in sorted(cov.rule_ids.items()):
@@ -158,6 +169,12 @@ def check(cov: Coverage) -> list[tuple[str, str]]:
         if cid not in cov.catalog_ids:
             problems.append(("ids", f"{cid}: rule {names[0]} has no entry in compiler/data/catalog/*.yaml"))
     for row in cov.rows:
+        if re.search(r"\bupd\b", row.chk):  # two specs: batchgen diff
+            if row.id not in cov.diff_ids and not cov.implemented(row.id):
+                problems.append(("listing", f"{row.id}: an upd row no rule of batchgen diff checks"))
+            elif row.error and row.id in cov.diff_ids and not (CASES / row.id).is_dir() \
+                    and row.id not in UPD_WITHOUT_CASES:
+                problems.append(("cases", f"{row.id}: an upd E constraint without tests/rules/cases/{row.id}/"))
         if not row.checkable:
             continue
         entry = listed.get(row.id)
@@ -191,8 +208,10 @@ def summary(cov: Coverage, ids: bool = False) -> str:
 
     listed = {e.get("id"): e for e in cov.not_implemented if isinstance(e, dict)}
     for row in cov.rows:
-        if not row.checkable:
-            put("not checkable from the spec (acct / run / upd / no Chk)", row.id)
+        if row.id in cov.diff_ids and row.id not in cov.rule_ids:
+            put("implemented by batchgen diff (upd: two specs)", row.id)
+        elif not row.checkable:
+            put("not checkable from the spec (acct / run / no Chk)", row.id)
         elif row.id in cov.rule_ids:
             put("implemented by a rule", row.id)
         elif row.id in cov.schema_ids:
@@ -209,9 +228,11 @@ def summary(cov: Coverage, ids: bool = False) -> str:
             put("MISSING: neither implemented nor listed", row.id)
     checkable = [r for r in cov.rows if r.checkable]
     done = [r for r in checkable if cov.implemented(r.id)]
+    upd = [r for r in cov.rows if re.search(r"\bupd\b", r.chk)]
     lines = [f"catalog rows: {len(cov.rows)}; checkable from the spec (spec/cross): {len(checkable)}; "
              f"implemented: {len(done)} ({sum(r.error for r in done)} of them E); "
-             f"rules: {len(cov.rule_ids)} IDs, schema tags: {len(cov.schema_ids)} IDs"]
+             f"rules: {len(cov.rule_ids)} IDs, schema tags: {len(cov.schema_ids)} IDs; "
+             f"upd rows: {len(upd)}, checked by batchgen diff: {sum(r.id in cov.diff_ids for r in upd)}"]
     for name, members in groups.items():
         lines.append(f"  {name}: {len(members)}" + (f"  {' '.join(members)}" if ids else ""))
     lines.append(f"problems: {len(cov.problems)}")

@@ -121,6 +121,13 @@ OWN_KEYS: dict[str, dict[str, Any]] = {
                 "description": "The revision of each job definition (by name) that runs now; compile --adopt "
                                "imports it into Terraform state.",
             },
+            "computeEnvironments": {
+                "type": "object",
+                "additionalProperties": {"type": "string", "pattern": "^[A-Za-z0-9_-]+$", "maxLength": 128},
+                "description": "The name each compute environment (by spec name) runs under now, where it isn't "
+                               "batchgen's own <name>-<replacement key>; compile --adopt imports it, and "
+                               "Terraform then replaces it, create before destroy, by one under batchgen's name.",
+            },
             "eventTargets": {
                 "type": "object",
                 "additionalProperties": {"type": "string", "pattern": "^[.\\-_A-Za-z0-9]+$", "maxLength": 64},

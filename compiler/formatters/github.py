@@ -19,8 +19,12 @@ def _where(p) -> str:
     return f"file={_property(p.file)},line={p.span.line},col={p.span.column},"
 
 
+# GitHub's workflow commands: error, warning, notice (a diff's info: what a change does)
+_COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
+
+
 def render(problems, catalog) -> str:
     return "".join(
-        f"::{p.severity} {_where(p)}title={p.code}::{_escape(p.message + p.where_applies())}\n"
+        f"::{_COMMAND[str(p.severity)]} {_where(p)}title={p.code}::{_escape(p.message + p.where_applies())}\n"
         for p in problems if p.suppressed is None
     )

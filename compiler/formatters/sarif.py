@@ -7,7 +7,7 @@ from urllib.parse import quote
 from .. import __version__
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
-_LEVEL = {"error": "error", "warning": "warning"}
+_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 
 
 def render(problems, catalog) -> str:

@@ -552,6 +552,11 @@ def _assemble(draft: Draft, entries: list[Entry]) -> tuple[dict, dict[tuple[str,
         spec["iam"] = iam
     names = {e.name for e in entries if e.section == "jobDefinitions"}
     adopt: dict[str, Any] = {}
+    # The name each compute environment runs under: batchgen names the ones it deploys
+    # <name>-<replacement key>, so compile --adopt imports these by the name read here.
+    running = sorted(e.name for e in entries if e.section == "computeEnvironments")
+    if running:
+        adopt["computeEnvironments"] = {n: n for n in running}
     revisions = {k: v for k, v in sorted(draft.adopt_revisions.items()) if k in names}
     if revisions:
         adopt["jobDefinitions"] = revisions

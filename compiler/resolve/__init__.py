@@ -14,6 +14,7 @@ from ..language import ENTRY_OPTIONS, REFERENCES, SECTION, SECTIONS, RefKind, co
 from ..model import ManagedPolicy, Model, Ref, Resource, Role, TerraformSettings
 from ..naming import generated_role_name, tf_label
 from ..problems import Pointer
+from ..replacement import name_environments
 from . import events, iam, triggers
 
 FARGATE_TYPES = ("FARGATE", "FARGATE_SPOT")
@@ -101,6 +102,9 @@ def resolve(spec: dict) -> Model:
         cr = body.get("computeResources")
         if body.get("type") == "UNMANAGED" and "serviceRole" not in body:
             body["serviceRole"] = Ref(RefKind.ROLE, roles.need("service").name)
+        if isinstance(cr, dict) and isinstance(cr.get("launchTemplate"), dict):
+            # AWS's default, written out: the environment keeps the version it resolves (CE-046)
+            cr["launchTemplate"].setdefault("version", "$Default")
         if isinstance(cr, dict) and cr.get("type") in EC2_TYPES:
             if "instanceRole" not in cr:
                 cr["instanceRole"] = Ref(RefKind.INSTANCE_PROFILE, roles.need("instance").name)
@@ -127,8 +131,10 @@ def resolve(spec: dict) -> Model:
     schedules, schedule_roles = events.resolve_schedules(spec, project)
     notifications, topics = events.resolve_notifications(spec)
     trigger_list, buckets, trigger_roles = triggers.resolve_triggers(spec, project)
-    return Model(project, region, spec.get("account"), partition_for(region), tags,
-                 roles.ordered() + spec_roles + schedule_roles + trigger_roles, ces, sps, queues, jds, jobs,
+    all_roles = roles.ordered() + spec_roles + schedule_roles + trigger_roles
+    # Each compute environment's AWS name: its name and replacement key (compiler/replacement.py)
+    name_environments(ces, all_roles)
+    return Model(project, region, spec.get("account"), partition_for(region), tags, all_roles, ces, sps, queues, jds, jobs,
                  policies, schedules, notifications, topics, terraform=_terraform(spec), triggers=trigger_list,
                  buckets=buckets, adopt=copy_data(spec.get("adopt") or {}))
 

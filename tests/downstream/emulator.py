@@ -277,7 +277,7 @@ def create_batch_service_linked_role(account: Account) -> str:
 
 @dataclass(frozen=True)
 class Step:
-    kind: str  # "call", "wait_valid", "wait_instance_profile", "service_linked_role"
+    kind: str  # "call", "wait_valid", "wait_instance_profile", "service_linked_role", "iam_settle"
     service: str = ""
     command: str = ""
     path: str = ""  # body file, relative to the cli/ directory
@@ -294,6 +294,7 @@ _WAIT_PROFILE = re.compile(
     r'^aws iam wait instance-profile-exists --region "\$REGION" --instance-profile-name "(?P<name>[^"]+)"$')
 _SLR = re.compile(r'^ensure_service_linked_role "(?P<service>[a-z0-9.-]+)"$')
 _ENABLE_EVENTBRIDGE = re.compile(r'^enable_eventbridge "(?P<bucket>[a-z0-9.-]+)" (?P<path>\S+)$')
+_SETTLE = re.compile(r'^iam_settle(?P<roles>( "[^"]+")+)$')
 _FUNCTION = re.compile(r"^\w+\(\) \{$")
 _HEADER_AWS = re.compile(r'^(ACCOUNT_ID|CALLER_ACCOUNT|REGION)="\$\(')
 _PLACEHOLDER = re.compile(r"@@[A-Z_]+(?::[^@]*)?@@")
@@ -352,6 +353,8 @@ class DeployScript:
             elif m := _ENABLE_EVENTBRIDGE.match(line):
                 steps.append(Step("enable_eventbridge", "s3api", "put-bucket-notification-configuration",
                                   m["path"].strip("'"), name=m["bucket"]))
+            elif m := _SETTLE.match(line):
+                steps.append(Step("iam_settle", name=" ".join(re.findall(r'"([^"]+)"', m["roles"]))))
             elif "aws " in line and not _HEADER_AWS.match(line):
                 raise EmulatorError(f"{path}:{number}: the replay does not know this line; "
                                     f"teach tests/downstream/emulator.py: {line}")
@@ -396,6 +399,10 @@ class DeployScript:
                 body = json.loads((cli_dir / step.path).read_text())
                 merged = {**bucket_notifications(account, step.name), "EventBridgeConfiguration": {}}
                 call(account, step.service, step.command, {**body, "NotificationConfiguration": merged})
+            elif step.kind == "iam_settle":  # what deploy.sh's iam_settle waits for (its delay is 0 here)
+                for role in step.name.split(" "):
+                    account.client("iam").get_waiter("role_exists").wait(
+                        RoleName=role, WaiterConfig={"Delay": 1, "MaxAttempts": int(wait_seconds)})
         return job_ids
 
 
@@ -444,16 +451,47 @@ def _ensure_service_linked_role(account: Account, service: str) -> None:
 
 
 def run_deploy_script(script: Path, account: Account, aws_cli_bin: Path, home: Path,
-                      timeout: float = 300) -> subprocess.CompletedProcess:
-    """Run deploy.sh unchanged with the real AWS CLI pointed at the emulator."""
+                      timeout: float = 300, args: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
+    """Run a generated script (deploy.sh, submit.sh, update.sh, teardown.sh) unchanged with
+    the real AWS CLI pointed at the emulator."""
     from .tools import tool_env
 
     env = tool_env(home, **account.cli_environment(),
                    PATH=f"{aws_cli_bin}{os.pathsep}{os.environ.get('PATH', '')}",
                    AWS_CONFIG_FILE=str(home / "aws-config"),
                    AWS_SHARED_CREDENTIALS_FILE=str(home / "aws-credentials"),
-                   BATCHGEN_WAIT_SECONDS="20")
+                   BATCHGEN_WAIT_SECONDS="20", BATCHGEN_IAM_PROPAGATION_SECONDS="0")
     for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_DEFAULT_REGION", "AWS_CA_BUNDLE"):
         env.pop(name, None)
-    return subprocess.run(["bash", str(script)], env=env, cwd=home, capture_output=True, text=True,
+    home.mkdir(parents=True, exist_ok=True)
+    return subprocess.run(["bash", str(script), *args], env=env, cwd=home, capture_output=True, text=True,
                           timeout=timeout, stdin=subprocess.DEVNULL)
+
+
+def submit_bodies(account: Account, cli_dir: Path, jobs: list[dict], region: str) -> dict[str, str]:
+    """What submit.sh --all sends, replayed with boto3: the submit-job body of each job
+    (dependencies first, their IDs filled in). Returns {jobName: jobId}."""
+    account_id = account.account_id
+    by_name = {j["jobName"]: j for j in jobs}
+    done: list[str] = []
+
+    def visit(name: str) -> None:
+        if name in done:
+            return
+        for dep in by_name[name].get("dependsOn") or []:
+            if dep.get("jobId") in by_name:
+                visit(dep["jobId"])
+        done.append(name)
+
+    for job in jobs:
+        visit(job["jobName"])
+    ids: dict[str, str] = {}
+    for name in done:
+        text = (cli_dir / "batch" / "submit-job" / f"{name}.json").read_text()
+        text = text.replace("@@ACCOUNT_ID@@", account_id).replace("@@REGION@@", region)
+        for other, job_id in ids.items():
+            text = text.replace(f"@@JOB_ID:{other}@@", job_id)
+        if left := _PLACEHOLDER.findall(text):
+            raise EmulatorError(f"{name}: placeholders left after substitution: {left}")
+        ids[name] = call(account, "batch", "submit-job", json.loads(text))["jobId"]
+    return ids

@@ -21,6 +21,7 @@ from __future__ import annotations
 import atexit
 import copy
 import json
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -84,8 +85,12 @@ def load_spec(path: Path) -> dict:
 class Expected:
     """The values a spec asks for, as AWS would report them back."""
 
-    def __init__(self, spec: dict, account: str, region: str, partition: str = "aws"):
+    def __init__(self, spec: dict, account: str, region: str, partition: str = "aws",
+                 ce_names: dict[str, str] | None = None):
         self.spec = spec
+        # A compute environment's AWS name: its spec name, "-" and a replacement key (docs/day-two.md),
+        # as found in the account (find_compute_environment_names); the spec name until then.
+        self.ce_names = ce_names or {}
         self.account = account
         self.region = region
         self.partition = partition
@@ -123,7 +128,7 @@ class Expected:
         if is_arn(value):
             return value
         if target == "computeEnvironments":
-            return self.arn("batch", f"compute-environment/{value}")
+            return self.arn("batch", f"compute-environment/{self.ce_names.get(value, value)}")
         if target == "schedulingPolicies":
             return self.arn("batch", f"scheduling-policy/{value}")
         if target == "jobQueues":
@@ -161,6 +166,8 @@ class Expected:
                     _set(body, rel, self.reference(section, rel, ref.target, value))
         tags = {**self.tags, **(body.pop("tags", None) or {})}
         if section == "computeEnvironments":
+            body["computeEnvironmentName"] = self.ce_names.get(body["computeEnvironmentName"],
+                                                               body["computeEnvironmentName"])
             body.setdefault("state", "ENABLED")
             cr = body.get("computeResources") or {}
             if "serviceRole" not in body:
@@ -181,6 +188,21 @@ class Expected:
         if tags:
             body["tags"] = tags
         return body
+
+
+REPLACEMENT_KEY = re.compile(r"^(?P<name>.+)-(?P<key>[0-9a-f]{8})$")
+
+
+def find_compute_environment_names(spec: dict, actual_names: list[str]) -> dict[str, str]:
+    """Spec name -> the AWS name found for it: the spec name, "-" and an 8-hex-digit key."""
+    wanted = {ce["computeEnvironmentName"] for ce in spec.get("computeEnvironments") or []}
+    found: dict[str, str] = {}
+    for name in actual_names:
+        m = REPLACEMENT_KEY.match(name)
+        if m and m["name"] in wanted:
+            assert m["name"] not in found, f"two compute environments for {m['name']}: {found[m['name']]}, {name}"
+            found[m["name"]] = name
+    return found
 
 
 def _set(body: Any, rel: tuple, value: Any) -> None:

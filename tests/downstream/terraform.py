@@ -48,7 +48,7 @@ from pathlib import Path
 from typing import Any
 
 from .tfprovider import codegen
-from .tfprovider.schema import DEFAULT_SCHEMA_PATH
+from .tfprovider.schema import DEFAULT_SCHEMA_PATH, TIME_SCHEMA_PATH, TIME_SOURCE
 
 _DOWNSTREAM_DIR = Path(__file__).resolve().parent
 _DEV_OVERRIDES_SUMMARY = "Provider development overrides are in effect"
@@ -161,15 +161,19 @@ class TerraformHarness:
     def _write_launcher(self, pb2_dir: Path) -> None:
         self.plugin_dir.mkdir(parents=True)
         pythonpath = f"{_DOWNSTREAM_DIR}{os.pathsep}{pb2_dir}"
-        self.plugin_path.write_text(
-            "#!/bin/sh\n"
-            "# Stand-in hashicorp/aws plugin for batchgen's offline tests (generated).\n"
-            f"PYTHONPATH={shlex.quote(pythonpath)}${{PYTHONPATH:+:$PYTHONPATH}}\n"
-            "export PYTHONPATH\n"
-            f"exec {shlex.quote(sys.executable)} -m tfprovider"
-            f" --schema {shlex.quote(str(self.schema_path))} --pb2-dir {shlex.quote(str(pb2_dir))}\n"
-        )
-        self.plugin_path.chmod(0o755)
+        for path, schema, extra, what in (
+                (self.plugin_path, self.schema_path, "", "hashicorp/aws"),
+                (self.plugin_dir / "terraform-provider-time", TIME_SCHEMA_PATH,
+                 f" --source {shlex.quote(TIME_SOURCE)}", "hashicorp/time (time_sleep)")):
+            path.write_text(
+                "#!/bin/sh\n"
+                f"# Stand-in {what} plugin for batchgen's offline tests (generated).\n"
+                f"PYTHONPATH={shlex.quote(pythonpath)}${{PYTHONPATH:+:$PYTHONPATH}}\n"
+                "export PYTHONPATH\n"
+                f"exec {shlex.quote(sys.executable)} -m tfprovider"
+                f" --schema {shlex.quote(str(schema))}{extra} --pb2-dir {shlex.quote(str(pb2_dir))}\n"
+            )
+            path.chmod(0o755)
 
     def _write_cli_config(self) -> None:
         self.cli_config.write_text(
@@ -177,6 +181,7 @@ class TerraformHarness:
             "provider_installation {\n"
             "  dev_overrides {\n"
             f"    \"hashicorp/aws\" = {json.dumps(str(self.plugin_dir))}\n"
+            f"    \"hashicorp/time\" = {json.dumps(str(self.plugin_dir))}\n"
             "  }\n"
             "  direct {}\n"
             "}\n"
@@ -286,7 +291,7 @@ class TerraformHarness:
         """``terraform apply -auto-approve -refresh=false`` then ``show -json`` of the state.
 
         The stand-in plugin "creates" nothing: it fills every value that was
-        unknown in the plan with a placeholder (``"placeholder-arn"`` for an
+        unknown in the plan with a placeholder (``"placeholder-arn-<name>"`` for an
         ``arn``). What this shows is how Terraform core evaluates expressions
         that hold references, e.g. a ``jsonencode({...})`` naming a role's
         ARN, which a plan can only report as "known after apply". Returns the
@@ -303,6 +308,51 @@ class TerraformHarness:
             if rc != 0:
                 raise TerraformError("show", rc, out, err)
         return json.loads(out)
+
+    def applied_state(self, module_dir: str | Path, rewrite=None) -> dict:
+        """``terraform apply`` of the module, and the state file it leaves (as JSON)."""
+        with self._copy(module_dir) as work:
+            _rewrite(work, rewrite)
+            args = ["-json", "-auto-approve", "-refresh=false", "-input=false", "-lock=false"]
+            rc, out, err = self.run("apply", args, work)
+            if rc != 0:
+                raise TerraformError("apply", rc, out, err, _streamed_diagnostics(out))
+            return json.loads((work / "terraform.tfstate").read_text())
+
+    def plan_over(self, state: dict, module_dir: str | Path, apply: bool = False, rewrite=None) -> "DayTwo":
+        """``terraform plan`` of the module against `state` (what an earlier apply left, maybe
+        edited: drift); with `apply`, the plan is applied and the order of Terraform's
+        operations is kept (``DayTwo.events``). `rewrite(text)` is applied to every .tf file
+        (a test shortens a wait)."""
+        with self._copy(module_dir) as work:
+            _rewrite(work, rewrite)
+            (work / "terraform.tfstate").write_text(json.dumps(state))
+            plan_args = ["-json", "-refresh=false", "-input=false", "-lock=false", "-out=batchgen.tfplan"]
+            rc, out, err = self.run("plan", plan_args, work)
+            if rc != 0:
+                raise TerraformError("plan", rc, out, err, _streamed_diagnostics(out))
+            rc, shown, err = self.run("show", ["-json", "-no-color", "batchgen.tfplan"], work)
+            if rc != 0:
+                raise TerraformError("show", rc, shown, err)
+            events: list[dict] = []
+            if apply:
+                rc, out, err = self.run("apply", ["-json", "-input=false", "-lock=false", "batchgen.tfplan"], work)
+                if rc != 0:
+                    raise TerraformError("apply", rc, out, err, _streamed_diagnostics(out))
+                events = _streamed_events(out)
+        return DayTwo(state, json.loads(shown), events)
+
+    def day_two(self, v1_dir: str | Path, v2_dir: str | Path, edit_state=None, apply: bool = False,
+                rewrite=None) -> "DayTwo":
+        """Apply the module `v1_dir` (the stand-in creates nothing, see ``apply``), then plan
+        `v2_dir` against the state v1 left: what `terraform plan` shows on the day a spec
+        changes. `edit_state(state)` may change the state in between (drift: what AWS changed
+        behind Terraform's back); `apply` and `rewrite` as for ``plan_over``."""
+        state = self.applied_state(v1_dir, rewrite)
+        if edit_state:
+            edit_state(state)
+            state["serial"] = state.get("serial", 0) + 1
+        return self.plan_over(state, v2_dir, apply, rewrite)
 
     def _copy(self, module_dir: str | Path) -> "_WorkCopy":
         return _WorkCopy(Path(module_dir), self.root)
@@ -353,6 +403,57 @@ class _WorkCopy:
     def __exit__(self, *exc) -> None:
         if self.path is not None:
             shutil.rmtree(self.path.parent, ignore_errors=True)
+
+
+def _rewrite(work: Path, rewrite) -> None:
+    if rewrite:
+        for tf in work.glob("*.tf"):
+            tf.write_text(rewrite(tf.read_text()))
+
+
+@dataclass
+class DayTwo:
+    """What ``TerraformHarness.day_two`` saw: v1's state, the plan of v2 over it (`terraform
+    show -json`), and, when applied, Terraform's operations in the order they happened."""
+
+    state: dict
+    plan: dict
+    events: list[dict] = field(default_factory=list)
+
+    def actions(self) -> dict[str, list[str]]:
+        """Resource address -> the planned actions (["create", "delete"] is create-before-destroy)."""
+        return {c["address"]: c["change"]["actions"] for c in self.plan.get("resource_changes", [])}
+
+    def change(self, address: str) -> dict:
+        return next(c["change"] for c in self.plan["resource_changes"] if c["address"] == address)
+
+    def order(self) -> list[tuple[str, str, str]]:
+        """(event, resource address, action) of each apply_start/apply_complete and each
+        provisioner run, in order; a deposed object's address ends with " (deposed)"."""
+        out = []
+        for e in self.events:
+            hook = e.get("hook") or {}
+            resource = hook.get("resource") or {}
+            addr = resource.get("addr", "")
+            if hook.get("deposed_key") or hook.get("deposed"):
+                addr += " (deposed)"
+            out.append((e["type"], addr, hook.get("action", hook.get("provisioner", ""))))
+        return out
+
+
+_ORDER_EVENTS = ("apply_start", "apply_complete", "provision_start", "provision_complete", "apply_errored")
+
+
+def _streamed_events(stdout: str) -> list[dict]:
+    found = []
+    for line in stdout.splitlines():
+        try:
+            message = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if message.get("type") in _ORDER_EVENTS:
+            found.append(message)
+    return found
 
 
 def _streamed_diagnostics(stdout: str) -> list[Diagnostic]:

@@ -28,9 +28,11 @@ import pytest
 
 from .emulator import (
     BATCH_SLR_PATH, DEFAULT_ACCOUNT, DEFAULT_REGION, Account, DeployScript, bucket_notifications,
-    create_batch_service_linked_role, create_buckets, create_network, rewrite_ids, run_deploy_script,
+    create_batch_service_linked_role, create_buckets, create_network, rewrite_ids, run_deploy_script, submit_bodies,
 )
-from .examples import NAME_FIELDS, SPEC_IDS, SPECS, Expected, compile_to, load_spec, mismatches
+from .examples import (
+    NAME_FIELDS, SPEC_IDS, SPECS, Expected, compile_to, find_compute_environment_names, load_spec, mismatches,
+)
 from .tools import venv_bin
 
 pytestmark = pytest.mark.downstream
@@ -76,6 +78,7 @@ class Deployment:
     job_ids: dict[str, str] = field(default_factory=dict)  # jobName -> jobId
     log: str = ""
     buckets_before: dict[str, dict] = field(default_factory=dict)  # the triggers' buckets' notifications
+    submit_log: str = ""
 
     @property
     def batch(self):
@@ -105,15 +108,26 @@ def deployment(request, moto_server, tmp_path_factory) -> Deployment:
     deployment = Deployment(spec_path.stem, load_spec(rewritten), account, out,
                             Expected(load_spec(rewritten), account.account_id, region),
                             "deploy.sh" if spec_path.stem in DEPLOY_SH else "boto3", script)
-    if deployment.how == "deploy.sh":
+    wanted = deployment.expected.submitted_jobs()
+    if deployment.how != "deploy.sh":
+        assert script.replay(account, region) == {}, "deploy.sh submitted jobs"
+    else:
         aws = venv_bin("awscli", "aws")
         done = run_deploy_script(out / "cli" / "deploy.sh", account, aws.parent, work / "home")
         deployment.log = done.stdout + done.stderr
         if done.returncode != 0 or not done.stdout.rstrip().endswith("deploy.sh: done"):
             pytest.fail(f"deploy.sh exited {done.returncode}:\n{deployment.log}\n"
                         f"moto log:\n{moto_server.log_tail()}", pytrace=False)
-    else:
-        deployment.job_ids = script.replay(account, region)
+        if wanted:  # deploying and running are separate acts: submit.sh --all runs the jobs
+            done = run_deploy_script(out / "cli" / "submit.sh", account, aws.parent, work / "home", args=("--all",))
+            deployment.submit_log = done.stdout + done.stderr
+            if done.returncode != 0:
+                pytest.fail(f"submit.sh --all exited {done.returncode}:\n{deployment.submit_log}", pytrace=False)
+            deployment.job_ids = dict(line.split(" ", 1) for line in done.stdout.splitlines() if line.strip())
+    names = [ce["computeEnvironmentName"] for ce in deployment.batch.describe_compute_environments()["computeEnvironments"]]
+    deployment.expected.ce_names = find_compute_environment_names(deployment.spec, names)
+    if deployment.how != "deploy.sh":  # jobs refer to queues only, so they can go now
+        deployment.job_ids = submit_bodies(account, out / "cli", wanted, region)
     deployment.buckets_before = buckets_before
     return deployment
 
@@ -131,9 +145,9 @@ def _check(kind: str, name: str, actual: dict | None, expected: dict, casefold=f
 # -- every body file is sent ----------------------------------------------------------
 
 def test_deploy_sh_sends_every_body_file_once(deployment):
-    """Each body file is sent once, but a scheduled job's (its schedule submits it)."""
+    """Each body file is sent once, but the jobs' (deploy.sh submits none: submit.sh does)."""
     files = {p.relative_to(deployment.out / "cli").as_posix() for p in (deployment.out / "cli").rglob("*.json")}
-    files -= {f"batch/submit-job/{job}.json" for job in deployment.expected.scheduled_jobs()}
+    files = {f for f in files if not f.startswith("batch/submit-job/")}
     assert sorted(deployment.script.bodies) == sorted(files)
 
 
@@ -148,7 +162,7 @@ def test_compute_environments(deployment):
                       "computeEnvironmentName")
     problems = []
     for raw in deployment.expected.entries("computeEnvironments"):
-        name = raw["computeEnvironmentName"]
+        name = deployment.expected.ce_names.get(raw["computeEnvironmentName"], raw["computeEnvironmentName"])
         found = actual.get(name)
         problems += _check("compute environment", name, found, deployment.expected.entry("computeEnvironments", raw))
         if found is not None and found.get("status") != "VALID":
@@ -380,13 +394,14 @@ def test_topics_and_subscriptions(deployment):
 
 
 def test_deploy_sh_ran_where_chosen(deployment):
+    wanted = {raw["jobName"] for raw in deployment.expected.submitted_jobs()}
     if deployment.how == "deploy.sh":
         lines = deployment.log.splitlines()
         assert lines[-1] == "deploy.sh: done"
-        assert sum(1 for line in lines if line.startswith("batch submit-job ")) == \
-            len(deployment.expected.submitted_jobs())
-    else:
-        assert deployment.job_ids.keys() == {raw["jobName"] for raw in deployment.expected.submitted_jobs()}
+        assert not [line for line in lines if "submit-job" in line]  # deploying runs no job
+        if wanted:  # submit.sh --all printed "JOB JOB_ID" for each template, once
+            assert sorted(line.split(" ")[0] for line in deployment.submit_log.splitlines()) == sorted(wanted)
+    assert deployment.job_ids.keys() == wanted
 
 
 # -- the service-linked role on an account that has none yet -------------------------

@@ -138,8 +138,9 @@ def test_instance_roles_have_instance_profiles(deployed):
             continue
         profile = iam.get_instance_profile(InstanceProfileName=name)["InstanceProfile"]
         assert [r["RoleName"] for r in profile["Roles"]] == [name]
-        got = batch.describe_compute_environments(computeEnvironments=[ce["computeEnvironmentName"]])
-        assert got["computeEnvironments"][0]["computeResources"]["instanceRole"] == profile["Arn"]
+        found = [c for c in batch.describe_compute_environments()["computeEnvironments"]
+                 if c["computeEnvironmentName"].rpartition("-")[0] == ce["computeEnvironmentName"]]
+        assert [c["computeResources"]["instanceRole"] for c in found] == [profile["Arn"]]
 
 
 def _managed_policy_document(deployed: Deployed, name: str) -> dict:

@@ -25,6 +25,7 @@ its content is read from ``apply`` (the stand-in plugin fills placeholders).
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -238,7 +239,12 @@ def expected_resources(spec: dict) -> dict[tuple[str, str], dict]:
                 cp = entry.get("containerProperties")
                 if cp is not None and "FARGATE" in (entry.get("platformCapabilities") or []):
                     cp.setdefault("executionRoleArn", f"{project}-batch-execution")
-            expected[(tf_type, raw[name_field])] = to_terraform(table, entry, f"{section}/{raw[name_field]}")
+            arguments = to_terraform(table, entry, f"{section}/{raw[name_field]}")
+            if section == "computeEnvironments":
+                arguments["name"] = KeyedName(raw[name_field])
+            elif section == "jobDefinitions":  # old revisions stay ACTIVE (docs/day-two.md)
+                arguments["deregister_on_new_revision"] = False
+            expected[(tf_type, raw[name_field])] = arguments
     return expected
 
 
@@ -259,9 +265,27 @@ class Planned:
         unknown = {c["address"]: c["change"].get("after_unknown") or {} for c in plan["resource_changes"]}
         config = {r["address"]: r.get("expressions", {})
                   for r in plan["configuration"]["root_module"].get("resources", [])}
-        by_name = {(address.split(".")[0], v["name"]): address
+        by_name = {(address.split(".")[0], _spec_name(address, v["name"])): address
                    for address, v in values.items() if isinstance(v.get("name"), str)}
         return cls(plan, values, unknown, config, by_name)
+
+
+# A compute environment's AWS name is its spec name, "-" and an 8-digit replacement key
+# (docs/day-two.md): the key changes exactly when a change needs a new environment.
+_REPLACEMENT_KEY = re.compile(r"^(?P<name>.+)-[0-9a-f]{8}$")
+
+
+def _spec_name(address: str, name: str) -> str:
+    if address.startswith("aws_batch_compute_environment."):
+        match = _REPLACEMENT_KEY.match(name)
+        return match.group("name") if match else f"{name} (no replacement key)"
+    return name
+
+
+@dataclass(frozen=True)
+class KeyedName:
+    """A compute environment's name argument: the spec name and a replacement key."""
+    name: str
 
 
 def _references(expression: Any) -> list[str]:
@@ -291,6 +315,10 @@ class Comparison:
                 top: bool = False) -> None:
         if isinstance(expected, Ref):
             self.check_ref(path, expected, unknown, expression)
+        elif isinstance(expected, KeyedName):
+            match = _REPLACEMENT_KEY.match(actual) if isinstance(actual, str) else None
+            if match is None or match.group("name") != expected.name:
+                self.problems.append(f"{path}: expected {expected.name}-<8 hex digits>, found {actual!r}")
         elif isinstance(expected, dict):  # a resource or a block: arguments
             actual = actual or {}
             unknown = unknown if isinstance(unknown, dict) else {}

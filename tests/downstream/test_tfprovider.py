@@ -100,7 +100,7 @@ def test_apply_replaces_unknowns_with_placeholders(provider):
     })
     applied = provider.apply("aws_batch_job_queue", planned)
     assert applied["id"] == "aws_batch_job_queue-placeholder"
-    assert applied["arn"] == "placeholder-arn"
+    assert applied["arn"] == "placeholder-arn-q"  # the name in it: a replacement changes the ARN
     assert applied["tags"] == {"a": "placeholder-tags"}
     assert applied["name"] == "q"
     assert provider.apply("aws_batch_job_queue", None) is None

@@ -4,6 +4,11 @@
                  (text format, file name only), so code, line, column and wording are all
                  compared. `pytest --update-expected` rewrites them for review as a diff.
   good*.yaml     passes it: no diagnostic with that code, and no errors at all.
+
+A rule of two specs (the catalog's `upd` rows, checked by `batchgen diff`) has the spec
+deployed before beside its cases: X.yaml is diffed against X.old.yaml if there is one, else
+against old.yaml; its diagnostics (the diff's warnings and errors, on standard error) are
+compared the same way. Files named old.yaml or *.old.yaml are not cases themselves.
 """
 from __future__ import annotations
 
@@ -18,7 +23,15 @@ CASES = Path(__file__).parent / "cases"
 
 
 def _files(kind: str):
-    return sorted(CASES.glob(f"*/{kind}*.yaml"))
+    return sorted(p for p in CASES.glob(f"*/{kind}*.yaml") if not p.name.endswith(".old.yaml"))
+
+
+def baseline(spec: Path) -> Path | None:
+    """The spec deployed before `spec`, for a two-spec (diff) case."""
+    for candidate in (spec.with_name(spec.stem + ".old.yaml"), spec.with_name("old.yaml")):
+        if candidate.exists():
+            return candidate
+    return None
 
 
 def _ids(files):
@@ -28,8 +41,9 @@ def _ids(files):
 def _diagnostics(spec: Path) -> tuple[int, str]:
     cwd = os.getcwd()
     os.chdir(spec.parent)
+    old = baseline(spec)
     try:
-        result = run("validate", spec.name)
+        result = run("diff", old.name, spec.name) if old else run("validate", spec.name)
     finally:
         os.chdir(cwd)
     return result.code, result.stderr

@@ -1,10 +1,14 @@
-"""Model -> request bodies for `aws ... --cli-input-json file://...` and a deploy script.
+"""Model -> request bodies for `aws ... --cli-input-json file://...` and the scripts that send
+them: deploy.sh (creates the setup), submit.sh (runs a job template) and teardown.sh
+(scripts.py); update.sh, from a baseline, is update.py's.
 
 Each body is the spec entry with references resolved: compute environments and
 scheduling policies by ARN, queues and job definitions by name (the API takes either),
 roles and instance profiles by ARN. Where the spec gives no `account` or `region`, ARNs
 hold @@ACCOUNT_ID@@ / @@REGION@@ and deploy.sh fills them in at run time; a job's
-dependency on another job holds @@JOB_ID:<jobName>@@, filled with the ID submit-job returned.
+dependency on another job holds @@JOB_ID:<jobName>@@, which submit.sh fills with the ID
+submit-job returned. A compute environment is named by its AWS name (name and replacement
+key), which the model holds.
 """
 from __future__ import annotations
 
@@ -14,7 +18,7 @@ import shlex
 
 from ...language import SECTION
 from ...model import Model, Ref, Resource, needs_service_linked_role
-from . import iam_events
+from . import iam_events, scripts
 from .templating import render
 
 
@@ -26,7 +30,7 @@ def _escape_invisible(match: re.Match) -> str:
     return c if c.isprintable() else json.dumps(c)[1:-1]  # café stays café; U+202E becomes \u202e
 
 
-def _dump(body: dict) -> str:
+def dump(body: dict) -> str:
     """The request body as JSON, with every non-printable character (a bidi override, a
     zero-width space, U+2028) written as a \\u escape: what a reviewer reads is what the
     API gets. json.dumps already escapes the C0 controls; text inside a string is the only
@@ -56,13 +60,33 @@ def _topological(jobs: list[Resource]) -> list[Resource]:
 
 
 def emit(model: Model, spec_name: str) -> dict[str, str]:
+    """deploy.sh and its bodies, submit.sh (when the spec has jobs) and teardown.sh."""
+    files, steps = deploy_plan(model)
+    context = script_context(model, spec_name)
+    files["deploy.sh"] = render("cli/deploy.sh.j2", steps=steps, has_jobs=bool(model.jobs), **context)
+    if model.jobs:
+        files["submit.sh"] = render("cli/submit.sh.j2", **scripts.submit_context(
+            model, _topological(model.jobs), _job_variables(model.jobs)), **context)
+    files["teardown.sh"] = render("cli/teardown.sh.j2", **scripts.teardown_context(model), **context)
+    return files
+
+
+def script_context(model: Model, spec_name: str) -> dict:
+    """What every script template needs: the account, the Region and the quoting helpers."""
+    return dict(spec_name=spec_name, account=model.account, region=model.region,
+                needs_account=not model.account, sh=shlex.quote, dq=_double_quoted, comment=_comment)
+
+
+def deploy_plan(model: Model) -> tuple[dict[str, str], list[dict]]:
+    """Every request body of `model` ({path: JSON}) and deploy.sh's steps, in order. The
+    submit-job bodies are written too, for submit.sh; deploy.sh submits no job."""
     refs = model.arns
     files: dict[str, str] = {}
     steps: list[dict] = []
 
     def add(service: str, command: str, name: str, body: dict, **step) -> str:
         path = f"{service}/{command}/{name}.json"
-        files[path] = _dump(body)
+        files[path] = dump(body)
         steps.append({"service": service, "command": command, "path": path, "name": name, **step})
         return path
 
@@ -86,6 +110,9 @@ def emit(model: Model, spec_name: str) -> dict[str, str]:
                 {"InstanceProfileName": role.name, "RoleName": role.name}, wait_instance_profile=role.name)
         iam_events.inline_policies(role, refs, add)  # a schedule's role: submit its job only
 
+    if model.roles:  # IAM is eventually consistent: wait before AWS Batch is given the new roles
+        steps.append({"iam_settle": [r.name for r in model.roles]})
+
     if any(needs_service_linked_role(ce) for ce in model.compute_environments):
         steps.append({"service_linked_role": "batch.amazonaws.com"})
 
@@ -95,40 +122,35 @@ def emit(model: Model, spec_name: str) -> dict[str, str]:
         for r in items:
             add(service, command, r.name, model.request_body(r))
         if items and SECTION[section].wait:  # create them all, then wait for all: creation is asynchronous
-            steps.append({"wait": SECTION[section].wait, "names": [r.name for r in items]})
+            steps.append({"wait": SECTION[section].wait, "names": [aws_name(r) for r in items]})
 
-    # Rules after the job definitions they submit (XR-016), before the jobs: a failure
-    # notification then also reports the jobs deploy.sh submits.
+    # Rules after the job definitions they submit (XR-016).
     iam_events.events(model, refs, add)
 
-    scheduled, triggered = model.scheduled_jobs, model.triggered_jobs
-    for job in _topological(model.jobs):
-        if job.name in scheduled or job.name in triggered:  # their targets submit them (BG-115, BG-136)
-            by = [f"schedule {s.name}" for s in model.schedules if s.job == job.name]
-            by += [f"trigger {t.name}" for t in model.triggers if t.job == job.name]
-            steps.append({"note": f"job {job.name}: submitted by {', '.join(by)}, not here"})
-            continue
-        add(*SECTION["jobs"].cli, job.name, model.request_body(job), job=job.name)
-
-    files["deploy.sh"] = render(
-        "cli/deploy.sh.j2",
-        spec_name=spec_name,
-        steps=steps,
-        account=model.account,
-        region=model.region,
-        needs_account=not model.account,
-        job_var=_job_variables(model.jobs).__getitem__,
-        sh=shlex.quote,
-        dq=_double_quoted,
-        comment=_comment,
-    )
-    return files
+    # Jobs are not deployed: submit.sh submits them (scripts.py), from these bodies.
+    for job in model.jobs:
+        files[submit_body_path(job.name)] = dump(model.request_body(job))
+    return files, steps
 
 
-# deploy.sh quotes every value it interpolates, whatever the validator lets through: a bare
+def submit_body_path(job: str) -> str:
+    service, command = SECTION["jobs"].cli
+    return f"{service}/{command}/{job}.json"
+
+
+def aws_name(r: Resource) -> str:
+    """The name AWS knows an entry by: a compute environment's carries its replacement key
+    (the model's body holds it), the others' are their spec names."""
+    if r.section == "computeEnvironments":
+        return r.body.get("computeEnvironmentName", r.name)
+    return r.name
+
+
+# The scripts quote every value they interpolate, whatever the validator lets through: a bare
 # word with `sh` (shlex.quote), a word inside the template's own "..." with `dq`, and a
-# comment with `comment` (one line). In deploy.sh.j2 no {{ }} stands outside these three
-# but job_var(), an ASCII identifier by construction.
+# comment with `comment` (one line). In templates/cli/ no {{ }} stands outside these three
+# but submit.sh's function names (ASCII identifiers by construction, _job_variables) and
+# the `shell` steps, whole lines built by scripts.py and update.py with shlex.quote.
 
 
 def _job_variables(jobs) -> dict[str, str]:

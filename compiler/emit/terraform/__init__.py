@@ -32,8 +32,10 @@ def emit(model: Model, spec_name: str, adopt: bool = False) -> dict[str, str]:
     file("providers.tf", settings.provider_blocks(model),
          "# default_tags carry the spec's top-level `tags` (and its `project`) to every taggable resource.\n")
     file("iam.tf", iam.iam_blocks(model, refs))
-    file("compute_environments.tf", [batch.resource_block(r, refs, model) for r in model.compute_environments])
-    file("job_queues.tf", [batch.resource_block(r, refs, model) for r in model.scheduling_policies + model.job_queues])
+    file("compute_environments.tf", [b for r in model.compute_environments
+                                     for b in batch.compute_environment_blocks(r, refs, model)])
+    file("job_queues.tf", [batch.resource_block(r, refs, model) for r in model.scheduling_policies]
+         + [b for q in model.job_queues for b in batch.queue_blocks(q, refs, model)])
     file("job_definitions.tf", [batch.resource_block(r, refs, model) for r in model.job_definitions])
     file("events.tf", events.events_blocks(model, refs))
     file("outputs.tf", batch.output_blocks(model))

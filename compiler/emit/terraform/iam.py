@@ -12,6 +12,7 @@ from ...language import RefKind
 from ...model import CustomerPolicy, ManagedPolicy, Model, Ref, Role
 from ...naming import tf_label
 from . import hcl
+from .lifecycle import create_before_destroy
 from .references import DATA_SOURCES
 
 
@@ -87,6 +88,7 @@ def spec_role_blocks(role: Role, refs) -> list:
     body.append(hcl.Attr("assume_role_policy", hcl.JsonEncode(refs.value(role.assume_role_policy()))))
     if role.tags:
         body += [hcl.Blank(), hcl.Attr("tags", dict(role.tags))]
+    body += [hcl.Blank(), create_before_destroy()]  # a renamed role outlives what moves off it
     items: list = [hcl.Block("resource", ("aws_iam_role", role.label), body)]
     items += inline_policy_blocks(role, refs)
     for label, arn in attachments(role):
@@ -98,7 +100,7 @@ def spec_role_blocks(role: Role, refs) -> list:
         profile: list = [hcl.Attr("name", role.name)]
         if role.path:
             profile.append(hcl.Attr("path", role.path))
-        profile.append(hcl.Attr("role", hcl.Expr(f"aws_iam_role.{role.label}.name")))
+        profile += [hcl.Attr("role", hcl.Expr(f"aws_iam_role.{role.label}.name")), hcl.Blank(), create_before_destroy()]
         items.append(hcl.Block("resource", ("aws_iam_instance_profile", role.label), profile))
     return items
 
@@ -121,6 +123,8 @@ def generated_role_blocks(role: Role, model: Model) -> list:
         hcl.Attr("name", role.name),
         hcl.Attr("description", f"batchgen: {role.purpose}"),
         hcl.Attr("assume_role_policy", hcl.JsonEncode(role.assume_role_policy())),
+        hcl.Blank(),
+        create_before_destroy(),
     ])]
     for label, policy in attachments(role):
         items.append(hcl.Block("resource", ("aws_iam_role_policy_attachment", label), [
@@ -131,6 +135,8 @@ def generated_role_blocks(role: Role, model: Model) -> list:
         items.append(hcl.Block("resource", ("aws_iam_instance_profile", role.label), [
             hcl.Attr("name", role.name),
             hcl.Attr("role", hcl.Expr(f"aws_iam_role.{role.label}.name")),
+            hcl.Blank(),
+            create_before_destroy(),
         ]))
     return items
 

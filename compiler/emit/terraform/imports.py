@@ -10,7 +10,8 @@ resource's own identity, internal/service/batch/job_definition.go
 (`@ArnIdentity`, `@ArnFormat("job-definition/{name}:{revision}")`: the ARN with the revision;
 the provider reads it with DescribeJobDefinitions and wants exactly one ACTIVE revision):
 
-    aws_batch_compute_environment   the name ("import AWS Batch compute using the name")
+    aws_batch_compute_environment   the name ("import AWS Batch compute using the name"): the one in
+                                    `adopt.computeEnvironments`, else batchgen's (name-replacement key)
     aws_batch_job_queue             the ARN
     aws_batch_scheduling_policy     the ARN
     aws_batch_job_definition        the ARN with the revision (@ArnFormat job-definition/{name}:{revision}):
@@ -32,7 +33,9 @@ the provider reads it with DescribeJobDefinitions and wants exactly one ACTIVE r
     aws_sns_topic_policy            the topic's ARN
 
 A topic subscription imports by its own ARN, which AWS makes up and the spec doesn't know: it
-is not imported (a comment says so). Once `terraform apply` has adopted everything, the
+is not imported (a comment says so). The release waits (time_sleep) and the queues' scheduling
+records (terraform_data) of lifecycle.py are Terraform's own, with nothing in AWS to import:
+Terraform creates them. Once `terraform apply` has adopted everything, the
 import blocks have done their work; compile without --adopt to drop the file.
 """
 from __future__ import annotations
@@ -86,7 +89,13 @@ def blocks(model: Model) -> list:
 
     section("IAM", [_import(f"aws_iam_policy.{p.label}", _arn(model, RefKind.POLICY, p.name)) for p in model.policies]
             + [b for r in model.roles for b in _role_imports(r, model)])
-    section("Compute environments", [_import(f"aws_batch_compute_environment.{r.label}", r.name)
+    # A compute environment by the name it runs under: `adopt.computeEnvironments` (what batchgen
+    # import read), else the AWS name batchgen gives it (name and replacement key: a setup
+    # batchgen deployed). An environment adopted under another name is replaced once, create
+    # before destroy, by one under batchgen's name (docs/day-two.md).
+    running: dict[str, str] = adopt.get("computeEnvironments") or {}
+    section("Compute environments", [_import(f"aws_batch_compute_environment.{r.label}",
+                                             running.get(r.name, r.body["computeEnvironmentName"]))
                                      for r in model.compute_environments])
     section("Scheduling policies and job queues",
             [_import(f"aws_batch_scheduling_policy.{r.label}", _arn(model, RefKind.SCHEDULING_POLICY, r.name))

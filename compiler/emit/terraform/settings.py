@@ -15,13 +15,21 @@ ASSUME_ROLE = (("roleArn", "role_arn"), ("sessionName", "session_name"), ("exter
                ("duration", "duration"))
 
 
+# hashicorp/time, for the time_sleep that waits before a replaced compute environment is
+# deleted (lifecycle.py, docs/day-two.md); 0.9 has time_sleep's destroy_duration and triggers.
+TIME_PROVIDER = {"source": "hashicorp/time", "version": ">= 0.9"}
+
+
 def versions_blocks(model: Model) -> list:
     settings = model.terraform
+    providers: list = [hcl.Attr("aws", {"source": "hashicorp/aws", "version": settings.provider_version})]
+    if model.compute_environments:
+        providers += [hcl.Comment("time_sleep: the wait before a replaced compute environment is deleted "
+                                  "(docs/day-two.md)"), hcl.Attr("time", dict(TIME_PROVIDER))]
     return [hcl.Block("terraform", (), [
         hcl.Attr("required_version", settings.required_version),
         hcl.Blank(),
-        hcl.Block("required_providers", (), [hcl.Attr("aws", {"source": "hashicorp/aws",
-                                                              "version": settings.provider_version})]),
+        hcl.Block("required_providers", (), providers),
     ])]
 
 

@@ -47,7 +47,8 @@ def adopt_names_entries_of_the_spec(ctx: Context, c: Constraint):
     adopt = ctx.data.get("adopt")
     if not isinstance(adopt, dict):
         return
-    for key, sections, noun in (("jobDefinitions", ("jobDefinitions",), "a job definition"),
+    for key, sections, noun in (("computeEnvironments", ("computeEnvironments",), "a compute environment"),
+                                ("jobDefinitions", ("jobDefinitions",), "a job definition"),
                                 ("eventTargets", ("schedules", "notifications", "triggers"),
                                  "a schedule, trigger or notification")):
         names = adopt.get(key)

@@ -1,7 +1,9 @@
 """Launch templates name one template and target listed instance types; not what a template holds.
 
 A launch template lives in the account: its security groups, AMI and user data are unknown
-here, so a rule that a template could satisfy (CE-016) stays quiet when there is one.
+here, so a rule that a template could satisfy (CE-016) stays quiet when there is one. A
+version left to $Default or $Latest is resolved once (CE-046): a later template change
+reaches no environment and no diff; what a change of the version does is batchgen diff's.
 """
 from __future__ import annotations
 
@@ -88,3 +90,23 @@ def fargate_has_no_launch_template(ctx: Context, c: Constraint):
         if crtype in FARGATE and "launchTemplate" in cr:
             where = ptr / "computeResources" / "launchTemplate"
             yield c.at(where, at_key=True, where=where.dotted(), type=crtype)
+
+
+_FLOATING = ("$Default", "$Latest")
+
+
+@rule("CE-046")
+def launch_template_version_is_pinned(ctx: Context, c: Constraint):
+    """A launch template named without a version number: the environment keeps whatever
+    $Default or $Latest was when it was created, and no later change of the template shows."""
+    for ptr, ce, cr, _ in compute_environments(ctx):
+        lt = cr.get("launchTemplate") if cr else None
+        if not isinstance(lt, dict) or not (lt.get("launchTemplateName") or lt.get("launchTemplateId")):
+            continue  # naming no template is CE-039's error
+        version = lt.get("version", "$Default")
+        if version in _FLOATING:
+            where = ptr / "computeResources" / "launchTemplate"
+            yield c.at(where / "version" if "version" in lt else where, variant="version",
+                       name=ce.get("computeEnvironmentName"),
+                       template=lt.get("launchTemplateName") or lt.get("launchTemplateId"),
+                       version=version if "version" in lt else "$Default (the default)")

@@ -1,7 +1,8 @@
 """By-name references resolve, names are unique, ARNs have the right shape; not whether an ARN's resource exists.
 
 XR-001 (a by-name reference names an entry), NT-006 / XR-019 (unique names), NT-014 (the
-shape of a reference given as an ARN). Fields whose ARN form has a rule of its own are left
+shape of a reference given as an ARN), BG-201 (a compute environment's name leaves room for
+its replacement key). Fields whose ARN form has a rule of its own are left
 to it: SJ-002, SJ-003 (jobs), CE-017 (instance profiles), JDC-007 (job definition roles),
 and the IAM sections (iam_policies).
 """
@@ -13,6 +14,7 @@ from typing import Any, Mapping
 from ...catalog import Constraint
 from ...language import NOUNS, REFERENCES, SECTIONS, is_arn, split_revision, walk_path
 from ...problems import Pointer
+from ...replacement import NAME_SUFFIX_LENGTH
 from ..context import Context, rule
 from ..schema import did_you_mean
 from ..shapes import article
@@ -186,3 +188,14 @@ def arn_references_have_the_right_shape(ctx: Context, c: Constraint):
                     vptr = Pointer((*ptr, *rel))
                     yield c.at(vptr, where=vptr.dotted(), found=value, noun_a=f"{article(noun)} {noun}",
                                detail=problem, shape=_arn_shape(service, rtype, ref.target))
+
+
+@rule("BG-201")
+def name_leaves_room_for_the_replacement_key(ctx: Context, c: Constraint):
+    """A compute environment's AWS name is its name plus 9 characters (compiler/replacement.py)."""
+    limit = c.limit("max") - NAME_SUFFIX_LENGTH
+    for ptr, ce in ctx.entries("computeEnvironments"):
+        name = ce.get("computeEnvironmentName")
+        if isinstance(name, str) and len(name) > limit:
+            where = ptr / "computeEnvironmentName"
+            yield c.at(where, where=where.dotted(), found=len(name), limit=limit)

@@ -16,6 +16,10 @@ resource "aws_iam_role" "batch_instance" {
     ]
     Version = "2012-10-17"
   })
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_iam_role_policy_attachment" "batch_instance_amazon_ec2_container_servicefor_ec2_role" {
@@ -26,6 +30,10 @@ resource "aws_iam_role_policy_attachment" "batch_instance_amazon_ec2_container_s
 resource "aws_iam_instance_profile" "batch_instance" {
   name = "batch-cheat-sheet-batch-instance"
   role = aws_iam_role.batch_instance.name
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 # ECS task execution role for Fargate job definitions without executionRoleArn (JDF-005)
@@ -44,6 +52,10 @@ resource "aws_iam_role" "batch_execution" {
     ]
     Version = "2012-10-17"
   })
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_iam_role_policy_attachment" "batch_execution_amazon_ecs_task_execution_role_policy" {

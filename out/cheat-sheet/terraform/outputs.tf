@@ -9,6 +9,15 @@ output "compute_environment_arns" {
   }
 }
 
+output "compute_environment_names" {
+  description = "AWS names of the compute environments (name + replacement key), by name"
+  value = {
+    my-fargate-env = aws_batch_compute_environment.my_fargate_env.name
+    my-ec2-env     = aws_batch_compute_environment.my_ec2_env.name
+    my-spot-env    = aws_batch_compute_environment.my_spot_env.name
+  }
+}
+
 output "job_queue_arns" {
   description = "ARNs of the job queues, by name"
   value = {

@@ -23,6 +23,12 @@ resource "aws_batch_scheduling_policy" "transcode_fair_share" {
   }
 }
 
+# Job queue transcode-queue is fair-share (it has a scheduling policy). AWS can't switch a queue
+# between the two (JQ-014): a change here replaces the queue, and the jobs waiting in it are lost.
+resource "terraform_data" "transcode_queue_scheduling" {
+  input = "fair-share"
+}
+
 resource "aws_batch_job_queue" "transcode_queue" {
   name                  = "transcode-queue"
   state                 = "ENABLED"
@@ -32,5 +38,11 @@ resource "aws_batch_job_queue" "transcode_queue" {
   compute_environment_order {
     order               = 1
     compute_environment = aws_batch_compute_environment.transcode_ondemand.arn
+  }
+
+  depends_on = [time_sleep.transcode_ondemand_release]
+
+  lifecycle {
+    replace_triggered_by = [terraform_data.transcode_queue_scheduling]
   }
 }

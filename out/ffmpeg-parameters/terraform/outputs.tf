@@ -7,6 +7,13 @@ output "compute_environment_arns" {
   }
 }
 
+output "compute_environment_names" {
+  description = "AWS names of the compute environments (name + replacement key), by name"
+  value = {
+    transcode-ondemand = aws_batch_compute_environment.transcode_ondemand.name
+  }
+}
+
 output "scheduling_policy_arns" {
   description = "ARNs of the scheduling policies, by name"
   value = {

@@ -8,6 +8,14 @@ output "compute_environment_arns" {
   }
 }
 
+output "compute_environment_names" {
+  description = "AWS names of the compute environments (name + replacement key), by name"
+  value = {
+    MonteCarloOnDemandComputeEnvironment = aws_batch_compute_environment.monte_carlo_on_demand_compute_environment.name
+    MonteCarloSpotComputeEnvironment     = aws_batch_compute_environment.monte_carlo_spot_compute_environment.name
+  }
+}
+
 output "job_queue_arns" {
   description = "ARNs of the job queues, by name"
   value = {

@@ -16,6 +16,10 @@ resource "aws_iam_role" "batch_instance" {
     ]
     Version = "2012-10-17"
   })
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_iam_role_policy_attachment" "batch_instance_amazon_ec2_container_servicefor_ec2_role" {
@@ -26,4 +30,8 @@ resource "aws_iam_role_policy_attachment" "batch_instance_amazon_ec2_container_s
 resource "aws_iam_instance_profile" "batch_instance" {
   name = "render-farm-batch-instance"
   role = aws_iam_role.batch_instance.name
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }

@@ -7,6 +7,13 @@ output "compute_environment_arns" {
   }
 }
 
+output "compute_environment_names" {
+  description = "AWS names of the compute environments (name + replacement key), by name"
+  value = {
+    RenderingSpotComputeEnvironment = aws_batch_compute_environment.rendering_spot_compute_environment.name
+  }
+}
+
 output "job_queue_arns" {
   description = "ARNs of the job queues, by name"
   value = {

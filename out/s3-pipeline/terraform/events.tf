@@ -20,7 +20,7 @@ resource "aws_scheduler_schedule" "nightly_manifest" {
     input = jsonencode({
       JobName       = "nightly-manifest"
       JobQueue      = aws_batch_job_queue.pipeline.arn
-      JobDefinition = aws_batch_job_definition.build_manifest.arn
+      JobDefinition = aws_batch_job_definition.build_manifest.name
       Parameters = {
         outputBucket = "acme-pipeline-output"
       }
@@ -70,7 +70,7 @@ resource "aws_cloudwatch_event_target" "process_new_upload" {
   }
 
   batch_target {
-    job_definition = aws_batch_job_definition.process_upload.arn
+    job_definition = aws_batch_job_definition.process_upload.name
     job_name       = "process-upload"
   }
 

@@ -16,6 +16,10 @@ resource "aws_iam_role" "batch_instance" {
     ]
     Version = "2012-10-17"
   })
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_iam_role_policy_attachment" "batch_instance_amazon_ec2_container_servicefor_ec2_role" {
@@ -26,6 +30,10 @@ resource "aws_iam_role_policy_attachment" "batch_instance_amazon_ec2_container_s
 resource "aws_iam_instance_profile" "batch_instance" {
   name = "upload-pipeline-batch-instance"
   role = aws_iam_role.batch_instance.name
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_iam_role" "pipeline_job" {
@@ -43,6 +51,10 @@ resource "aws_iam_role" "pipeline_job" {
     ]
     Version = "2012-10-17"
   })
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_iam_role_policy" "pipeline_job_read_uploads_write_results" {
@@ -89,6 +101,10 @@ resource "aws_iam_role" "schedule_nightly_manifest" {
     ]
     Version = "2012-10-17"
   })
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_iam_role_policy" "schedule_nightly_manifest_submit" {
@@ -138,6 +154,10 @@ resource "aws_iam_role" "trigger_process_new_upload" {
     ]
     Version = "2012-10-17"
   })
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_iam_role_policy" "trigger_process_new_upload_submit" {

@@ -8,6 +8,14 @@ output "compute_environment_arns" {
   }
 }
 
+output "compute_environment_names" {
+  description = "AWS names of the compute environments (name + replacement key), by name"
+  value = {
+    pipeline-spot     = aws_batch_compute_environment.pipeline_spot.name
+    pipeline-ondemand = aws_batch_compute_environment.pipeline_ondemand.name
+  }
+}
+
 output "job_queue_arns" {
   description = "ARNs of the job queues, by name"
   value = {

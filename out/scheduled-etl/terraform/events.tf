@@ -20,7 +20,7 @@ resource "aws_cloudwatch_event_target" "nightly_report" {
   })
 
   batch_target {
-    job_definition = aws_batch_job_definition.nightly_report.arn
+    job_definition = aws_batch_job_definition.nightly_report.name
     job_name       = "nightly-report"
   }
 }

@@ -131,6 +131,10 @@ resource "aws_iam_role" "etl_job" {
       },
     ]
   })
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_iam_role_policy" "etl_job_write_results" {
@@ -168,6 +172,10 @@ resource "aws_iam_role" "etl_execution" {
     ]
     Version = "2012-10-17"
   })
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_iam_role_policy_attachment" "etl_execution_amazon_ecs_task_execution_role_policy" {
@@ -190,6 +198,10 @@ resource "aws_iam_role" "etl_instance" {
     ]
     Version = "2012-10-17"
   })
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_iam_role_policy_attachment" "etl_instance_amazon_ec2_container_servicefor_ec2_role" {
@@ -201,6 +213,10 @@ resource "aws_iam_instance_profile" "etl_instance" {
   name = "etl-instance"
   path = "/batch/"
   role = aws_iam_role.etl_instance.name
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_iam_role" "etl_orchestrator" {
@@ -218,6 +234,10 @@ resource "aws_iam_role" "etl_orchestrator" {
       },
     ]
   })
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_iam_role_policy" "etl_orchestrator_rerun_etl" {
@@ -276,6 +296,10 @@ resource "aws_iam_role" "schedule_nightly_report" {
     ]
     Version = "2012-10-17"
   })
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_iam_role_policy" "schedule_nightly_report_submit" {

@@ -8,6 +8,14 @@ output "compute_environment_arns" {
   }
 }
 
+output "compute_environment_names" {
+  description = "AWS names of the compute environments (name + replacement key), by name"
+  value = {
+    etl-fargate = aws_batch_compute_environment.etl_fargate.name
+    etl-ec2     = aws_batch_compute_environment.etl_ec2.name
+  }
+}
+
 output "job_queue_arns" {
   description = "ARNs of the job queues, by name"
   value = {

@@ -21,13 +21,16 @@ PROVIDER_SOURCE = "registry.terraform.io/hashicorp/aws"
 
 # Default location of the schema dump, relative to this file: tests/fixtures/.
 DEFAULT_SCHEMA_PATH = Path(__file__).resolve().parents[2] / "fixtures" / "aws-provider-schema.json"
+# hashicorp/time's time_sleep (the wait before a replaced compute environment is deleted).
+TIME_SOURCE = "registry.terraform.io/hashicorp/time"
+TIME_SCHEMA_PATH = Path(__file__).resolve().parent / "time-provider-schema.json"
 
 
 class ProviderSchema:
     """Resource and data source schemas of one provider, from a JSON dump."""
 
-    def __init__(self, dump: dict, provider_block: dict):
-        schemas = dump["provider_schemas"][PROVIDER_SOURCE]
+    def __init__(self, dump: dict, provider_block: dict, source: str = PROVIDER_SOURCE):
+        schemas = dump["provider_schemas"][source]
         self.resources: dict[str, dict] = schemas.get("resource_schemas", {})
         self.data_sources: dict[str, dict] = schemas.get("data_source_schemas", {})
         dumped_provider = schemas.get("provider") or {}
@@ -35,11 +38,11 @@ class ProviderSchema:
         self.provider = dumped_provider if dumped_provider.get("block") else provider_block
 
     @classmethod
-    def load(cls, path: str | Path = DEFAULT_SCHEMA_PATH) -> "ProviderSchema":
+    def load(cls, path: str | Path = DEFAULT_SCHEMA_PATH, source: str = PROVIDER_SOURCE) -> "ProviderSchema":
         from .provider_config import PROVIDER_BLOCK
 
         with open(path, encoding="utf-8") as f:
-            return cls(json.load(f), PROVIDER_BLOCK)
+            return cls(json.load(f), PROVIDER_BLOCK, source)
 
     def to_proto(self, pb) -> Any:
         """Build a ``GetProviderSchema.Response`` (``pb`` is tfplugin6_pb2)."""

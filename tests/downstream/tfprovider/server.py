@@ -36,7 +36,7 @@ from pathlib import Path
 
 from .cty import decode_dynamic, encode
 from .provider import StandInProvider
-from .schema import DEFAULT_SCHEMA_PATH, ProviderSchema
+from .schema import DEFAULT_SCHEMA_PATH, PROVIDER_SOURCE, ProviderSchema
 
 MAGIC_COOKIE_KEY = "TF_PLUGIN_MAGIC_COOKIE"
 MAGIC_COOKIE_VALUE = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2"
@@ -163,12 +163,25 @@ class Services:
 
     def plan_resource_change(self, request, resp_type):
         proposed = decode_dynamic(request.proposed_new_state.msgpack, request.proposed_new_state.json)
-        planned = self.provider.plan(request.type_name, proposed)
-        return resp_type(planned_state=self._dynamic(planned), planned_private=request.prior_private)
+        prior = decode_dynamic(request.prior_state.msgpack, request.prior_state.json)
+        config = decode_dynamic(request.config.msgpack, request.config.json)
+        planned, replace = self.provider.plan_change(request.type_name, proposed, prior, config)
+        response = resp_type(planned_state=self._dynamic(planned), planned_private=request.prior_private)
+        for path in replace:
+            msg = response.requires_replace.add()
+            for step in path:
+                if step == "#":
+                    break  # the block list itself
+                if isinstance(step, int):
+                    msg.steps.add(element_key_int=step)
+                else:
+                    msg.steps.add(attribute_name=step)
+        return response
 
     def apply_resource_change(self, request, resp_type):
         planned = decode_dynamic(request.planned_state.msgpack, request.planned_state.json)
-        new_state = self.provider.apply(request.type_name, planned)
+        prior = decode_dynamic(request.prior_state.msgpack, request.prior_state.json)
+        new_state = self.provider.apply(request.type_name, planned, prior)
         return resp_type(new_state=self._dynamic(new_state), private=request.planned_private)
 
     def read_data_source(self, request, resp_type):
@@ -231,7 +244,7 @@ async def serve(args) -> None:
     from grpclib.server import Server
 
     pb, controller_pb = load_protos(args.pb2_dir)
-    provider = StandInProvider(ProviderSchema.load(args.schema))
+    provider = StandInProvider(ProviderSchema.load(args.schema, args.source))
     done = asyncio.Event()
     loop = asyncio.get_running_loop()
     services = Services(pb, controller_pb, provider,
@@ -281,6 +294,8 @@ def main(argv: list[str] | None = None) -> int:
         description="Stand-in hashicorp/aws plugin serving a schema dump (tests only).")
     parser.add_argument("--schema", default=str(DEFAULT_SCHEMA_PATH),
                         help="provider schema JSON (terraform providers schema -json shape)")
+    parser.add_argument("--source", default=PROVIDER_SOURCE,
+                        help="the provider address whose schemas the dump holds (default: hashicorp/aws)")
     parser.add_argument("--pb2-dir", default=None,
                         help="directory holding tfplugin6_pb2.py (generated if omitted)")
     args = parser.parse_args(argv)

@@ -15,7 +15,7 @@ resource "aws_cloudwatch_event_target" "nightly_processing" {
   role_arn  = aws_iam_role.schedule_nightly_processing.arn
 
   batch_target {
-    job_definition = aws_batch_job_definition.process_day.arn
+    job_definition = aws_batch_job_definition.process_day.name
     job_name       = "nightly-processing"
     array_size     = 2
   }

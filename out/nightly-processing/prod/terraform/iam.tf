@@ -16,6 +16,10 @@ resource "aws_iam_role" "batch_execution" {
     ]
     Version = "2012-10-17"
   })
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_iam_role_policy_attachment" "batch_execution_amazon_ecs_task_execution_role_policy" {
@@ -39,6 +43,10 @@ resource "aws_iam_role" "schedule_nightly_processing" {
     ]
     Version = "2012-10-17"
   })
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_iam_role_policy" "schedule_nightly_processing_submit" {

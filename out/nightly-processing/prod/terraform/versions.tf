@@ -8,5 +8,10 @@ terraform {
       source  = "hashicorp/aws"
       version = ">= 6.0"
     }
+    # time_sleep: the wait before a replaced compute environment is deleted (docs/day-two.md)
+    time = {
+      source  = "hashicorp/time"
+      version = ">= 0.9"
+    }
   }
 }
