@@ -312,6 +312,7 @@ class TerraformHarness:
     def applied_state(self, module_dir: str | Path, rewrite=None) -> dict:
         """``terraform apply`` of the module, and the state file it leaves (as JSON)."""
         with self._copy(module_dir) as work:
+            _local_state(work)
             _rewrite(work, rewrite)
             args = ["-json", "-auto-approve", "-refresh=false", "-input=false", "-lock=false"]
             rc, out, err = self.run("apply", args, work)
@@ -325,6 +326,7 @@ class TerraformHarness:
         operations is kept (``DayTwo.events``). `rewrite(text)` is applied to every .tf file
         (a test shortens a wait)."""
         with self._copy(module_dir) as work:
+            _local_state(work)
             _rewrite(work, rewrite)
             (work / "terraform.tfstate").write_text(json.dumps(state))
             plan_args = ["-json", "-refresh=false", "-input=false", "-lock=false", "-out=batchgen.tfplan"]
