@@ -290,3 +290,37 @@ def test_what_aws_reports_about_an_environment_is_left_out_but_a_changed_update_
         "computeEnvironmentName": "plain", "type": "MANAGED",
         "computeResources": {"type": "FARGATE", "maxvCpus": 8, "subnets": ["subnet-0a1b2c3d4e5f67890"],
                              "securityGroupIds": ["sg-0123456789abcdef0"]}}
+
+
+def test_an_environment_batchgen_deployed_gets_its_spec_name_back(tmp_path):
+    """batchgen names a compute environment <name>-<replacement key>; imported, it is the
+    spec's entry again (its queue follows), adopt.computeEnvironments keeps the name it runs
+    under, and compiling the import names it exactly so: nothing to replace."""
+    cli = ROOT / "out" / "render" / "cli" / "batch"
+    deployed = json.loads((cli / "create-compute-environment" / "RenderingSpotComputeEnvironment.json").read_text())
+    assert re.fullmatch(r"RenderingSpotComputeEnvironment-[0-9a-f]{8}", deployed["computeEnvironmentName"])
+    done, spec = _import(tmp_path, "cli", cli / "create-compute-environment" / "RenderingSpotComputeEnvironment.json",
+                         cli / "create-job-queue" / "RenderingQueue.json")
+    assert done.code == 0, done.stderr
+    imported = yaml.safe_load(spec.read_text())
+    assert [ce["computeEnvironmentName"] for ce in imported["computeEnvironments"]] == ["RenderingSpotComputeEnvironment"]
+    assert imported["jobQueues"][0]["computeEnvironmentOrder"][0]["computeEnvironment"] == \
+        "RenderingSpotComputeEnvironment"
+    assert imported["adopt"]["computeEnvironments"] == {
+        "RenderingSpotComputeEnvironment": deployed["computeEnvironmentName"]}
+    compiled = _body(_compiled(spec), "create-compute-environment/RenderingSpotComputeEnvironment.json")
+    assert compiled["computeEnvironmentName"] == deployed["computeEnvironmentName"]
+
+
+def test_a_name_that_only_looks_keyed_is_kept(tmp_path):
+    """An environment whose name ends in 8 hex digits that aren't its replacement key keeps it."""
+    body = json.loads((ROOT / "out" / "render" / "cli" / "batch" / "create-compute-environment" /
+                       "RenderingSpotComputeEnvironment.json").read_text())
+    body["computeEnvironmentName"] = "render-0badc0de"
+    path = tmp_path / "ce.json"
+    path.write_text(json.dumps(body))
+    done, spec = _import(tmp_path, "cli", path)
+    assert done.code == 0, done.stderr
+    imported = yaml.safe_load(spec.read_text())
+    assert imported["computeEnvironments"][0]["computeEnvironmentName"] == "render-0badc0de"
+    assert imported["adopt"]["computeEnvironments"] == {"render-0badc0de": "render-0badc0de"}

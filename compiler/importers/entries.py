@@ -26,6 +26,7 @@ from typing import Any, Callable, Iterator
 
 from ..language import ALL_SECTIONS, NOUNS, REFERENCES, TAGGABLE_SECTIONS, WILDCARD, split_revision
 from ..naming import generated_role_name
+from .deployed_names import restore_spec_names
 from .report import Place, Report, is_placeholder
 
 BATCH_SECTIONS = ("computeEnvironments", "schedulingPolicies", "jobQueues", "jobDefinitions")
@@ -350,7 +351,9 @@ def finish(draft: Draft, factor_tags: bool = False) -> tuple[dict, dict[tuple[st
         _factor_tags(draft, entries)
     _link(draft, entries)
     _drop_generated_roles(draft, entries)
-    return _assemble(draft, entries)
+    spec, origins = _assemble(draft, entries)
+    restore_spec_names(spec, origins)  # an environment batchgen deployed: its spec name back
+    return spec, origins
 
 
 def _deduplicated(draft: Draft) -> list[Entry]:
