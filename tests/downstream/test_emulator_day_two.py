@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from .emulator import (
-    DEFAULT_REGION, DeployScript, create_batch_service_linked_role, create_network, rewrite_ids,
+    DEFAULT_REGION, DeployScript, create_batch_service_linked_role, create_buckets, create_network, rewrite_ids,
     run_deploy_script,
 )
 from .examples import Expected, load_spec, mismatches
@@ -53,6 +53,7 @@ def _deploy(moto_server, tmp_path: Path, pair: str, example: ExampleChange | Non
     account = moto_server.session(spec.get("account"), region)
     mapping = create_network(account, old_text + new_text)
     create_batch_service_linked_role(account)
+    create_buckets(account, spec)  # the buckets triggers watch exist before deploy.sh
     old, new = tmp_path / "old.yaml", tmp_path / "new.yaml"
     old.write_text(rewrite_ids(old_text, mapping))
     new.write_text(rewrite_ids(new_text, mapping))

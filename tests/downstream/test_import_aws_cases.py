@@ -193,6 +193,9 @@ def test_name_filter_keeps_what_matches_and_references_stay_arns(moto_server, tm
     imported = _spec(spec)
     assert [q["jobQueueName"] for q in imported["jobQueues"]] == ["transcode-queue"]
     assert "computeEnvironments" not in imported and "jobDefinitions" not in imported
+    # the name the environment runs under: batchgen's, with its replacement key
+    running = json.loads(deployed.files["cli/batch/create-compute-environment/transcode-ondemand.json"])
     assert imported["jobQueues"][0]["computeEnvironmentOrder"][0]["computeEnvironment"] == \
-        f"arn:aws:batch:{deployed.region}:{deployed.account.account_id}:compute-environment/transcode-ondemand"
+        f"arn:aws:batch:{deployed.region}:{deployed.account.account_id}:compute-environment/" \
+        f"{running['computeEnvironmentName']}"
     assert "names matching 'transcode-q*'" in spec.read_text(encoding="utf-8")

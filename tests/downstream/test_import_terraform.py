@@ -10,13 +10,18 @@ role and policy, a rule), since batchgen labels them its own way; every argument
 original sets must have the same value in batchgen's module (JSON arguments compared as
 data, references as the values Terraform gives them).
 
-The one difference allowed: an EventBridge target's target_id, which batchgen writes as its
-own (batch-job) and the spec's `adopt.eventTargets` records for adoption.
+The differences allowed are batchgen's on purpose: an EventBridge target's target_id, which
+batchgen writes as its own (batch-job) and the spec's `adopt.eventTargets` records for
+adoption; a compute environment's name, which batchgen gives a replacement key
+(<name>-<8 hex digits>, docs/day-two.md: matched here by the name without it, and its ARN
+likewise); and the job definition an EventBridge target submits, which batchgen names by
+name (each run takes the latest ACTIVE revision) where a module may pin the revision's ARN.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 import pytest
@@ -87,6 +92,27 @@ def _set(original, imported, path: str) -> list[str]:
     return [] if original == imported else [f"{path}: {original!r} became {imported!r}"]
 
 
+def _without_replacement_keys(resources: dict[tuple, dict]) -> dict[tuple, dict]:
+    """batchgen's compute environments under the names without their replacement keys (and
+    every value naming one, such as a queue's placeholder ARN of it); an EventBridge
+    target's job definition by name, as the original's ARN placeholder of that name reads."""
+    renames = {}
+    for key in resources:
+        m = re.fullmatch(r"(.+)-[0-9a-f]{8}", key[1] or "") if key[0] == "aws_batch_compute_environment" else None
+        if m:
+            renames[key[1]] = m[1]
+    text = json.dumps({json.dumps(k): v for k, v in resources.items()})
+    for keyed, name in renames.items():
+        text = text.replace(json.dumps(keyed)[1:-1], json.dumps(name)[1:-1])
+    out = {tuple(json.loads(k)): v for k, v in json.loads(text).items()}
+    for key, values in out.items():
+        if key[0] == "aws_cloudwatch_event_target":
+            for target in values.get("batch_target") or []:
+                if isinstance(target.get("job_definition"), str) and ":" not in target["job_definition"]:
+                    target["job_definition"] = f"placeholder-arn-{target['job_definition']}"
+    return out
+
+
 @pytest.mark.parametrize("name", PLANNABLE)
 def test_batchgen_module_sets_what_the_original_sets(name, terraform, tmp_path):
     original_dir = tmp_path / "original"
@@ -101,7 +127,7 @@ def test_batchgen_module_sets_what_the_original_sets(name, terraform, tmp_path):
             (tmp_path / "batchgen" / rel).parent.mkdir(parents=True, exist_ok=True)
             (tmp_path / "batchgen" / rel).write_text(text, encoding="utf-8")
     original = _by_key(terraform.apply(original_dir))
-    imported = _by_key(terraform.apply(tmp_path / "batchgen" / "terraform"))
+    imported = _without_replacement_keys(_by_key(terraform.apply(tmp_path / "batchgen" / "terraform")))
     problems = []
     for key, values in sorted(original.items(), key=str):
         theirs = imported.get(key)
