@@ -146,10 +146,14 @@ def _parser() -> argparse.ArgumentParser:
                                    "new revision, replaced, deleted or unchanged, the fields that change, and why "
                                    "(catalog IDs). The diff goes to standard output; exit 1 if AWS would refuse a "
                                    "change (or a spec has errors), 2 on a usage or I/O problem.")
-    d.add_argument("specs", nargs="+", metavar="SPEC", help="OLD NEW, or only NEW with --baseline-rev")
+    d.add_argument("specs", nargs="+", metavar="SPEC",
+                   help="OLD NEW, or only NEW with --baseline-rev or --baseline-env")
     d.add_argument("--baseline-rev", metavar="REV",
                    help="read OLD from git: the same file at revision REV (git show REV:./FILE)")
     d.add_argument("--env", metavar="NAME", help="diff environment NAME of the specs' `environments`")
+    d.add_argument("--baseline-env", metavar="NAME",
+                   help="OLD is environment NAME (of OLD, or of the one SPEC given): e.g. `--baseline-env dev "
+                        "--env prod` shows how prod differs from dev")
     d.add_argument("--format", choices=DIFF_FORMATS, default="text",
                    help="text (default) or markdown (a pull-request comment) on standard output, diagnostics on "
                         "standard error; json: one document on standard output, its `changes` and `problems`")
@@ -525,10 +529,11 @@ def _diff(args) -> int:
     """`batchgen diff`: the diff on standard output in its format; diagnostics on standard
     error (text, markdown) or in the JSON document's `problems` (json)."""
     usage = None
-    if args.baseline_rev is None and len(args.specs) != 2:
-        usage = "diff takes OLD and NEW, or NEW with --baseline-rev REV"
-    elif args.baseline_rev is not None and len(args.specs) > 2:
-        usage = "diff --baseline-rev takes NEW (or OLD and NEW, OLD read at REV)"
+    one_spec = args.baseline_rev is not None or args.baseline_env is not None
+    if not one_spec and len(args.specs) != 2:
+        usage = "diff takes OLD and NEW, or NEW with --baseline-rev REV or --baseline-env NAME"
+    elif one_spec and len(args.specs) > 2:
+        usage = "diff takes at most two specs, OLD and NEW"
     elif STDIN in args.specs:
         usage = "diff reads its specs from files (git show reads OLD at a revision), not standard input"
     if usage is not None:  # as main() reports argparse's own errors
@@ -542,7 +547,7 @@ def _diff(args) -> int:
 
     old, new = (args.specs[0], args.specs[-1]) if len(args.specs) == 2 else (None, args.specs[0])
     try:
-        result = diff_specs(old, new, args.baseline_rev, args.env)
+        result = diff_specs(old, new, args.baseline_rev, args.env, args.baseline_env)
     except Exception as exc:  # a bug in batchgen, not in the specs
         if os.environ.get("BATCHGEN_DEBUG"):
             raise

@@ -86,7 +86,7 @@ def check_text(text: str, file: str, env: str | None = None, pick: bool = False)
 
     names = environments.names(doc.data)
     if env is not None and env not in names:
-        values = {"env": env, "names": ", ".join(names), "suggestion": _did_you_mean(env, names)}
+        values = {"option": "--env", "env": env, "names": ", ".join(names), "suggestion": _did_you_mean(env, names)}
         problems.add(to_problem(Finding(Pointer((environments.KEY,)) if names else ROOT, values, code="BG-120",
                                         at_key=bool(names), variant="unknown" if names else "none"),
                                 doc, file, catalog))

@@ -176,3 +176,36 @@ def test_old_is_read_without_positions_until_one_is_needed(tmp_path):
     rejected.write_text("\n".join([*lines[:at], "x-extra: 1", *lines[at:]]) + "\n")
     result = run("diff", rejected, new)
     assert result.code == 1 and result.stderr == f"{rejected}:{at + 1}:1: error[BG-003]: unknown key 'x-extra' in the spec\n"
+
+
+def test_two_environments_of_one_spec(tmp_path):
+    """`--baseline-env dev --env prod`: how prod differs from dev, from the one spec."""
+    spec = ROOT / "specs" / "nightly-processing.yaml"
+    result = run("diff", spec, "--baseline-env", "dev", "--env", "prod", "--format", "json")
+    assert result.code == 0
+    document = json.loads(result.stdout)
+    assert (document["oldEnv"], document["newEnv"]) == ("dev", "prod")
+    changes = {(c["kind"], c["name"]): c for c in document["changes"]}
+    ce = changes["computeEnvironment", "processing"]
+    fields = {f["path"]: (f["old"], f["new"]) for f in ce["fields"]}
+    # the overlays' own values (environments.dev / environments.prod in the spec)
+    assert fields["computeResources.maxvCpus"] == (16, 80)
+    assert fields["computeResources.type"] == ("FARGATE_SPOT", "FARGATE") and ce["action"] == "replace"
+    image = {f["path"]: f for f in changes["jobDefinition", "process-day"]["fields"]}["containerProperties.image"]
+    assert image["old"].endswith("processing:latest") and image["new"].endswith("processing:2026-11")
+    # the move between accounts is what a reviewer must not miss
+    assert "BG-209" in {r["code"] for c in document["changes"] for r in c["reasons"]}
+    text = run("diff", spec, "--baseline-env", "dev", "--env", "prod")
+    assert text.stdout.splitlines()[0] == f"batchgen diff: {spec} (env dev) -> {spec} (env prod)"
+    same = run("diff", spec, "--baseline-env", "prod", "--env", "prod")
+    assert same.code == 0 and "No changes" in same.stdout
+
+
+def test_baseline_env_names_an_environment_old_has(tmp_path):
+    spec = ROOT / "specs" / "nightly-processing.yaml"
+    unknown = run("diff", spec, "--baseline-env", "qa", "--env", "prod")
+    assert unknown.code == 1 and unknown.stdout == ""
+    assert "error[BG-120]: --baseline-env qa: the spec has no environment 'qa' (it has dev, prod)" in unknown.stderr
+    none = run("diff", ROOT / "specs" / "render.yaml", "--baseline-env", "dev")
+    assert none.code == 1 and "error[BG-120]: --baseline-env dev was given, but the spec has no environments" \
+        in none.stderr

@@ -63,7 +63,7 @@ def _tally(problems: list[Problem]) -> str:
 
 
 def text(result: DiffResult) -> str:
-    lines = [_one_line(f"batchgen diff: {result.old_file} -> {result.new_file}"), ""]
+    lines = [_one_line(f"batchgen diff: {result.old_label} -> {result.new_label}"), ""]
     located = _located(result)
     for i, c in enumerate(result.diff.changes):
         if c.action == UNCHANGED and not c.reasons:
@@ -107,7 +107,8 @@ def document(result: DiffResult) -> dict[str, Any]:
         item["reasons"] = [{"code": p.code, "severity": str(p.severity), "message": p.message, "file": p.file,
                             "line": p.span.line, "column": p.span.column} for p in located[i]]
         changes.append(item)
-    return {"old": result.old_file, "new": result.new_file, "plan": result.diff.counts(), "changes": changes}
+    return {"old": result.old_file, "new": result.new_file, "oldEnv": result.old_env, "newEnv": result.new_env,
+            "plan": result.diff.counts(), "changes": changes}
 
 
 def as_json(result: DiffResult) -> str:
@@ -129,7 +130,7 @@ def markdown(result: DiffResult) -> str:
     counts = diff.counts()
     dangers = [p for p in result.reasons if p.severity is not Severity.INFO]
     errors = [p for p in dangers if p.severity is Severity.ERROR]
-    lines = [f"### batchgen diff: {_md_code(result.old_file)} → {_md_code(result.new_file)}", ""]
+    lines = [f"### batchgen diff: {_md_code(result.old_label)} → {_md_code(result.new_label)}", ""]
     lines.append("**" + plan_line(counts)[:-1] + "**" + (f" · {_md(_tally(dangers))}" if dangers else ""))
     if errors:
         lines += ["", f"**AWS refuses {len(errors)} of these changes: this spec can't be applied as it is.**"]

@@ -36,6 +36,16 @@ class DiffResult:
     io_error: bool = False
     old_file: str = ""
     new_file: str = ""
+    old_env: str | None = None  # the environments compared, when the spec has them
+    new_env: str | None = None
+
+    @property
+    def old_label(self) -> str:
+        return self.old_file + (f" (env {self.old_env})" if self.old_env else "")
+
+    @property
+    def new_label(self) -> str:
+        return self.new_file + (f" (env {self.new_env})" if self.new_env else "")
 
     @property
     def errors(self) -> list[Problem]:
@@ -74,10 +84,12 @@ def _unreadable(label: str, detail: str) -> Problem:
     return Problem("BG-008", Severity.ERROR, msg, label, Span(1, 1))
 
 
-def _check_old(text: str, file: str, new_data: object, env: str | None) -> tuple[list[Problem], Document | None, object]:
+def _check_old(text: str, file: str, new_data: object, env: str | None,
+               named: bool = False) -> tuple[list[Problem], Document | None, object]:
     """OLD's problems as far as resolving needs: loading and the JSON Schema. An entry equal
     to NEW's entry of the same name was just checked with NEW, so only the others are. With
-    `env`, OLD is that environment's spec (its overlay merged, compiler/environments.py).
+    `env`, OLD is that environment's spec (its overlay merged, compiler/environments.py); `named`
+    (--baseline-env) says OLD must have it.
     Returns the problems, OLD's document when it had to be loaded with positions (None when
     its plain data was enough: see diff_texts), and OLD's data."""
     from ..load import NOT_PLAIN, SourceMap, load_data
@@ -87,7 +99,7 @@ def _check_old(text: str, file: str, new_data: object, env: str | None) -> tuple
     if data is not NOT_PLAIN:
         if not isinstance(data, dict):
             return [], None, data
-        picked = _environment(Document(data, SourceMap(), []), env)
+        picked = _environment(Document(data, SourceMap(), []), env, named)
         if picked is not None:
             reduced, _ = _unlike(picked.data, new_data)
             found, _ = schema.check(reduced, {})
@@ -100,9 +112,9 @@ def _check_old(text: str, file: str, new_data: object, env: str | None) -> tuple
         return [to_problem(doc.fatal, doc, file, catalog)], doc, doc.data
     findings = list(doc.findings)
     if not doc.empty and isinstance(doc.data, dict):
-        picked = _environment(doc, env)
+        picked = _environment(doc, env, named)
         if picked is None:
-            return [_no_environment(doc, file, env)], doc, None
+            return [_no_environment(doc, file, env, "--baseline-env" if named else "--env")], doc, None
         doc = picked
         reduced, back = _unlike(doc.data, new_data)
 
@@ -115,26 +127,27 @@ def _check_old(text: str, file: str, new_data: object, env: str | None) -> tuple
     return [p for p in problems if p.severity is Severity.ERROR], doc, doc.data
 
 
-def _environment(doc: Document, env: str | None) -> Document | None:
-    """The spec of environment `env` of OLD (OLD itself without `env`, or when it has no
-    environments: a setup that gains them keeps its resources); None when OLD has
-    environments but not `env`."""
+def _environment(doc: Document, env: str | None, named: bool = False) -> Document | None:
+    """The spec of environment `env` of OLD (OLD itself without `env`, or, unless `named`,
+    when it has no environments: a setup that gains them keeps its resources); None when
+    OLD doesn't have environment `env`."""
     from .. import environments
 
     names = environments.names(doc.data)
-    if env is None or not names:
+    if env is None or (not names and not named):
         return doc
     if env not in names:
         return None
     return environments.overlay(doc, env).document
 
 
-def _no_environment(doc: Document, file: str, env: str | None) -> Problem:
+def _no_environment(doc: Document, file: str, env: str | None, option: str) -> Problem:
     from .. import environments
 
     names = environments.names(doc.data)
-    finding = Finding(Pointer((environments.KEY,)), {"env": env, "names": ", ".join(names), "suggestion": ""},
-                      code="BG-120", at_key=True, variant="unknown")
+    finding = Finding(Pointer((environments.KEY,)) if names else Pointer(()),
+                      {"option": option, "env": env, "names": ", ".join(names), "suggestion": ""},
+                      code="BG-120", at_key=bool(names), variant="unknown" if names else "none")
     return to_problem(finding, doc, file, load_catalog())
 
 
@@ -175,46 +188,52 @@ _NOTHING = object()
 
 
 def diff_specs(old_path: str | None, new_path: str, baseline_rev: str | None = None,
-               env: str | None = None) -> DiffResult:
-    """Diff the spec OLD (a file, or NEW's file at git revision `baseline_rev`) and NEW; `env`
-    picks one environment of each (SPEC.md `environments`)."""
+               env: str | None = None, baseline_env: str | None = None) -> DiffResult:
+    """Diff the spec OLD (a file, or NEW's file at git revision `baseline_rev`, or NEW's file
+    itself when only `baseline_env` tells them apart) and NEW; `env` picks one environment of
+    each (SPEC.md `environments`), `baseline_env` another one of OLD."""
     with _without_cyclic_gc():
-        return _diff_specs(old_path, new_path, baseline_rev, env)
+        return _diff_specs(old_path, new_path, baseline_rev, env, baseline_env)
 
 
-def _diff_specs(old_path: str | None, new_path: str, baseline_rev: str | None, env: str | None) -> DiffResult:
+def _diff_specs(old_path: str | None, new_path: str, baseline_rev: str | None, env: str | None,
+                baseline_env: str | None) -> DiffResult:
     if baseline_rev is not None:
         old_text, old_file, problem = git_show(baseline_rev, new_path if old_path is None else old_path)
     else:
-        old_file = old_path or ""
+        old_file = old_path or new_path
         old_text, problem = read_spec(old_file)
     if problem:
         return DiffResult([problem], io_error=problem.code == "BG-008", old_file=old_file, new_file=new_path)
     new_text, problem = read_spec(new_path)
     if problem:
         return DiffResult([problem], io_error=problem.code == "BG-008", old_file=old_file, new_file=new_path)
-    return diff_texts(old_text, old_file, new_text, new_path, env)
+    return diff_texts(old_text, old_file, new_text, new_path, env, baseline_env)
 
 
-def diff_texts(old_text: str, old_file: str, new_text: str, new_file: str, env: str | None = None) -> DiffResult:
+def diff_texts(old_text: str, old_file: str, new_text: str, new_file: str, env: str | None = None,
+               baseline_env: str | None = None) -> DiffResult:
     """NEW is checked in full, as compile checks it (with `env`, that environment's spec; a
-    spec with environments needs one: BG-120); OLD as _check_old says."""
+    spec with environments needs one: BG-120); OLD as _check_old says, as environment
+    `baseline_env` when given, else `env`."""
+    old_env = env if baseline_env is None else baseline_env
     from ..resolve import resolve
 
     checked = check_text(new_text, new_file, env, pick=True)
     new_doc = checked.doc
-    old_problems, old_doc, old_data = _check_old(old_text, old_file, new_doc.data, env)
+    old_problems, old_doc, old_data = _check_old(old_text, old_file, new_doc.data, old_env,
+                                                 named=baseline_env is not None)
     blocking = old_problems + [p for p in checked.problems if p.severity is Severity.ERROR and p.suppressed is None]
     if blocking or checked.model is None or not isinstance(old_data, dict) or not isinstance(new_doc.data, dict):
         return DiffResult(blocking, old_file=old_file, new_file=new_file)
     diff = diff_models(resolve(old_data), checked.model, old_data, new_doc.data)
     if old_doc is None and any(r.side == "old" for change in diff.changes for r in change.reasons):
         # positions in OLD, only for the reasons located there (removals)
-        old_doc = _environment(load_text(old_text), env)
+        old_doc = _environment(load_text(old_text), old_env, named=baseline_env is not None)
     located = []
     for change in diff.changes:
         for r in change.reasons:
             doc, file = (old_doc, old_file) if r.side == "old" else (new_doc, new_file)
             located.append(Problem(r.code, r.severity, r.message, file, doc.clamp(doc.source.locate(r.pointer)),
                                    r.pointer))
-    return DiffResult([], diff, located, old_file=old_file, new_file=new_file)
+    return DiffResult([], diff, located, old_file=old_file, new_file=new_file, old_env=old_env, new_env=env)
