@@ -10,8 +10,8 @@ from decimal import Decimal
 from typing import Any, Iterator, Mapping
 
 from ...catalog import Constraint
-from ...job_shapes import (capabilities, container_properties, ecs_tasks, effective_resources, is_fargate, jd_type,
-                           kind, lists_fargate, requirement, requirements, single_container)
+from ...job_shapes import (LEGACY_FIELDS, capabilities, container_properties, ecs_tasks, effective_resources,
+                           is_fargate, jd_type, kind, lists_fargate, requirement, requirements, single_container)
 from ...language import walk_path
 from ...patterns import ecma
 from ...problems import Pointer
@@ -64,7 +64,8 @@ def fargate_vcpu_memory_pair(ctx: Context, given: Constraint, offered_vcpu: Cons
         vcpu = decimal(req["VCPU"][1]) if "VCPU" in req else None
         memory = whole(req["MEMORY"][1]) if "MEMORY" in req else None
 
-        missing = [t for t in ("VCPU", "MEMORY") if t not in req]
+        # A value the deprecated vcpus/memory give is JDR-002's error (one diagnostic per mistake).
+        missing = [kind for key, kind in LEGACY_FIELDS if kind not in req and key not in cp]
         if missing:
             if missing == ["MEMORY"] and vcpu is not None and plain(vcpu) in pairs:
                 example = f'{{type: MEMORY, value: "{_fargate_memory(pairs[plain(vcpu)])[0]}"}}'
