@@ -102,13 +102,18 @@ def emit(model: Model, spec_name: str) -> dict[str, str]:
     iam_events.events(model, refs, add)
 
     scheduled, triggered = model.scheduled_jobs, model.triggered_jobs
+    service, command = SECTION["jobs"].cli
     for job in _topological(model.jobs):
         if job.name in scheduled or job.name in triggered:  # their targets submit them (BG-115, BG-136)
+            # The body is still written (SPEC.md's example lists one), for running the job by hand.
+            path = f"{service}/{command}/{job.name}.json"
+            files[path] = _dump(model.request_body(job))
             by = [f"schedule {s.name}" for s in model.schedules if s.job == job.name]
             by += [f"trigger {t.name}" for t in model.triggers if t.job == job.name]
-            steps.append({"note": f"job {job.name}: submitted by {', '.join(by)}, not here"})
+            steps.append({"note": f"job {job.name}: submitted by {', '.join(by)}, not here; "
+                                  f"to run it by hand: aws {service} {command} --cli-input-json file://{path}"})
             continue
-        add(*SECTION["jobs"].cli, job.name, model.request_body(job), job=job.name)
+        add(service, command, job.name, model.request_body(job), job=job.name)
 
     files["deploy.sh"] = render(
         "cli/deploy.sh.j2",

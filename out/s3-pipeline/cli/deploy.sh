@@ -180,8 +180,8 @@ aws events put-rule --region "$REGION" --cli-input-json "$(body events/put-rule/
 echo "events put-targets upload-failed"
 aws events put-targets --region "$REGION" --cli-input-json "$(body events/put-targets/upload-failed.json)" >/dev/null
 
-# job process-upload: submitted by trigger process-new-upload, not here
+# job process-upload: submitted by trigger process-new-upload, not here; to run it by hand: aws batch submit-job --cli-input-json file://batch/submit-job/process-upload.json
 
-# job nightly-manifest: submitted by schedule nightly-manifest, not here
+# job nightly-manifest: submitted by schedule nightly-manifest, not here; to run it by hand: aws batch submit-job --cli-input-json file://batch/submit-job/nightly-manifest.json
 
 echo "deploy.sh: done"

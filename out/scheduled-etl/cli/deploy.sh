@@ -169,7 +169,7 @@ aws events put-rule --region "$REGION" --cli-input-json "$(body events/put-rule/
 echo "events put-targets etl-job-failed"
 aws events put-targets --region "$REGION" --cli-input-json "$(body events/put-targets/etl-job-failed.json)" >/dev/null
 
-# job nightly-report: submitted by schedule nightly-report, not here
+# job nightly-report: submitted by schedule nightly-report, not here; to run it by hand: aws batch submit-job --cli-input-json file://batch/submit-job/nightly-report.json
 
 echo "batch submit-job echo-s3-object"
 JOB_ID_echo_s3_object="$(aws batch submit-job --region "$REGION" --cli-input-json "$(body batch/submit-job/echo-s3-object.json)" --query jobId --output text)"

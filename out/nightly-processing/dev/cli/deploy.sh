@@ -103,6 +103,6 @@ aws events put-rule --region "$REGION" --cli-input-json "$(body events/put-rule/
 echo "events put-targets nightly-processing"
 aws events put-targets --region "$REGION" --cli-input-json "$(body events/put-targets/nightly-processing.json)" >/dev/null
 
-# job nightly-processing: submitted by schedule nightly-processing, not here
+# job nightly-processing: submitted by schedule nightly-processing, not here; to run it by hand: aws batch submit-job --cli-input-json file://batch/submit-job/nightly-processing.json
 
 echo "deploy.sh: done"
