@@ -193,6 +193,14 @@ def split_revision(job_definition: str) -> tuple[str, int | None]:
     return job_definition, None
 
 
+def outside_definition(job_definition: str, defined) -> bool:
+    """`name:revision` whose name no job definition of the spec has (`defined`): a definition
+    registered outside the spec, the form SubmitJob and the CLI take (`my-def:28`). A spec
+    name holds no ':' (NT-003), so this is as unambiguous as an ARN and passes through."""
+    name, revision = split_revision(job_definition)
+    return revision is not None and name not in defined
+
+
 def partition_for(region: str | None) -> str:
     if region and region.startswith("cn-"):
         return "aws-cn"

@@ -11,7 +11,7 @@ import re
 from typing import Any, Mapping
 
 from ...catalog import Constraint
-from ...language import NOUNS, REFERENCES, SECTIONS, is_arn, split_revision, walk_path
+from ...language import NOUNS, REFERENCES, SECTIONS, is_arn, outside_definition, split_revision, walk_path
 from ...problems import Pointer
 from ..context import Context, rule
 from ..schema import did_you_mean
@@ -49,7 +49,8 @@ def _empty_role_reported_elsewhere(field: str, ce: dict) -> bool:
 
 @rule("XR-001")
 def reference_names_an_entry(ctx: Context, c: Constraint):
-    """Every by-name reference names an entry of the same spec; anything else is given by ARN."""
+    """Every by-name reference names an entry of the same spec; anything else is given by ARN (or, for a job
+    definition, as name:revision)."""
     defined = {}
     for ref in REFERENCES:
         for ptr, entry in ctx.all_entries(ref.section):
@@ -62,6 +63,8 @@ def reference_names_an_entry(ctx: Context, c: Constraint):
                 if ref.target not in defined:  # once per target: setdefault would rebuild it per value
                     defined[ref.target] = _defined(ctx, ref.target)
                 names = defined[ref.target]
+                if ref.target == "jobDefinitions" and outside_definition(value, names):
+                    continue  # `my-def:28`: registered outside the spec, like an ARN
                 if name not in names:
                     field = next(p for p in reversed(rel) if isinstance(p, str))  # jobQueues[2] -> jobQueues
                     yield c.at(Pointer((*ptr, *rel)), name=value, field=field,
