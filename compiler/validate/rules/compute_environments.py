@@ -176,8 +176,13 @@ def allocation_strategy_fits_type(ctx: Context, c: Constraint):
 
 @rule("CE-024")
 def spot_best_fit_has_fleet_role(ctx: Context, c: Constraint):
-    """A SPOT BEST_FIT environment has a Spot Fleet role (batchgen generates one when it is left out)."""
+    """A SPOT BEST_FIT environment has a Spot Fleet role (batchgen generates one when it is left out); on a
+    non-SPOT environment the role is ignored."""
     for ptr, _, cr, crtype in compute_environments(ctx):
+        if cr and crtype != "SPOT" and crtype not in FARGATE and "spotIamFleetRole" in cr:  # Fargate: CE-034
+            where = ptr / "computeResources" / "spotIamFleetRole"
+            yield c.at(where, variant="not_spot", where=where.dotted(),
+                       kind="an EC2 (On-Demand)" if crtype == "EC2" else f"a {crtype}")
         if crtype != "SPOT" or cr.get("allocationStrategy", "BEST_FIT") != "BEST_FIT":
             continue
         if _blank(cr.get("spotIamFleetRole")):

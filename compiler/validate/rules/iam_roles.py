@@ -66,6 +66,14 @@ def _role_grants(role: dict, ctx: Context, action: str) -> bool:
                for d in docs for _, st in statements(Pointer(), d))
 
 
+def _fleet_role_used(ctx: Context, pointer: tuple) -> bool:
+    """AWS Batch uses a compute environment's spotIamFleetRole only on SPOT with allocationStrategy
+    BEST_FIT or none (BC ComputeResource.spotIamFleetRole); elsewhere it is ignored (CE-024 says so)."""
+    ce = ctx.data["computeEnvironments"][pointer[1]]
+    cr = ce.get("computeResources") if isinstance(ce, dict) else None
+    return isinstance(cr, dict) and cr.get("type") == "SPOT" and cr.get("allocationStrategy", "BEST_FIT") == "BEST_FIT"
+
+
 @rule("IAM-001", "IAM-002", "IAM-003", "IAM-004", "IAM-005")
 def role_trusts_the_service_that_uses_it(ctx: Context, service_role: Constraint, instance_role: Constraint,
                                          spot_fleet_role: Constraint, task_roles: Constraint, events_role: Constraint):
@@ -75,7 +83,7 @@ def role_trusts_the_service_that_uses_it(ctx: Context, service_role: Constraint,
                 "schedulerRoleArn": events_role, "triggerRoleArn": events_role}
     roles = {r.get("RoleName"): (ptr, r) for ptr, r in ctx.entries("iam.roles")}
     for use in role_uses(ctx.data):
-        if use.role not in roles:
+        if use.role not in roles or (use.field == "spotIamFleetRole" and not _fleet_role_used(ctx, use.pointer)):
             continue
         _, role = roles[use.role]
         service, what = ROLE_USES[use.field]
