@@ -137,7 +137,7 @@ _VERSION = re.compile(r"([0-9]+)\.([0-9]+)\.([0-9]+)")
 
 @rule("JDF-008", "JDF-009")
 def fargate_platform_version(ctx: Context, version_form: Constraint, efs_version: Constraint):
-    """fargatePlatformConfiguration.platformVersion is LATEST or x.y.z, and 1.4.0 or later (explicit) with EFS volumes."""
+    """fargatePlatformConfiguration.platformVersion is LATEST or x.y.z, and 1.4.0 or later with EFS volumes (LATEST: a warning)."""
     lim8, lim9 = version_form.limits, efs_version.limits
     pattern = ecma(lim8["pattern"])
     minimum = tuple(int(p) for p in str(lim9["min"]).split("."))
@@ -166,6 +166,7 @@ def fargate_platform_version(ctx: Context, version_form: Constraint, efs_version
             i, volume = efs[0]
             at = vptr if isinstance(version, str) else cptr / "volumes" / i / "efsVolumeConfiguration"
             yield efs_version.at(at, at_key=not isinstance(version, str), where=cptr.dotted(),
+                                 variant=None if m else "latest",  # LATEST is 1.4.0 today (the catalog's notes)
                                  volume=volume.get("name", i), found=version if version else "LATEST (the default)")
 
 

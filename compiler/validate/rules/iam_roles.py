@@ -1,7 +1,7 @@
 """IAM roles trust the service that uses them, carry its policy, and have unique names; not the account's roles.
 
-A role given by ARN is outside the spec and never checked. Roles batchgen generates (the
-defaults, a schedule's role) reserve their names; their Terraform labels are checked here too
+A role given by ARN is outside the spec and never checked. Roles batchgen generates for the spec
+(the defaults it needs, a schedule's role) reserve their names; their Terraform labels are checked here too
 (BG-007, beside output's check of the Batch sections).
 """
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import fnmatch
 import re
 
-from ... import access
+from ... import access, generated_roles
 from ...catalog import Constraint
 from ...eventbridge import uses_scheduler
 from ...language import ROLE_USES, is_arn, jobs_by_name, role_uses
@@ -26,11 +26,6 @@ EXPECTED_POLICY = {
     "spotIamFleetRole": "service-role/AmazonEC2SpotFleetTaggingRole",
     "executionRoleArn": "service-role/AmazonECSTaskExecutionRolePolicy",
 }
-
-
-# Generated roles (compiler/resolve/__init__.py _GENERATED) and their Terraform labels: reserved.
-GENERATED_ROLES = {"batch-instance": "batch_instance", "batch-service": "batch_service",
-                   "batch-spot-fleet": "batch_spot_fleet", "batch-execution": "batch_execution"}
 
 
 def _allows(granted: list[str], wanted: str) -> bool:
@@ -165,9 +160,11 @@ def generated_names_fit(ctx: Context, c: Constraint):
 def iam_and_rule_names_are_unique(ctx: Context, unique: Constraint, distinct_label: Constraint):
     """Roles, managed policies, a role's inline policies and EventBridge rules have distinct names, and none takes a generated role's name. (Their Terraform labels are distinct too: reported as BG-007.)"""
     project = ctx.data.get("project") if isinstance(ctx.data.get("project"), str) else None
+    # Only the roles batchgen writes for this spec take a name (issue 14: a team may well name its own
+    # instance role '<project>-batch-instance' when every environment names it).
     generated: dict[str, tuple[str, str]] = {
-        generated_role_name(project, suffix): (label, f"the default for {suffix.replace('batch-', '')} roles")
-        for suffix, label in GENERATED_ROLES.items()}
+        g.name(project): (g.label, f"the default for {g.suffix.replace('batch-', '')} roles")
+        for g in generated_roles.needed(ctx.data)}
     for ptr, s in ctx.entries("schedules"):
         if not s.get("roleArn"):
             generated[generated_role_name(project, f"schedule-{s['name']}")] = (
