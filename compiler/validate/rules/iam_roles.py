@@ -156,6 +156,19 @@ def generated_names_fit(ctx: Context, c: Constraint):
                                   "(or give an existing topic's ARN)")
 
 
+@rule("BG-160")
+def generated_names_are_the_projects(ctx: Context, c: Constraint):
+    """Without project, the roles batchgen generates get fixed names, which a second such spec in the account takes too."""
+    if isinstance(ctx.data.get("project"), str):
+        return
+    names = [g.name(None) for g in generated_roles.needed(ctx.data)]
+    names += [generated_role_name(None, f"{kind}-{e['name']}") for section, kind in
+              (("schedules", "schedule"), ("triggers", "trigger")) for _, e in ctx.entries(section)
+              if not e.get("roleArn") and isinstance(e.get("name"), str)]
+    if names:
+        yield c.at(Pointer(), names=", ".join(names))
+
+
 @rule("BG-113", "BG-007")
 def iam_and_rule_names_are_unique(ctx: Context, unique: Constraint, distinct_label: Constraint):
     """Roles, managed policies, a role's inline policies and EventBridge rules have distinct names, and none takes a generated role's name. (Their Terraform labels are distinct too: reported as BG-007.)"""
