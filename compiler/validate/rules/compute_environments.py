@@ -85,19 +85,44 @@ def vcpu_counts_in_order(ctx: Context, c: Constraint):
                            found=want, relation="more than", other="maxvCpus", other_value=hi)
 
 
+# EC2 resource ids are typed by their prefix (subnet-, sg-, ...): the ones pasted into the wrong list.
+_ID_KINDS = {"subnet": "a subnet id", "sg": "a security group id", "vpc": "a VPC id", "igw": "an internet gateway id",
+             "eni": "a network interface id", "rtb": "a route table id", "nat": "a NAT gateway id",
+             "acl": "a network ACL id", "ami": "an AMI id", "lt": "a launch template id"}
+_EC2_ID = re.compile(r"([a-z]+)-[0-9a-f]{8,17}")
+
+
+def _id_kind(value: str) -> str | None:
+    m = _EC2_ID.fullmatch(value)
+    return _ID_KINDS.get(m.group(1)) if m else None
+
+
 @rule("CE-015")
 def subnets_given(ctx: Context, c: Constraint):
-    """EC2, SPOT, FARGATE and FARGATE_SPOT compute environments list at least one subnet."""
+    """EC2, SPOT, FARGATE and FARGATE_SPOT compute environments list at least one subnet, and only subnet ids."""
     for ptr, _, cr, crtype in compute_environments(ctx):
         if crtype in EC2_FAMILY + FARGATE and missing_or_empty(cr, "subnets"):
             where, at_key, detail = missing_place(ptr / "computeResources", cr, "subnets")
             yield c.at(where, at_key=at_key, where=where.dotted(), detail=detail, type=crtype)
+        for i, item in string_items(cr.get("subnets") if cr else None):
+            kind = _id_kind(item)
+            if kind and not item.startswith("subnet-"):
+                where = ptr / "computeResources" / "subnets" / i
+                yield c.at(where, variant="not_subnet", where=where.dotted(), found=item, kind=kind,
+                           advice="move it to securityGroupIds and list a subnet here" if item.startswith("sg-")
+                           else "list subnet ids (subnet-...) here")
 
 
 @rule("CE-016")
 def security_groups_given(ctx: Context, c: Constraint):
-    """EC2/SPOT environments have a security group (or a launch template); Fargate ones one in securityGroupIds."""
+    """EC2/SPOT environments have a security group (or a launch template); Fargate ones one in securityGroupIds; all are sg- ids."""
     for ptr, _, cr, crtype in compute_environments(ctx):
+        for i, item in string_items(cr.get("securityGroupIds") if cr else None):
+            if not item.startswith("sg-"):
+                where = ptr / "computeResources" / "securityGroupIds" / i
+                kind = _id_kind(item)
+                yield c.at(where, variant="not_id", where=where.dotted(), found=item,
+                           kind=f", {kind}" if kind else "", names="other ids" if kind else "group names")
         if crtype not in EC2_FAMILY + FARGATE or not missing_or_empty(cr, "securityGroupIds"):
             continue
         if crtype in EC2_FAMILY and "launchTemplate" in cr:
