@@ -251,9 +251,19 @@ def fargate_settings_only_on_fargate(ctx: Context, fargate_only: Constraint):
 
 @rule("JDC-014")
 def ephemeral_storage_size(ctx: Context, size_range: Constraint):
-    """ephemeralStorage.sizeInGiB is 21–200."""
+    """ephemeralStorage.sizeInGiB is 21–200, on Fargate platform version 1.4.0 or later."""
     lim = size_range.limits
+    minimum = tuple(int(p) for p in str(lim["platform_min"]).split("."))
     for ptr, jd in ctx.entries("jobDefinitions"):
+        for cptr, c, *_, single in container_properties(ptr, jd):
+            config = c.get("fargatePlatformConfiguration")
+            version = config.get("platformVersion") if isinstance(config, dict) else None
+            m = _VERSION.fullmatch(version) if isinstance(version, str) else None
+            if single and lists_fargate(jd) and "ephemeralStorage" in c and m \
+                    and tuple(int(g) for g in m.groups()) < minimum:
+                vptr = cptr / "fargatePlatformConfiguration" / "platformVersion"
+                yield size_range.at(vptr, variant="platform_version", where=(cptr / "ephemeralStorage").dotted(),
+                                    version_where=vptr.dotted(), found=version)
         holders = [(cptr, c) for cptr, c, *_ in container_properties(ptr, jd)] + list(ecs_tasks(ptr, jd))
         for hptr, holder in holders:
             storage = holder.get("ephemeralStorage")
