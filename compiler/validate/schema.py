@@ -169,7 +169,28 @@ def check(data: Any, quotas: Mapping[str, int] | None = None,
             entry = _entry_of(f.pointer)
             if entry is not None:
                 broken.add(entry)
-    return findings, broken
+    return _misspelt_required(findings), broken
+
+
+def _misspelt_required(findings: list[Finding]) -> list[Finding]:
+    """A required key missing beside an unknown key that is its misspelling (`schedule:` for
+    `scheduleExpression`) is one mistake: the unknown key's finding only, suggesting the missing
+    key (issue 14: one diagnostic per mistake)."""
+    missing = {(f.pointer, f.values["key"]): f for f in findings if f.values.get("required")}
+    if not missing:
+        return findings
+    dropped: set[int] = set()
+    out = []
+    for f in findings:
+        if f.code == "BG-003" and f.at_key:
+            parent, key = f.pointer.parent, f.pointer[-1]
+            keys = [k for p, k in missing if p == parent and id(missing[(p, k)]) not in dropped]
+            suggestion = did_you_mean(str(key), keys) if keys else ""
+            if suggestion:
+                dropped.add(id(missing[(parent, suggestion.split("'")[1])]))
+                f = Finding(f.pointer, {**f.values, "suggestion": suggestion}, f.code, f.at_key, f.span, f.variant)
+        out.append(f)
+    return [f for f in out if id(f) not in dropped]
 
 
 def _constraint_id(error: jsonschema.ValidationError) -> str | None:
@@ -208,7 +229,7 @@ def _findings(error: jsonschema.ValidationError, quotas: Mapping[str, int],
     if kw == "required":
         for key in value:
             if isinstance(instance, dict) and key not in instance:
-                yield Finding(path, {"key": key, "where": where}, code=cid or "BG-005", at_key=True)
+                yield Finding(path, {"key": key, "where": where, "required": True}, code=cid or "BG-005", at_key=True)
         return
 
     if kw == "type":
