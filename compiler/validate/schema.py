@@ -126,14 +126,19 @@ def schema_nodes(node: Any) -> Iterator[dict]:
             yield from schema_nodes(v)
 
 
-def did_you_mean(word: str, choices) -> str:
-    """' (did you mean 'x'?)' for the closest choice, case-insensitively; '' if none is close."""
-    choices = list(choices)
+def closest(word: str, choices) -> str | None:
+    """The choice closest to `word`, case-insensitively; None if none is close."""
     lowered = {c.lower(): c for c in choices}
     if word.lower() in lowered:
-        return f" (did you mean '{lowered[word.lower()]}'?)"
+        return lowered[word.lower()]
     close = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.6)
-    return f" (did you mean '{lowered[close[0]]}'?)" if close else ""
+    return lowered[close[0]] if close else None
+
+
+def did_you_mean(word: str, choices) -> str:
+    """' (did you mean 'x'?)' for the closest choice, case-insensitively; '' if none is close."""
+    match = closest(word, choices)
+    return f" (did you mean '{match}'?)" if match is not None else ""
 
 
 def _entry_of(path: Pointer) -> Pointer | None:
@@ -185,10 +190,11 @@ def _misspelt_required(findings: list[Finding]) -> list[Finding]:
         if f.code == "BG-003" and f.at_key:
             parent, key = f.pointer.parent, f.pointer[-1]
             keys = [k for p, k in missing if p == parent and id(missing[(p, k)]) not in dropped]
-            suggestion = did_you_mean(str(key), keys) if keys else ""
-            if suggestion:
-                dropped.add(id(missing[(parent, suggestion.split("'")[1])]))
-                f = Finding(f.pointer, {**f.values, "suggestion": suggestion}, f.code, f.at_key, f.span, f.variant)
+            meant = closest(str(key), keys)
+            if meant is not None:
+                dropped.add(id(missing[(parent, meant)]))
+                f = Finding(f.pointer, {**f.values, "suggestion": f" (did you mean '{meant}'?)"}, f.code, f.at_key,
+                            f.span, f.variant)
         out.append(f)
     return [f for f in out if id(f) not in dropped]
 

@@ -16,6 +16,7 @@ from ...language import ROLE_USES, is_arn, jobs_by_name, role_uses
 from ...naming import generated_role_name, tf_label
 from ...problems import Pointer
 from ..context import Context, rule
+from ..schema import closest
 from ..shapes import actions, as_list, items, statements
 
 
@@ -124,7 +125,12 @@ def trust_policy_names_its_principal(ctx: Context, c: Constraint):
 @rule("BG-114")
 def trust_policy_can_be_written(ctx: Context, c: Constraint):
     """A role without AssumeRolePolicyDocument is used by a Batch role field or a schedule."""
-    used = {u.role for u in role_uses(ctx.data)}
+    uses = role_uses(ctx.data)
+    used = {u.role for u in uses}
+    defined = [r.get("RoleName") for _, r in ctx.entries("iam.roles") if isinstance(r.get("RoleName"), str)]
+    # A misspelt use ('etl-jbo', XR-001's error, which suggests 'etl-job') counts as a use: the role
+    # unused only because of that typo is a consequence, not a second mistake (issue 14).
+    used |= {closest(u.role, defined) for u in uses if u.role not in defined}
     for ptr, role in ctx.entries("iam.roles"):
         if "AssumeRolePolicyDocument" not in role and role.get("RoleName") not in used:
             yield c.at(ptr / "RoleName", role=role.get("RoleName"))
