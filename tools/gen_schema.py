@@ -659,7 +659,6 @@ OVERLAY: tuple[Place, ...] = (
     Place("JobDefinitionType", "JD-001", ENUM),
     Place("PlatformCapability", "JD-003", ENUM),
     Place("RegisterJobDefinitionRequest.schedulingPriority", "JD-006", RANGE),
-    Place("KeyValuePair", "JDC-004", {"required": lambda lim: ["name", "value"]}),
     Place("KeyValuePair.name", "JDC-003", {"pattern": not_prefix("prefix")}),
     Place("ResourceType", "JDR-001", ENUM),
     Place("NodeProperties.nodeRangeProperties", "JDM-004", {"maxItems": "max"}),

@@ -179,6 +179,21 @@ def _flow(word: str) -> str:
         else json.dumps(word)
 
 
+@rule("JDC-004")
+def environment_entries_are_whole(ctx: Context, c: Constraint):
+    """environment entries of containers and of jobs' containerOverrides give both name and value (a warning)."""
+    places = [(k.ptr, k.body) for ptr, jd in ctx.entries("jobDefinitions") for k in containers(ptr, jd)]
+    places += [(ptr / "containerOverrides", job["containerOverrides"]) for ptr, job in ctx.entries("jobs")
+               if isinstance(job.get("containerOverrides"), dict)]
+    for cptr, holder in places:
+        env = holder.get("environment")
+        for i, entry in enumerate(env if isinstance(env, list) else []):
+            for key in ("name", "value"):
+                if isinstance(entry, dict) and key not in entry:
+                    eptr = cptr / "environment" / i
+                    yield c.at(eptr, where=eptr.dotted(), key=key)
+
+
 @rule("JDC-007")
 def role_arns_are_iam_roles(ctx: Context, role_arn: Constraint):
     """jobRoleArn and executionRoleArn given as ARNs are IAM role ARNs."""
