@@ -74,6 +74,9 @@ SECTION_TABLE: tuple[Section, ...] = (
             title="IAM roles"),
     Section("iam.policies", "ManagedPolicyName", "IAM managed policy", RefKind.POLICY, None, "aws_iam_policy",
             ("iam", "create-policy"), title="IAM managed policies"),
+    # batchgen's own: CloudWatch Logs groups the containers' awslogs driver writes to (issue 14).
+    Section("logGroups", "name", "log group", None, None, "aws_cloudwatch_log_group", ("logs", "create-log-group"),
+            title="Log groups"),
     Section("schedules", "name", "schedule", RefKind.RULE, None, "aws_cloudwatch_event_rule", ("events", "put-rule"),
             title="Schedules"),
     Section("notifications", "name", "notification", RefKind.RULE, None, "aws_cloudwatch_event_rule",

@@ -33,8 +33,8 @@ SECTIONS = {
 }
 # batchgen's own top-level keys (SPEC.md "Other top-level keys"), and its own sections
 # outside AWS Batch (iam, schedules, notifications: tools/gen_schema.py own_sections).
-OWN_KEYS = {"batchgen", "project", "region", "account", "tags", "quotas", "iam", "schedules", "notifications",
-            "triggers", "terraform", "estimates", "environments", "adopt"}
+OWN_KEYS = {"batchgen", "project", "region", "account", "tags", "quotas", "iam", "logGroups", "schedules",
+            "notifications", "triggers", "terraform", "estimates", "environments", "adopt"}
 # SPEC.md keys another issue adds; example specs may use them before the schema has them.
 LATER_KEYS: set[str] = set()
 

@@ -12,7 +12,7 @@ from typing import Any
 from ..language import ENTRY_OPTIONS, REFERENCES, SECTION, SECTIONS, RefKind, copy_data, default_tags, is_arn, partition_for, \
     split_revision, walk_path
 from ..generated_roles import GENERATED, compute_environment_needs, job_definition_needs
-from ..model import ManagedPolicy, Model, Ref, Resource, Role, TerraformSettings
+from ..model import LogGroup, ManagedPolicy, Model, Ref, Resource, Role, TerraformSettings
 from ..naming import tf_label
 from ..problems import Pointer
 from . import events, iam, triggers
@@ -101,10 +101,12 @@ def resolve(spec: dict) -> Model:
     schedules, schedule_roles = events.resolve_schedules(spec, project)
     notifications, topics = events.resolve_notifications(spec)
     trigger_list, buckets, trigger_roles = triggers.resolve_triggers(spec, project)
+    log_groups = [LogGroup(g["name"], tf_label(g["name"]), g["retentionInDays"], g.get("kmsKeyId"),
+                           Pointer(("logGroups", i))) for i, g in enumerate(spec.get("logGroups") or [])]
     return Model(project, region, spec.get("account"), partition_for(region), tags,
                  roles.ordered() + spec_roles + schedule_roles + trigger_roles, ces, sps, queues, jds, jobs,
                  policies, schedules, notifications, topics, terraform=_terraform(spec), triggers=trigger_list,
-                 buckets=buckets, adopt=copy_data(spec.get("adopt") or {}))
+                 buckets=buckets, adopt=copy_data(spec.get("adopt") or {}), log_groups=log_groups)
 
 
 def _terraform(spec: dict) -> TerraformSettings:

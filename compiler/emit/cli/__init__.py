@@ -86,6 +86,12 @@ def emit(model: Model, spec_name: str) -> dict[str, str]:
                 {"InstanceProfileName": role.name, "RoleName": role.name}, wait_instance_profile=role.name)
         iam_events.inline_policies(role, refs, add)  # a schedule's role: submit its job only
 
+    for g in model.log_groups:  # before anything that can start a container writing to it
+        add("logs", "create-log-group", g.label, {"logGroupName": g.name, **({"kmsKeyId": g.kms_key_id}
+                                                                              if g.kms_key_id else {}),
+                                                  **({"tags": dict(model.default_tags)} if model.default_tags else {})})
+        add("logs", "put-retention-policy", g.label, {"logGroupName": g.name, "retentionInDays": g.retention_in_days})
+
     if any(needs_service_linked_role(ce) for ce in model.compute_environments):
         steps.append({"service_linked_role": "batch.amazonaws.com"})
 
