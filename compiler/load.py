@@ -516,7 +516,8 @@ def _load(text: str, lim: Limits) -> Document:
         elif opened and exc.context_mark is not None and exc.problem:
             # The mistake is where the bracket or quote was opened, not where parsing gave up
             # (the next line, often): report there, and say where parsing stopped.
-            detail = f"the {opened} opened here is not closed ({exc.problem} before line {line + 1}, column {column + 1})"
+            detail = (f"the {opened} opened here is not closed ({exc.problem} before line {line + 1}, "
+                      f"column {column + 1})")
             line, column = exc.context_mark.line, exc.context_mark.column
         return Document(None, builder.source, builder.findings,
                         fatal=Finding(ROOT, {"detail": detail}, code="BG-001", span=Span(line + 1, column + 1)))

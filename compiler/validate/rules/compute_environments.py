@@ -14,7 +14,8 @@ from ...catalog import Constraint
 from ...language import is_arn, split_revision
 from ...problems import Pointer
 from ..context import Context, rule
-from ..shapes import EC2_FAMILY, FARGATE, compute_environments, missing_or_empty, missing_place, on_eks, string_items
+from ..shapes import (EC2_FAMILY, FARGATE, article, compute_environments, missing_or_empty, missing_place, on_eks,
+                      string_items)
 
 
 def _blank(value) -> bool:
@@ -207,7 +208,7 @@ def spot_best_fit_has_fleet_role(ctx: Context, c: Constraint):
         if cr and crtype != "SPOT" and crtype not in FARGATE and "spotIamFleetRole" in cr:  # Fargate: CE-034
             where = ptr / "computeResources" / "spotIamFleetRole"
             yield c.at(where, variant="not_spot", where=where.dotted(),
-                       kind="an EC2 (On-Demand)" if crtype == "EC2" else f"a {crtype}")
+                       kind="an EC2 (On-Demand)" if crtype == "EC2" else f"{article(str(crtype))} {crtype}")
         if crtype != "SPOT" or cr.get("allocationStrategy", "BEST_FIT") != "BEST_FIT":
             continue
         if _blank(cr.get("spotIamFleetRole")):
