@@ -91,6 +91,10 @@ def _explicit(*rows: tuple[str, int, float]) -> tuple[tuple[str, int, int], ...]
     return tuple((size, v, int(gib * _GIB)) for size, v, gib in rows)
 
 
+# t3, t3a and t4g: 2 vCPUs up to large, then 4 and 8
+_BURSTABLE = _explicit(("nano", 2, 0.5), ("micro", 2, 1), ("small", 2, 2), ("medium", 2, 4), ("large", 2, 8),
+                       ("xlarge", 4, 16), ("2xlarge", 8, 32))
+
 # family -> ((size, vCPUs, memory MiB), ...), nominal values
 SIZES: dict[str, tuple[tuple[str, int, int], ...]] = {
     # compute optimized (2 GiB per vCPU unless noted)
@@ -115,6 +119,12 @@ SIZES: dict[str, tuple[tuple[str, int, int], ...]] = {
     "c7gd": _ratio(_LADDER_GRAVITON, 2),
     "c7gn": _ratio(_LADDER_GRAVITON, 2),
     "c8g": _ratio(_LADDER_GRAVITON4, 2),
+    # burstable general purpose (issue 14: without them XR-006 skipped every environment listing one)
+    "t2": _explicit(("nano", 1, 0.5), ("micro", 1, 1), ("small", 1, 2), ("medium", 2, 4), ("large", 2, 8),
+                    ("xlarge", 4, 16), ("2xlarge", 8, 32)),
+    "t3": _BURSTABLE,
+    "t3a": _BURSTABLE,
+    "t4g": _BURSTABLE,
     # general purpose (4 GiB per vCPU unless noted)
     "m4": _explicit(("large", 2, 8), ("xlarge", 4, 16), ("2xlarge", 8, 32), ("4xlarge", 16, 64),
                     ("10xlarge", 40, 160), ("16xlarge", 64, 256)),

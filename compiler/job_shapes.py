@@ -193,6 +193,10 @@ def requirement(container: Any, rtype: str) -> float | None:
     return None
 
 
+# The deprecated container fields and the resourceRequirements type each stands for (JDR-002).
+LEGACY_FIELDS: tuple[tuple[str, str], ...] = (("vcpus", "VCPU"), ("memory", "MEMORY"))
+
+
 def _legacy(container: Any, key: str) -> float | None:
     v = container.get(key) if isinstance(container, dict) else None
     return float(v) if isinstance(v, int) and not isinstance(v, bool) else None

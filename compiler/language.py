@@ -74,6 +74,9 @@ SECTION_TABLE: tuple[Section, ...] = (
             title="IAM roles"),
     Section("iam.policies", "ManagedPolicyName", "IAM managed policy", RefKind.POLICY, None, "aws_iam_policy",
             ("iam", "create-policy"), title="IAM managed policies"),
+    # batchgen's own: CloudWatch Logs groups the containers' awslogs driver writes to (issue 14).
+    Section("logGroups", "name", "log group", None, None, "aws_cloudwatch_log_group", ("logs", "create-log-group"),
+            title="Log groups"),
     Section("schedules", "name", "schedule", RefKind.RULE, None, "aws_cloudwatch_event_rule", ("events", "put-rule"),
             title="Schedules"),
     Section("notifications", "name", "notification", RefKind.RULE, None, "aws_cloudwatch_event_rule",
@@ -191,6 +194,14 @@ def split_revision(job_definition: str) -> tuple[str, int | None]:
     if sep and rev.isdigit():
         return name, int(rev)
     return job_definition, None
+
+
+def outside_definition(job_definition: str, defined) -> bool:
+    """`name:revision` whose name no job definition of the spec has (`defined`): a definition
+    registered outside the spec, the form SubmitJob and the CLI take (`my-def:28`). A spec
+    name holds no ':' (NT-003), so this is as unambiguous as an ARN and passes through."""
+    name, revision = split_revision(job_definition)
+    return revision is not None and name not in defined
 
 
 def partition_for(region: str | None) -> str:

@@ -459,6 +459,11 @@ def _tab_hint(text: str, line: int, column: int) -> str | None:
     return None
 
 
+# libyaml's context for a bracket or quote it never saw closed -> what the user opened.
+_UNCLOSED = {"while parsing a flow mapping": "flow mapping", "while parsing a flow sequence": "flow sequence",
+             "while scanning a quoted scalar": "quoted string"}
+
+
 def load_text(text: str, lim: Limits | None = None) -> Document:
     doc = _load(text, lim or limits())
     doc.end = _end_of(text)
@@ -504,7 +509,16 @@ def _load(text: str, lim: Limits) -> Document:
         detail = exc.problem or str(exc)
         if exc.context:
             detail = f"{exc.context}: {detail}" if exc.problem else exc.context
-        detail = _tab_hint(text, line, column) or detail
+        opened = _UNCLOSED.get(exc.context or "")
+        hint = _tab_hint(text, line, column)
+        if hint:
+            detail = hint
+        elif opened and exc.context_mark is not None and exc.problem:
+            # The mistake is where the bracket or quote was opened, not where parsing gave up
+            # (the next line, often): report there, and say where parsing stopped.
+            detail = (f"the {opened} opened here is not closed ({exc.problem} before line {line + 1}, "
+                      f"column {column + 1})")
+            line, column = exc.context_mark.line, exc.context_mark.column
         return Document(None, builder.source, builder.findings,
                         fatal=Finding(ROOT, {"detail": detail}, code="BG-001", span=Span(line + 1, column + 1)))
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow in a file

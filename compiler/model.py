@@ -215,6 +215,18 @@ class Notification:
 
 
 @dataclass
+class LogGroup:
+    """A CloudWatch Logs group the spec asks batchgen to create (`logGroups`: aws_cloudwatch_log_group,
+    or create-log-group and put-retention-policy), for a container's awslogs-group."""
+
+    name: str
+    label: str
+    retention_in_days: int
+    kms_key_id: str | None = None
+    pointer: Pointer = ROOT
+
+
+@dataclass
 class Resource:
     """An entry of an AWS Batch section: its request body, references as Refs."""
 
@@ -258,6 +270,7 @@ class Model:
     triggers: list[Trigger] = field(default_factory=list)
     buckets: list[BucketNotification] = field(default_factory=list)
     adopt: dict[str, Any] = field(default_factory=dict)  # SPEC.md `adopt`: what runs already (compile --adopt)
+    log_groups: list[LogGroup] = field(default_factory=list)
     # request_body's results, by resource: measured by validation, then written by the CLI
     # emitter; worked out once (tools/bench.py, 2,000 job definitions: 4,000 bodies).
     _bodies: dict[int, dict[str, Any]] = field(default_factory=dict, init=False, repr=False, compare=False)

@@ -11,6 +11,7 @@ from .catalog import Catalog, load_catalog
 from .load import Document, SourceMap, load_text
 from .problems import ROOT, Finding, Pointer, Problem, Severity, Span
 from .validate import measure, rule_codes, validate
+from .validate.letter_case import canonical_case
 from .validate.suppressions import Suppressions
 
 if TYPE_CHECKING:
@@ -120,7 +121,9 @@ def _checked(data: Any, doc: Document, file: str, catalog: Catalog, rejected: se
     model: the schema and the rules; then resolve, and the rules that measure what is
     written (sizes after resolution: only a spec that resolves can be measured, so these
     come once the other errors are fixed); suppressions applied throughout."""
-    findings = [f for f in validate(data, written=doc.source.text) if f.at_key or origin(f.pointer) not in rejected]
+    data, case_findings = canonical_case(data)  # every later stage sees `MANAGED`, never `managed`
+    findings = [f for f in case_findings + validate(data, written=doc.source.text)
+                if f.at_key or origin(f.pointer) not in rejected]
     suppressions = Suppressions.of(data, rule_codes(), set(catalog))
     findings += suppressions.problems
 

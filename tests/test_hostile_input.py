@@ -147,7 +147,7 @@ def test_bytes_that_are_not_plain_utf8_are_located(tmp_path, previous_out, raw, 
     ("batchgen\n", "BG-004", (1, 1), ["must be a mapping, not a string"]),
     ("batchgen: 1\n---\nbatchgen: 1\n", "BG-001", (2, 1), ["more than one YAML document"]),
     ("batchgen: 1\nproject: a\nproject: b\n", "BG-002", (3, 1), ["duplicate key 'project'", "line 2"]),
-    ("batchgen: 1\nproject: [a\n", "BG-001", (2, 12), ["flow sequence"]),
+    ("batchgen: 1\nproject: [a\n", "BG-001", (2, 10), ["flow sequence opened here is not closed", "line 3"]),
 ], ids=["tab-indent", "empty", "comments-only", "top-level-list", "top-level-scalar",
         "two-documents", "duplicate-key", "syntax"])
 def test_malformed_spec_is_one_located_error(tmp_path, previous_out, text, code, where, words):

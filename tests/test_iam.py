@@ -409,3 +409,14 @@ def test_valid_schedule_expressions(expression):
 def test_invalid_schedule_expressions(expression, words):
     problem = schedule_expression_problem(expression, EV_006)
     assert problem and words in problem, problem
+
+
+def test_access_read_grants_only_actions_without_resource_level_permissions():
+    """`read` puts IAM-007's list on Resource "*": by the table BG-106 follows (checkov's IAM
+    database, compiler/iam_actions.py), none of them takes resource-level permissions."""
+    from compiler import iam_actions
+    from compiler.access import read_actions
+
+    assert read_actions() and not [a for a in read_actions() if iam_actions.restrictable(a)]
+    assert iam_actions.restrictable("batch:List*") and not iam_actions.restrictable("batch:Describe*")
+    assert iam_actions.restrictable("glue:GetTable")  # a service outside the table: restrictable

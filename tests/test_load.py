@@ -41,7 +41,20 @@ def test_non_string_keys_and_tags_are_problems():
 
 def test_syntax_error_has_a_position():
     fatal = load_text("a: [1, 2\nb: 3\n").fatal
-    assert fatal.code == "BG-001" and fatal.span.line >= 2 and "flow sequence" in fatal.values["detail"]
+    assert fatal.code == "BG-001" and (fatal.span.line, fatal.span.column) == (1, 4)
+    assert "flow sequence" in fatal.values["detail"]
+
+
+def test_an_unclosed_bracket_or_quote_is_reported_where_it_was_opened():
+    """Issue 14: the '{' left open on line 1, not where libyaml gave up (the next line)."""
+    for text, opened, stop in (("a: [1, 2\nb: 3\n", "flow sequence", "line 2, column 2"),
+                               ("a:\n  - {x: 1, y: 2\n  - z\n", "flow mapping", "line 4, column 1"),
+                               ('a: "abc\nb: 1\n', "quoted string", "line 3, column 1")):
+        fatal = load_text(text).fatal
+        line, column = fatal.span.line, fatal.span.column
+        assert text.splitlines()[line - 1][column - 1] in '[{"', (text, fatal.span)
+        assert fatal.values["detail"].startswith(f"the {opened} opened here is not closed (")
+        assert fatal.values["detail"].endswith(f" before {stop})"), fatal.values["detail"]
 
 
 def test_control_character_is_located():

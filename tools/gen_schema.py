@@ -147,7 +147,8 @@ TOP_REQUIRED = ("batchgen",)
 # them; every limit is read from the catalog entry that owns it (BG-1xx, EV-*).
 # ---------------------------------------------------------------------------------------
 
-OWN_SECTIONS = ("iam", "schedules", "notifications", "triggers", "estimates")
+OWN_SECTIONS = ("iam", "logGroups", "schedules", "notifications", "triggers", "estimates")
+LOG_GROUPS_ID = "BG-161"
 JOB_STATUSES_ID = "EV-002"
 
 
@@ -427,6 +428,22 @@ def own_sections(catalog: Catalog) -> tuple[dict[str, Any], dict[str, Any]]:
         },
         ("job", "duration"),
     )
+    log_groups = catalog[LOG_GROUPS_ID].limits
+    defs["LogGroup"] = closed(
+        "A CloudWatch Logs group for a container's awslogs-group, created by batchgen with a retention (batchgen's "
+        "own; aws_cloudwatch_log_group, or logs create-log-group and put-retention-policy).",
+        {
+            "name": _limited(string("The log group's name, e.g. /batch/billing (the awslogs-group option)."),
+                             LOG_GROUPS_ID, log_groups, pattern="name_pattern", maxLength="name_max"),
+            "retentionInDays": {"type": "integer", "enum": log_groups["retention_days"],
+                                "x-constraint": {"enum": LOG_GROUPS_ID},
+                                "description": "How many days CloudWatch Logs keeps the events (a value "
+                                               "PutRetentionPolicy takes)."},
+            "kmsKeyId": string("A KMS key ARN to encrypt the log events with (its key policy must let "
+                               "logs.<region>.amazonaws.com use it)."),
+        },
+        ("name", "retentionInDays"),
+    )
     # Topic names are checked where they are names (not ARNs), by a rule (BG-104).
     properties = {
         "terraform": ref("TerraformSettings", "How the Terraform output is run (backend, versions, accounts)."),
@@ -436,6 +453,9 @@ def own_sections(catalog: Catalog) -> tuple[dict[str, Any], dict[str, Any]]:
             "policies": {"type": "array", "items": {"$ref": "#/$defs/IamManagedPolicy"},
                          "description": "Managed policies: each entry is AWS::IAM::ManagedPolicy properties, plus Access."},
         }),
+        "logGroups": {"type": "array", "items": {"$ref": "#/$defs/LogGroup"},
+                      "description": "Log groups batchgen creates, with a retention, for the containers' "
+                                     "awslogs-group."},
         "schedules": {"type": "array", "items": {"$ref": "#/$defs/EventSchedule"},
                       "description": "Schedules: EventBridge rules that submit jobs entries."},
         "notifications": {"type": "array", "items": {"$ref": "#/$defs/EventNotification"},
@@ -666,7 +686,6 @@ OVERLAY: tuple[Place, ...] = (
     Place("JobDefinitionType", "JD-001", ENUM),
     Place("PlatformCapability", "JD-003", ENUM),
     Place("RegisterJobDefinitionRequest.schedulingPriority", "JD-006", RANGE),
-    Place("KeyValuePair", "JDC-004", {"required": lambda lim: ["name", "value"]}),
     Place("KeyValuePair.name", "JDC-003", {"pattern": not_prefix("prefix")}),
     Place("ResourceType", "JDR-001", ENUM),
     Place("NodeProperties.nodeRangeProperties", "JDM-004", {"maxItems": "max"}),
@@ -993,7 +1012,7 @@ def build_schema(model=None, catalog: Catalog | None = None) -> dict[str, Any]:
     properties.update(own_properties)
     defs.update(own_defs)
     for entry in [shape for shape, _ in SECTIONS.values()] + ["IamRole", "IamManagedPolicy", "EventSchedule",
-                                                              "EventNotification", "EventTrigger"]:
+                                                              "EventNotification", "EventTrigger", "LogGroup"]:
         defs[entry]["properties"][ENTRY_OPTIONS] = {
             "$ref": "#/$defs/EntryOptions",
             "description": "batchgen's own settings of this entry (not sent to AWS): rules to ignore here, with why.",

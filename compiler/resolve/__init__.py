@@ -11,31 +11,12 @@ from typing import Any
 
 from ..language import ENTRY_OPTIONS, REFERENCES, SECTION, SECTIONS, RefKind, copy_data, default_tags, is_arn, partition_for, \
     split_revision, walk_path
-from ..model import ManagedPolicy, Model, Ref, Resource, Role, TerraformSettings
-from ..naming import generated_role_name, tf_label
+from ..generated_roles import GENERATED, compute_environment_needs, job_definition_needs
+from ..model import LogGroup, ManagedPolicy, Model, Ref, Resource, Role, TerraformSettings
+from ..naming import tf_label
 from ..problems import Pointer
 from ..replacement import name_environments
 from . import events, iam, triggers
-
-FARGATE_TYPES = ("FARGATE", "FARGATE_SPOT")
-EC2_TYPES = ("EC2", "SPOT")
-
-
-_GENERATED = {
-    # key: (name suffix, label, purpose, service principal, managed policy, instance profile)
-    "instance": ("batch-instance", "batch_instance",
-                 "ECS container instance role for EC2/SPOT compute environments without instanceRole",
-                 "ec2.amazonaws.com", "service-role/AmazonEC2ContainerServiceforEC2Role", True),
-    "service": ("batch-service", "batch_service",
-                "AWS Batch service role for UNMANAGED compute environments without serviceRole (CE-005)",
-                "batch.amazonaws.com", "service-role/AWSBatchServiceRole", False),
-    "spot_fleet": ("batch-spot-fleet", "batch_spot_fleet",
-                   "Spot Fleet role for SPOT BEST_FIT compute environments without spotIamFleetRole (CE-024)",
-                   "spotfleet.amazonaws.com", "service-role/AmazonEC2SpotFleetTaggingRole", False),
-    "execution": ("batch-execution", "batch_execution",
-                  "ECS task execution role for Fargate job definitions without executionRoleArn (JDF-005)",
-                  "ecs-tasks.amazonaws.com", "service-role/AmazonECSTaskExecutionRolePolicy", False),
-}
 
 
 class _Roles:
@@ -45,13 +26,13 @@ class _Roles:
 
     def need(self, key: str) -> Role:
         if key not in self.by_key:
-            suffix, label, purpose, service, policy, profile = _GENERATED[key]
-            self.by_key[key] = Role(generated_role_name(self.project, suffix), label, purpose, service,
-                                    [ManagedPolicy(policy)], profile)
+            g = GENERATED[key]
+            self.by_key[key] = Role(g.name(self.project), g.label, g.purpose, g.service, [ManagedPolicy(g.policy)],
+                                    g.instance_profile)
         return self.by_key[key]
 
     def ordered(self) -> list[Role]:
-        return [self.by_key[k] for k in _GENERATED if k in self.by_key]
+        return [self.by_key[k] for k in GENERATED if k in self.by_key]
 
 
 def _link(section: str, body: dict) -> None:
@@ -75,10 +56,6 @@ def _link(section: str, body: dict) -> None:
             parent[rel[-1]] = new
 
 
-def _is_fargate_jd(body: dict) -> bool:
-    return "FARGATE" in (body.get("platformCapabilities") or [])
-
-
 def resolve(spec: dict) -> Model:
     project = spec.get("project")
     region = spec.get("region")
@@ -100,17 +77,16 @@ def resolve(spec: dict) -> Model:
         body = ce.body
         body.setdefault("state", "ENABLED")
         cr = body.get("computeResources")
-        if body.get("type") == "UNMANAGED" and "serviceRole" not in body:
-            body["serviceRole"] = Ref(RefKind.ROLE, roles.need("service").name)
         if isinstance(cr, dict) and isinstance(cr.get("launchTemplate"), dict):
             # AWS's default, written out: the environment keeps the version it resolves (CE-046)
             cr["launchTemplate"].setdefault("version", "$Default")
-        if isinstance(cr, dict) and cr.get("type") in EC2_TYPES:
-            if "instanceRole" not in cr:
-                cr["instanceRole"] = Ref(RefKind.INSTANCE_PROFILE, roles.need("instance").name)
-            if cr.get("type") == "SPOT" and cr.get("allocationStrategy", "BEST_FIT") == "BEST_FIT" \
-                    and "spotIamFleetRole" not in cr:
-                cr["spotIamFleetRole"] = Ref(RefKind.ROLE, roles.need("spot_fleet").name)
+        for key in compute_environment_needs(body):  # the defaults: generated roles
+            if key == "service":
+                body["serviceRole"] = Ref(RefKind.ROLE, roles.need(key).name)
+            elif key == "instance":
+                body["computeResources"]["instanceRole"] = Ref(RefKind.INSTANCE_PROFILE, roles.need(key).name)
+            else:
+                body["computeResources"]["spotIamFleetRole"] = Ref(RefKind.ROLE, roles.need(key).name)
         ce.roles = _role_names_in(body)
 
     sps = resources("schedulingPolicies")
@@ -121,9 +97,8 @@ def resolve(spec: dict) -> Model:
     jds = resources("jobDefinitions")
     for jd in jds:
         jd.body.setdefault("type", "container")
-        cp = jd.body.get("containerProperties")
-        if _is_fargate_jd(jd.body) and isinstance(cp, dict) and "executionRoleArn" not in cp:
-            cp["executionRoleArn"] = Ref(RefKind.ROLE, roles.need("execution").name)
+        if job_definition_needs(jd.body):
+            jd.body["containerProperties"]["executionRoleArn"] = Ref(RefKind.ROLE, roles.need("execution").name)
         jd.roles = _role_names_in(jd.body)
 
     jobs = resources("jobs")
@@ -134,9 +109,11 @@ def resolve(spec: dict) -> Model:
     all_roles = roles.ordered() + spec_roles + schedule_roles + trigger_roles
     # Each compute environment's AWS name: its name and replacement key (compiler/replacement.py)
     name_environments(ces, all_roles)
+    log_groups = [LogGroup(g["name"], tf_label(g["name"]), g["retentionInDays"], g.get("kmsKeyId"),
+                           Pointer(("logGroups", i))) for i, g in enumerate(spec.get("logGroups") or [])]
     return Model(project, region, spec.get("account"), partition_for(region), tags, all_roles, ces, sps, queues, jds, jobs,
                  policies, schedules, notifications, topics, terraform=_terraform(spec), triggers=trigger_list,
-                 buckets=buckets, adopt=copy_data(spec.get("adopt") or {}))
+                 buckets=buckets, adopt=copy_data(spec.get("adopt") or {}), log_groups=log_groups)
 
 
 def _terraform(spec: dict) -> TerraformSettings:

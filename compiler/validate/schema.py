@@ -126,14 +126,19 @@ def schema_nodes(node: Any) -> Iterator[dict]:
             yield from schema_nodes(v)
 
 
-def did_you_mean(word: str, choices) -> str:
-    """' (did you mean 'x'?)' for the closest choice, case-insensitively; '' if none is close."""
-    choices = list(choices)
+def closest(word: str, choices) -> str | None:
+    """The choice closest to `word`, case-insensitively; None if none is close."""
     lowered = {c.lower(): c for c in choices}
     if word.lower() in lowered:
-        return f" (did you mean '{lowered[word.lower()]}'?)"
+        return lowered[word.lower()]
     close = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.6)
-    return f" (did you mean '{lowered[close[0]]}'?)" if close else ""
+    return lowered[close[0]] if close else None
+
+
+def did_you_mean(word: str, choices) -> str:
+    """' (did you mean 'x'?)' for the closest choice, case-insensitively; '' if none is close."""
+    match = closest(word, choices)
+    return f" (did you mean '{match}'?)" if match is not None else ""
 
 
 def _entry_of(path: Pointer) -> Pointer | None:
@@ -169,7 +174,29 @@ def check(data: Any, quotas: Mapping[str, int] | None = None,
             entry = _entry_of(f.pointer)
             if entry is not None:
                 broken.add(entry)
-    return findings, broken
+    return _misspelt_required(findings), broken
+
+
+def _misspelt_required(findings: list[Finding]) -> list[Finding]:
+    """A required key missing beside an unknown key that is its misspelling (`schedule:` for
+    `scheduleExpression`) is one mistake: the unknown key's finding only, suggesting the missing
+    key (issue 14: one diagnostic per mistake)."""
+    missing = {(f.pointer, f.values["key"]): f for f in findings if f.values.get("required")}
+    if not missing:
+        return findings
+    dropped: set[int] = set()
+    out = []
+    for f in findings:
+        if f.code == "BG-003" and f.at_key:
+            parent, key = f.pointer.parent, f.pointer[-1]
+            keys = [k for p, k in missing if p == parent and id(missing[(p, k)]) not in dropped]
+            meant = closest(str(key), keys)
+            if meant is not None:
+                dropped.add(id(missing[(parent, meant)]))
+                f = Finding(f.pointer, {**f.values, "suggestion": f" (did you mean '{meant}'?)"}, f.code, f.at_key,
+                            f.span, f.variant)
+        out.append(f)
+    return [f for f in out if id(f) not in dropped]
 
 
 def _constraint_id(error: jsonschema.ValidationError) -> str | None:
@@ -208,7 +235,7 @@ def _findings(error: jsonschema.ValidationError, quotas: Mapping[str, int],
     if kw == "required":
         for key in value:
             if isinstance(instance, dict) and key not in instance:
-                yield Finding(path, {"key": key, "where": where}, code=cid or "BG-005", at_key=True)
+                yield Finding(path, {"key": key, "where": where, "required": True}, code=cid or "BG-005", at_key=True)
         return
 
     if kw == "type":

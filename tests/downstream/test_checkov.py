@@ -40,6 +40,8 @@ SPEC_DRIVEN = {
     "CKV_AWS_274": "BG-118",  # iam.roles[].ManagedPolicyArns: AdministratorAccess
     "CKV2_AWS_56": "BG-118",  # iam.roles[].ManagedPolicyArns: IAMFullAccess
     "CKV_AWS_60": "BG-119",  # iam.roles[].AssumeRolePolicyDocument trusting Principal "*"
+    "CKV_AWS_158": "BG-162",  # logGroups[] without kmsKeyId
+    "CKV_AWS_338": "BG-162",  # logGroups[].retentionInDays under 365
     **{check: _WILDCARD_POLICY for check in (
         "CKV_AWS_62", "CKV_AWS_63", "CKV_AWS_286", "CKV_AWS_287", "CKV_AWS_288", "CKV_AWS_289",
         "CKV_AWS_290", "CKV_AWS_355", "CKV2_AWS_40")},
@@ -67,6 +69,8 @@ iam:
         Statement:
           - {Effect: Allow, Principal: {AWS: "*"}, Action: sts:AssumeRole}
       ManagedPolicyArns: [arn:aws:iam::aws:policy/AdministratorAccess]
+logGroups:
+  - {name: /canary/debug, retentionInDays: 30}
 """
 
 
@@ -147,6 +151,9 @@ def test_canary_fails_the_checks_it_asks_for_and_batchgen_warned(scan):
     failed = {(c["check_id"], c["resource"]) for c in scan.results("failed_checks", CANARY)}
     assert ("CKV_AWS_210", "aws_batch_job_definition.needs_the_host") in failed
     assert {check for check, _ in failed} <= set(SPEC_DRIVEN)
-    assert {"CKV_AWS_210", "CKV_AWS_60", "CKV_AWS_274"} <= {check for check, _ in failed}
+    assert {"CKV_AWS_210", "CKV_AWS_60", "CKV_AWS_274", "CKV_AWS_158", "CKV_AWS_338"} <= {check for check, _ in failed}
+    # a log group with a retention passes CKV_AWS_66 (specifies retention days)
+    assert ("CKV_AWS_66", "aws_cloudwatch_log_group.canary_debug") in {
+        (c["check_id"], c["resource"]) for c in scan.results("passed_checks", CANARY)}
     for check, _ in failed:
         assert SPEC_DRIVEN[check] in scan.warnings[CANARY], check

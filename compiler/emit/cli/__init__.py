@@ -110,6 +110,12 @@ def deploy_plan(model: Model) -> tuple[dict[str, str], list[dict]]:
                 {"InstanceProfileName": role.name, "RoleName": role.name}, wait_instance_profile=role.name)
         iam_events.inline_policies(role, refs, add)  # a schedule's role: submit its job only
 
+    for g in model.log_groups:  # before anything that can start a container writing to it
+        add("logs", "create-log-group", g.label, {"logGroupName": g.name, **({"kmsKeyId": g.kms_key_id}
+                                                                              if g.kms_key_id else {}),
+                                                  **({"tags": dict(model.default_tags)} if model.default_tags else {})})
+        add("logs", "put-retention-policy", g.label, {"logGroupName": g.name, "retentionInDays": g.retention_in_days})
+
     if model.roles:  # IAM is eventually consistent: wait before AWS Batch is given the new roles
         steps.append({"iam_settle": [r.name for r in model.roles]})
 

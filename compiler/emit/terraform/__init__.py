@@ -9,7 +9,7 @@ and the section table.
 from __future__ import annotations
 
 from ...model import Model
-from . import batch, events, hcl, iam, imports, settings
+from . import batch, events, hcl, iam, imports, logs, settings
 from .references import Addresses
 
 
@@ -32,6 +32,7 @@ def emit(model: Model, spec_name: str, adopt: bool = False) -> dict[str, str]:
     file("providers.tf", settings.provider_blocks(model),
          "# default_tags carry the spec's top-level `tags` (and its `project`) to every taggable resource.\n")
     file("iam.tf", iam.iam_blocks(model, refs))
+    file("logs.tf", logs.log_group_blocks(model))
     file("compute_environments.tf", [b for r in model.compute_environments
                                      for b in batch.compute_environment_blocks(r, refs, model)])
     file("job_queues.tf", [batch.resource_block(r, refs, model) for r in model.scheduling_policies]

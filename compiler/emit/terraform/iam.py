@@ -18,9 +18,15 @@ from .references import DATA_SOURCES
 
 
 def uses_data_sources(model: Model) -> bool:
+    """A policy names a job definition ARN no resource has: a name prefix (Access: register), or
+    a definition registered outside the spec (`my-def:28`); both are written with the provider's
+    partition, Region and account."""
+    defined = {jd.name for jd in model.job_definitions}
+
     def walk(n: Any) -> bool:
         if isinstance(n, Ref):
-            return n.kind is RefKind.JOB_DEFINITION_PREFIX
+            return n.kind is RefKind.JOB_DEFINITION_PREFIX or (
+                n.kind is RefKind.JOB_DEFINITION and n.name not in defined)
         if isinstance(n, dict):
             return any(walk(v) for v in n.values())
         if isinstance(n, list):

@@ -43,10 +43,18 @@ class Addresses:
     def address(self, ref: Ref) -> str:
         return f"{TF_TYPE_OF_KIND[ref.kind]}.{self.labels[(ref.kind, ref.name)]}"
 
+    def defines(self, ref: Ref) -> bool:
+        """The output has a resource for `ref`: false for a job definition registered outside
+        the spec (`my-def:28`, language.outside_definition), which no resource stands for."""
+        return (ref.kind, ref.name) in self.labels
+
     def expr(self, ref: Ref) -> hcl.Expr:
         if ref.kind is RefKind.JOB_DEFINITION_PREFIX:  # Access: register; no resource has this ARN yet
             # PREFIX_ARN interpolates the partition, region and account; the prefix itself is a literal
             return hcl.Expr(f'"{PREFIX_ARN}{hcl.string(ref.name)[1:-1]}*"')
+        if ref.kind is RefKind.JOB_DEFINITION and not self.defines(ref):  # outside the spec: name:revision
+            text = hcl.string(f"{ref.name}:{ref.revision}")[1:-1]
+            return hcl.Expr(f'"{PREFIX_ARN}{text}"' if ref.arn else f'"{text}"')
         if ref.kind is RefKind.JOB_DEFINITION and ref.arn:  # any revision, or the one named (IAM-007)
             suffix = "*" if ref.revision is None else str(ref.revision)
             return hcl.Expr(f'"${{{self.address(ref)}.arn_prefix}}:{suffix}"')

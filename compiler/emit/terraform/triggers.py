@@ -21,10 +21,10 @@ def definition(ref: Any, refs) -> Any:
     """The job definition a Batch target submits: by name, so each run takes the latest ACTIVE
     revision and a new revision changes nothing here (a revision ARN would: the target would
     need an update after every registration, hashicorp/terraform-provider-aws#39443); the
-    revision the job names (name:revision); or the ARN given."""
-    if isinstance(ref, Ref) and ref.revision is not None:
+    revision the job names (name:revision); or the ARN (or outside name:revision) given."""
+    if isinstance(ref, Ref) and ref.revision is not None and refs.defines(ref):
         return hcl.Expr(f'"${{{refs.address(ref)}.arn_prefix}}:{ref.revision}"')
-    if isinstance(ref, Ref):
+    if isinstance(ref, Ref) and ref.revision is None:
         return hcl.Expr(f"{refs.address(ref)}.name")
     return refs.value(ref)
 

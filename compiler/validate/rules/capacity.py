@@ -12,10 +12,11 @@ from ... import instances
 from ...catalog import Constraint
 from ...job_shapes import (containers, ecs_task_needs, effective_resources, is_multinode, kind, node_count,
                            node_ranges, parse_range, platforms, requirement)
+from ...language import split_revision
 from ...problems import ROOT
 from ..context import Context, rule
 from ..shapes import number_text, plain
-from ..targets import Target, env_labels, targets
+from ..targets import Target, env_labels, queue_envs, targets
 
 
 @rule("XR-004", reads=("XR-006",))
@@ -104,8 +105,10 @@ def _launches(env, itype: str, keywords: Mapping[str, list]) -> bool | None:
 
 @rule("XR-006")
 def job_fits_an_instance(ctx: Context, c: Constraint):
-    """After overrides, a job's vCPUs and memory fit some instance type of some EC2/SPOT environment of its queue, and its maxvCpus."""
+    """After overrides, a job's vCPUs and memory fit some instance type of some EC2/SPOT environment of its queue, and its maxvCpus; a definition no `jobs` entry submits fits some environment it can reach, and a node range its pinned type."""
     lim = c.limits
+    pinned_too_small: set = set()  # (definition, targetNodes) reported on the definition itself
+    yield from _definitions_fit(ctx, c, pinned_too_small)
     for t in targets(ctx):
         envs = t.known_envs
         if t.jd is None or not envs or "EC2" not in platforms(t.jd):
@@ -113,34 +116,73 @@ def job_fits_an_instance(ctx: Context, c: Constraint):
         ec2 = [e for e in envs if e.family == "EC2"]
         if not ec2 or any(e.capacity not in ("EC2", "SPOT") for e in ec2):
             continue  # an UNMANAGED environment: capacity unknown, never an error
-        for need_v, need_m, pinned, where in _job_needs(t):
+        for need_v, need_m, pinned, nodes in _needs(t.jd, t.job):
+            if (t.jd.get("jobDefinitionName"), nodes) in pinned_too_small:
+                continue
             verdict = _fit(ec2, need_v, need_m, pinned, lim)
             if verdict is None:
                 continue
             variant, values = verdict
-            yield c.at(where, jd=t.jd_name, queue=t.queue_name, vcpus=number_text(need_v), memory=number_text(need_m),
-                       variant=variant, **values)
+            yield c.at(t.pointer / "jobQueue", jd=t.jd_name, queue=t.queue_name, vcpus=number_text(need_v),
+                       memory=number_text(need_m), variant=variant, **values)
 
 
-def _job_needs(t: Target):
-    """(vCPUs, memory MiB, pinned instance type or None, pointer) for each container placement the job needs."""
-    k = kind(t.jd)
-    at = t.pointer / "jobQueue"
+def _definitions_fit(ctx: Context, c: Constraint, pinned_too_small: set):
+    """XR-006 on job definitions: a node range asking for more than its pinned instance type holds (an
+    error, whatever the queue), and a definition no `jobs` entry submits that fits no instance type of the
+    environments its platform reaches in the spec (a warning: it may be submitted to a queue elsewhere)."""
+    submitted = {split_revision(j["jobDefinition"])[0] for _, j in ctx.entries("jobs")
+                 if isinstance(j.get("jobDefinition"), str)}
+    queues = [(q.get("jobQueueName"), *queue_envs(ctx, q)) for _, q in ctx.entries("jobQueues")]
+    for ptr, jd in ctx.entries("jobDefinitions"):
+        name = jd.get("jobDefinitionName")
+        for rptr, r in node_ranges(ptr, jd):
+            cont = r.get("container") if isinstance(r.get("container"), dict) else {}
+            v, m = effective_resources(cont, None)
+            pinned = cont.get("instanceType")
+            rows = instances.sizes(pinned) if isinstance(pinned, str) else None
+            if v is not None and m is not None and rows and len(rows) == 1 and (rows[0][1] < v or rows[0][2] < m):
+                pinned_too_small.add((name, r.get("targetNodes")))
+                yield c.at(rptr / "container" / "instanceType", variant="pinned", where=(rptr / "container").dotted(),
+                           vcpus=number_text(v), memory=number_text(m), jd=name, type_name=pinned,
+                           type=f"{pinned} ({rows[0][1]} vCPUs, {rows[0][2]} MiB)")
+        if name in submitted or any(n == name for n, _ in pinned_too_small) or "EC2" not in platforms(jd):
+            continue
+        if any(not complete or any(e.family is None for e in envs) for _, envs, complete in queues):
+            continue  # a queue's environment is given by ARN or untyped: where the definition reaches is unknown
+        reach = [(q, envs) for q, envs, _ in queues if any(e.family in platforms(jd) for e in envs)]
+        if not reach:
+            continue
+        ec2 = [e for _, envs in reach for e in envs if e.family == "EC2"]
+        if not ec2 or any(e.capacity not in ("EC2", "SPOT") for e in ec2):
+            continue
+        for need_v, need_m, pinned, _ in _needs(jd, {}):
+            verdict = None if pinned else _fit(ec2, need_v, need_m, None, c.limits)
+            if verdict and verdict[0] == "size":
+                yield c.at(ptr / "jobDefinitionName", variant="definition", jd=name, vcpus=number_text(need_v),
+                           memory=number_text(need_m), largest=verdict[1]["largest"],
+                           queues=" or ".join(f"'{q}'" for q, _ in reach))
+                break
+
+
+def _needs(jd: dict, job: dict):
+    """(vCPUs, memory MiB, pinned instance type or None, node range's targetNodes or None) for each container
+    placement a job of `jd` needs, after the job's overrides."""
+    k = kind(jd)
     if k == "container":
-        co = t.job.get("containerOverrides")
-        v, m = effective_resources(t.jd.get("containerProperties"), co)
+        v, m = effective_resources(jd.get("containerProperties"), job.get("containerOverrides"))
         if v is not None and m is not None:
-            yield v, m, None, at
+            yield v, m, None, None
     elif k == "ecs":
-        total = ecs_task_needs(t.jd.get("ecsProperties"), t.job.get("ecsPropertiesOverride"))
+        total = ecs_task_needs(jd.get("ecsProperties"), job.get("ecsPropertiesOverride"))
         if total is not None:
-            yield total[0], total[1], None, at
+            yield total[0], total[1], None, None
     elif k == "multinode":
-        no = t.job.get("nodeOverrides")
+        no = job.get("nodeOverrides")
         npo = no.get("nodePropertyOverrides") if isinstance(no, dict) else None
         overrides = {o.get("targetNodes"): o.get("containerOverrides") for o in npo or [] if isinstance(o, dict)} \
             if isinstance(npo, list) else {}
-        for _, r in node_ranges(ROOT, t.jd):
+        for _, r in node_ranges(ROOT, jd):
             c = r.get("container")
             if not isinstance(c, dict):
                 continue  # EKS or ecsProperties nodes: not estimated
@@ -148,8 +190,7 @@ def _job_needs(t: Target):
             its = r.get("instanceTypes")
             pinned = c.get("instanceType") or (its[0] if isinstance(its, list) and its else None)
             if v is not None and m is not None:
-                yield v, m, pinned if isinstance(pinned, str) else None, at
-
+                yield v, m, pinned if isinstance(pinned, str) else None, r.get("targetNodes")
 
 
 def _fit(envs, need_v: float, need_m: float, pinned: str | None, lim: dict):

@@ -14,7 +14,8 @@ from ...catalog import Constraint
 from ...language import is_arn, split_revision
 from ...problems import Pointer
 from ..context import Context, rule
-from ..shapes import EC2_FAMILY, FARGATE, compute_environments, missing_or_empty, missing_place, on_eks, string_items
+from ..shapes import (EC2_FAMILY, FARGATE, article, compute_environments, missing_or_empty, missing_place, on_eks,
+                      string_items)
 
 
 def _blank(value) -> bool:
@@ -85,19 +86,44 @@ def vcpu_counts_in_order(ctx: Context, c: Constraint):
                            found=want, relation="more than", other="maxvCpus", other_value=hi)
 
 
+# EC2 resource ids are typed by their prefix (subnet-, sg-, ...): the ones pasted into the wrong list.
+_ID_KINDS = {"subnet": "a subnet id", "sg": "a security group id", "vpc": "a VPC id", "igw": "an internet gateway id",
+             "eni": "a network interface id", "rtb": "a route table id", "nat": "a NAT gateway id",
+             "acl": "a network ACL id", "ami": "an AMI id", "lt": "a launch template id"}
+_EC2_ID = re.compile(r"([a-z]+)-[0-9a-f]{8,17}")
+
+
+def _id_kind(value: str) -> str | None:
+    m = _EC2_ID.fullmatch(value)
+    return _ID_KINDS.get(m.group(1)) if m else None
+
+
 @rule("CE-015")
 def subnets_given(ctx: Context, c: Constraint):
-    """EC2, SPOT, FARGATE and FARGATE_SPOT compute environments list at least one subnet."""
+    """EC2, SPOT, FARGATE and FARGATE_SPOT compute environments list at least one subnet, and only subnet ids."""
     for ptr, _, cr, crtype in compute_environments(ctx):
         if crtype in EC2_FAMILY + FARGATE and missing_or_empty(cr, "subnets"):
             where, at_key, detail = missing_place(ptr / "computeResources", cr, "subnets")
             yield c.at(where, at_key=at_key, where=where.dotted(), detail=detail, type=crtype)
+        for i, item in string_items(cr.get("subnets") if cr else None):
+            kind = _id_kind(item)
+            if kind and not item.startswith("subnet-"):
+                where = ptr / "computeResources" / "subnets" / i
+                yield c.at(where, variant="not_subnet", where=where.dotted(), found=item, kind=kind,
+                           advice="move it to securityGroupIds and list a subnet here" if item.startswith("sg-")
+                           else "list subnet ids (subnet-...) here")
 
 
 @rule("CE-016")
 def security_groups_given(ctx: Context, c: Constraint):
-    """EC2/SPOT environments have a security group (or a launch template); Fargate ones one in securityGroupIds."""
+    """EC2/SPOT environments have a security group (or a launch template); Fargate ones one in securityGroupIds; all are sg- ids."""
     for ptr, _, cr, crtype in compute_environments(ctx):
+        for i, item in string_items(cr.get("securityGroupIds") if cr else None):
+            if not item.startswith("sg-"):
+                where = ptr / "computeResources" / "securityGroupIds" / i
+                kind = _id_kind(item)
+                yield c.at(where, variant="not_id", where=where.dotted(), found=item,
+                           kind=f", {kind}" if kind else "", names="other ids" if kind else "group names")
         if crtype not in EC2_FAMILY + FARGATE or not missing_or_empty(cr, "securityGroupIds"):
             continue
         if crtype in EC2_FAMILY and "launchTemplate" in cr:
@@ -176,8 +202,13 @@ def allocation_strategy_fits_type(ctx: Context, c: Constraint):
 
 @rule("CE-024")
 def spot_best_fit_has_fleet_role(ctx: Context, c: Constraint):
-    """A SPOT BEST_FIT environment has a Spot Fleet role (batchgen generates one when it is left out)."""
+    """A SPOT BEST_FIT environment has a Spot Fleet role (batchgen generates one when it is left out); on a
+    non-SPOT environment the role is ignored."""
     for ptr, _, cr, crtype in compute_environments(ctx):
+        if cr and crtype != "SPOT" and crtype not in FARGATE and "spotIamFleetRole" in cr:  # Fargate: CE-034
+            where = ptr / "computeResources" / "spotIamFleetRole"
+            yield c.at(where, variant="not_spot", where=where.dotted(),
+                       kind="an EC2 (On-Demand)" if crtype == "EC2" else f"{article(str(crtype))} {crtype}")
         if crtype != "SPOT" or cr.get("allocationStrategy", "BEST_FIT") != "BEST_FIT":
             continue
         if _blank(cr.get("spotIamFleetRole")):

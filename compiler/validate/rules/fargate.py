@@ -10,8 +10,8 @@ from decimal import Decimal
 from typing import Any, Iterator, Mapping
 
 from ...catalog import Constraint
-from ...job_shapes import (capabilities, container_properties, ecs_tasks, effective_resources, is_fargate, jd_type,
-                           kind, lists_fargate, requirement, requirements, single_container)
+from ...job_shapes import (LEGACY_FIELDS, capabilities, container_properties, ecs_tasks, effective_resources,
+                           is_fargate, jd_type, kind, lists_fargate, requirement, requirements, single_container)
 from ...language import walk_path
 from ...patterns import ecma
 from ...problems import Pointer
@@ -64,7 +64,8 @@ def fargate_vcpu_memory_pair(ctx: Context, given: Constraint, offered_vcpu: Cons
         vcpu = decimal(req["VCPU"][1]) if "VCPU" in req else None
         memory = whole(req["MEMORY"][1]) if "MEMORY" in req else None
 
-        missing = [t for t in ("VCPU", "MEMORY") if t not in req]
+        # A value the deprecated vcpus/memory give is JDR-002's error (one diagnostic per mistake).
+        missing = [kind for key, kind in LEGACY_FIELDS if kind not in req and key not in cp]
         if missing:
             if missing == ["MEMORY"] and vcpu is not None and plain(vcpu) in pairs:
                 example = f'{{type: MEMORY, value: "{_fargate_memory(pairs[plain(vcpu)])[0]}"}}'
@@ -136,7 +137,7 @@ _VERSION = re.compile(r"([0-9]+)\.([0-9]+)\.([0-9]+)")
 
 @rule("JDF-008", "JDF-009")
 def fargate_platform_version(ctx: Context, version_form: Constraint, efs_version: Constraint):
-    """fargatePlatformConfiguration.platformVersion is LATEST or x.y.z, and 1.4.0 or later (explicit) with EFS volumes."""
+    """fargatePlatformConfiguration.platformVersion is LATEST or x.y.z, and 1.4.0 or later with EFS volumes (LATEST: a warning)."""
     lim8, lim9 = version_form.limits, efs_version.limits
     pattern = ecma(lim8["pattern"])
     minimum = tuple(int(p) for p in str(lim9["min"]).split("."))
@@ -165,6 +166,7 @@ def fargate_platform_version(ctx: Context, version_form: Constraint, efs_version
             i, volume = efs[0]
             at = vptr if isinstance(version, str) else cptr / "volumes" / i / "efsVolumeConfiguration"
             yield efs_version.at(at, at_key=not isinstance(version, str), where=cptr.dotted(),
+                                 variant=None if m else "latest",  # LATEST is 1.4.0 today (the catalog's notes)
                                  volume=volume.get("name", i), found=version if version else "LATEST (the default)")
 
 
@@ -249,9 +251,19 @@ def fargate_settings_only_on_fargate(ctx: Context, fargate_only: Constraint):
 
 @rule("JDC-014")
 def ephemeral_storage_size(ctx: Context, size_range: Constraint):
-    """ephemeralStorage.sizeInGiB is 21–200."""
+    """ephemeralStorage.sizeInGiB is 21–200, on Fargate platform version 1.4.0 or later."""
     lim = size_range.limits
+    minimum = tuple(int(p) for p in str(lim["platform_min"]).split("."))
     for ptr, jd in ctx.entries("jobDefinitions"):
+        for cptr, c, *_, single in container_properties(ptr, jd):
+            config = c.get("fargatePlatformConfiguration")
+            version = config.get("platformVersion") if isinstance(config, dict) else None
+            m = _VERSION.fullmatch(version) if isinstance(version, str) else None
+            if single and lists_fargate(jd) and "ephemeralStorage" in c and m \
+                    and tuple(int(g) for g in m.groups()) < minimum:
+                vptr = cptr / "fargatePlatformConfiguration" / "platformVersion"
+                yield size_range.at(vptr, variant="platform_version", where=(cptr / "ephemeralStorage").dotted(),
+                                    version_where=vptr.dotted(), found=version)
         holders = [(cptr, c) for cptr, c, *_ in container_properties(ptr, jd)] + list(ecs_tasks(ptr, jd))
         for hptr, holder in holders:
             storage = holder.get("ephemeralStorage")

@@ -10,7 +10,7 @@ import fnmatch
 import re
 from typing import Iterator
 
-from ... import access
+from ... import access, iam_actions
 from ...catalog import Constraint
 from ...language import jobs_by_name
 from ...patterns import ecma
@@ -196,22 +196,9 @@ def arns_have_the_right_shape(ctx: Context, c: Constraint):
                 yield c.at(ptr, found=value, where=ptr.dotted(), detail=shape)
 
 
-# Actions AWS requires Resource "*" for, beyond Batch's own (IAM-007): no BG-106 warning.
-GLOBAL_ACTIONS = ("ecr:GetAuthorizationToken", "sts:GetCallerIdentity", "cloudwatch:PutMetricData",
-                  "xray:PutTraceSegments", "xray:PutTelemetryRecords")
-
-
-def _unscoped(action: str, unscoped_actions: list[str]) -> bool:
-    """An action that only works with Resource "*": Batch's Describe*/List* (IAM-007), a few global ones."""
-    a = action.lower()
-    if a.startswith(("batch:describe", "batch:list")) and a != "batch:listtagsforresource":
-        return True
-    return a in {x.lower() for x in [*unscoped_actions, *GLOBAL_ACTIONS]}
-
-
-@rule("BG-106", reads=("IAM-007",))
-def user_policy_is_not_a_wildcard(ctx: Context, c: Constraint, scoped: Constraint):
-    """Allow statements of a user policy name actions and resources rather than "*" (least privilege)."""
+@rule("BG-106")
+def user_policy_is_not_a_wildcard(ctx: Context, c: Constraint):
+    """Allow statements of a user policy name actions rather than "*", and resources wherever an action can be scoped (checkov CKV_AWS_355)."""
     for doc_ptr, doc, kind in _documents(ctx):
         if kind != _IDENTITY:
             continue
@@ -227,12 +214,19 @@ def user_policy_is_not_a_wildcard(ctx: Context, c: Constraint, scoped: Constrain
                     yield c.at(ptr, where=ptr.dotted(), what=f"'{a}', every action" + (
                         "" if a == "*" else f" of {a.split(':')[0]}"),
                         fix_hint="list the actions it needs (for AWS Batch, Access: submit / read / register)")
+            if st.get("Condition"):
+                continue  # a condition scopes Resource "*" (checkov doesn't report it either)
             granted = actions(st)
+            scoped = [a for a in granted if iam_actions.restrictable(a)]
             for ptr, r in items(st.get("Resource", []), st_ptr / "Resource"):
-                if r == "*" and granted and not all(_unscoped(a, scoped.limits["unscoped_actions"]) for a in granted):
+                if r == "*" and scoped:
+                    rest = [a for a in granted if a not in scoped]
                     yield c.at(ptr, where=ptr.dotted(), what="every resource (Resource \"*\")",
-                               fix_hint="name the resources' ARNs (for AWS Batch, Access: submit names the "
-                                        "spec's queues and job definitions)")
+                               fix_hint=f"split the statement: name the resources' ARNs for {', '.join(scoped)}, and "
+                                        f"keep Resource \"*\" only for {', '.join(rest)}, which have no resource-level "
+                                        "permissions" if rest else
+                                        "name the resources' ARNs (for AWS Batch, Access: submit names the spec's "
+                                        "queues and job definitions)")
 
 
 @rule("IAM-007")

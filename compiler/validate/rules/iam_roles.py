@@ -1,7 +1,7 @@
 """IAM roles trust the service that uses them, carry its policy, and have unique names; not the account's roles.
 
-A role given by ARN is outside the spec and never checked. Roles batchgen generates (the
-defaults, a schedule's role) reserve their names; their Terraform labels are checked here too
+A role given by ARN is outside the spec and never checked. Roles batchgen generates for the spec
+(the defaults it needs, a schedule's role) reserve their names; their Terraform labels are checked here too
 (BG-007, beside output's check of the Batch sections).
 """
 from __future__ import annotations
@@ -9,13 +9,14 @@ from __future__ import annotations
 import fnmatch
 import re
 
-from ... import access
+from ... import access, generated_roles
 from ...catalog import Constraint
 from ...eventbridge import uses_scheduler
 from ...language import ROLE_USES, is_arn, jobs_by_name, role_uses
 from ...naming import generated_role_name, tf_label
 from ...problems import Pointer
 from ..context import Context, rule
+from ..schema import closest
 from ..shapes import actions, as_list, items, statements
 
 
@@ -26,11 +27,6 @@ EXPECTED_POLICY = {
     "spotIamFleetRole": "service-role/AmazonEC2SpotFleetTaggingRole",
     "executionRoleArn": "service-role/AmazonECSTaskExecutionRolePolicy",
 }
-
-
-# Generated roles (compiler/resolve/__init__.py _GENERATED) and their Terraform labels: reserved.
-GENERATED_ROLES = {"batch-instance": "batch_instance", "batch-service": "batch_service",
-                   "batch-spot-fleet": "batch_spot_fleet", "batch-execution": "batch_execution"}
 
 
 def _allows(granted: list[str], wanted: str) -> bool:
@@ -66,6 +62,14 @@ def _role_grants(role: dict, ctx: Context, action: str) -> bool:
                for d in docs for _, st in statements(Pointer(), d))
 
 
+def _fleet_role_used(ctx: Context, pointer: tuple) -> bool:
+    """AWS Batch uses a compute environment's spotIamFleetRole only on SPOT with allocationStrategy
+    BEST_FIT or none (BC ComputeResource.spotIamFleetRole); elsewhere it is ignored (CE-024 says so)."""
+    ce = ctx.data["computeEnvironments"][pointer[1]]
+    cr = ce.get("computeResources") if isinstance(ce, dict) else None
+    return isinstance(cr, dict) and cr.get("type") == "SPOT" and cr.get("allocationStrategy", "BEST_FIT") == "BEST_FIT"
+
+
 @rule("IAM-001", "IAM-002", "IAM-003", "IAM-004", "IAM-005")
 def role_trusts_the_service_that_uses_it(ctx: Context, service_role: Constraint, instance_role: Constraint,
                                          spot_fleet_role: Constraint, task_roles: Constraint, events_role: Constraint):
@@ -75,7 +79,7 @@ def role_trusts_the_service_that_uses_it(ctx: Context, service_role: Constraint,
                 "schedulerRoleArn": events_role, "triggerRoleArn": events_role}
     roles = {r.get("RoleName"): (ptr, r) for ptr, r in ctx.entries("iam.roles")}
     for use in role_uses(ctx.data):
-        if use.role not in roles:
+        if use.role not in roles or (use.field == "spotIamFleetRole" and not _fleet_role_used(ctx, use.pointer)):
             continue
         _, role = roles[use.role]
         service, what = ROLE_USES[use.field]
@@ -121,7 +125,12 @@ def trust_policy_names_its_principal(ctx: Context, c: Constraint):
 @rule("BG-114")
 def trust_policy_can_be_written(ctx: Context, c: Constraint):
     """A role without AssumeRolePolicyDocument is used by a Batch role field or a schedule."""
-    used = {u.role for u in role_uses(ctx.data)}
+    uses = role_uses(ctx.data)
+    used = {u.role for u in uses}
+    defined = [r.get("RoleName") for _, r in ctx.entries("iam.roles") if isinstance(r.get("RoleName"), str)]
+    # A misspelt use ('etl-jbo', XR-001's error, which suggests 'etl-job') counts as a use: the role
+    # unused only because of that typo is a consequence, not a second mistake (issue 14).
+    used |= {closest(u.role, defined) for u in uses if u.role not in defined}
     for ptr, role in ctx.entries("iam.roles"):
         if "AssumeRolePolicyDocument" not in role and role.get("RoleName") not in used:
             yield c.at(ptr / "RoleName", role=role.get("RoleName"))
@@ -153,13 +162,28 @@ def generated_names_fit(ctx: Context, c: Constraint):
                                   "(or give an existing topic's ARN)")
 
 
+@rule("BG-160")
+def generated_names_are_the_projects(ctx: Context, c: Constraint):
+    """Without project, the roles batchgen generates get fixed names, which a second such spec in the account takes too."""
+    if "project" in ctx.data:  # a project of the wrong type is the schema's (or the loader's) problem
+        return
+    names = [g.name(None) for g in generated_roles.needed(ctx.data)]
+    names += [generated_role_name(None, f"{kind}-{e['name']}") for section, kind in
+              (("schedules", "schedule"), ("triggers", "trigger")) for _, e in ctx.entries(section)
+              if not e.get("roleArn") and isinstance(e.get("name"), str)]
+    if names:
+        yield c.at(Pointer(), names=", ".join(names))
+
+
 @rule("BG-113", "BG-007")
 def iam_and_rule_names_are_unique(ctx: Context, unique: Constraint, distinct_label: Constraint):
     """Roles, managed policies, a role's inline policies and EventBridge rules have distinct names, and none takes a generated role's name. (Their Terraform labels are distinct too: reported as BG-007.)"""
     project = ctx.data.get("project") if isinstance(ctx.data.get("project"), str) else None
+    # Only the roles batchgen writes for this spec take a name (issue 14: a team may well name its own
+    # instance role '<project>-batch-instance' when every environment names it).
     generated: dict[str, tuple[str, str]] = {
-        generated_role_name(project, suffix): (label, f"the default for {suffix.replace('batch-', '')} roles")
-        for suffix, label in GENERATED_ROLES.items()}
+        g.name(project): (g.label, f"the default for {g.suffix.replace('batch-', '')} roles")
+        for g in generated_roles.needed(ctx.data)}
     for ptr, s in ctx.entries("schedules"):
         if not s.get("roleArn"):
             generated[generated_role_name(project, f"schedule-{s['name']}")] = (

@@ -6,7 +6,9 @@ execution_roles, container_security, retry_strategies, placeholders.
 """
 from __future__ import annotations
 
+import json
 import re
+import shlex
 from typing import Any
 
 from ...catalog import Constraint
@@ -128,8 +130,68 @@ def container_image_is_valid(ctx: Context, valid_image: Constraint):
                 bad = sorted({ch for ch in image if ch != lim["digest"] and not allowed.fullmatch(ch)})
                 yield valid_image.at(iptr, variant="characters", where=iptr.dotted(), found=image,
                                      bad=", ".join(f"'{ch}'" for ch in bad))
+            elif _upper_case_repository(image):
+                yield valid_image.at(iptr, variant="uppercase_repository", where=iptr.dotted(), found=image)
             elif lim["digest"] in image:
                 yield valid_image.at(iptr, variant="digest", where=iptr.dotted(), found=image)
+
+
+def _upper_case_repository(image: str) -> bool:
+    """The repository path of an image reference has an upper-case letter (the registry host and the tag may)."""
+    name = image.split("@", 1)[0]
+    colon = name.find(":", name.rfind("/") + 1)
+    if colon >= 0:
+        name = name[:colon]  # the tag
+    parts = name.split("/")
+    if len(parts) > 1 and ("." in parts[0] or ":" in parts[0] or parts[0] == "localhost"):
+        parts = parts[1:]  # the registry host
+    return any(p != p.lower() for p in parts)
+
+
+@rule("JDC-006")
+def command_is_an_argument_list(ctx: Context, c: Constraint):
+    """A container's command is a list of arguments run without a shell: a first element with spaces is one executable's name."""
+    for ptr, jd in ctx.entries("jobDefinitions"):
+        for cptr, cp, *_ in container_properties(ptr, jd):
+            command = cp.get("command")
+            first = command[0] if isinstance(command, list) and command else None
+            if isinstance(first, str) and " " in first.strip() and not first.startswith(("/", "./")):
+                words = [_flow(w) for w in shlex.split(first, posix=True)] if _splits(first) else first.split()
+                words += [_flow(w) for w in command[1:] if isinstance(w, str)]
+                where = cptr / "command" / 0
+                yield c.at(where, variant="spaces", where=where.dotted(), found=first, split=", ".join(words))
+
+
+def _splits(text: str) -> bool:
+    try:
+        shlex.split(text)
+        return True
+    except ValueError:  # an unclosed quote
+        return False
+
+
+_PLAIN = re.compile(r"[A-Za-z_./][A-Za-z0-9_./=+-]*|--?[A-Za-z][A-Za-z0-9_./=+-]*")
+
+
+def _flow(word: str) -> str:
+    """`word` as an item of a YAML flow list: plain where it reads as that text, else JSON-quoted."""
+    return word if _PLAIN.fullmatch(word) and word.lower() not in ("true", "false", "null", "yes", "no") \
+        else json.dumps(word)
+
+
+@rule("JDC-004")
+def environment_entries_are_whole(ctx: Context, c: Constraint):
+    """environment entries of containers and of jobs' containerOverrides give both name and value (a warning)."""
+    places = [(k.ptr, k.body) for ptr, jd in ctx.entries("jobDefinitions") for k in containers(ptr, jd)]
+    places += [(ptr / "containerOverrides", job["containerOverrides"]) for ptr, job in ctx.entries("jobs")
+               if isinstance(job.get("containerOverrides"), dict)]
+    for cptr, holder in places:
+        env = holder.get("environment")
+        for i, entry in enumerate(env if isinstance(env, list) else []):
+            for key in ("name", "value"):
+                if isinstance(entry, dict) and key not in entry:
+                    eptr = cptr / "environment" / i
+                    yield c.at(eptr, where=eptr.dotted(), key=key)
 
 
 @rule("JDC-007")

@@ -12,7 +12,9 @@ import re
 from typing import Any, Mapping
 
 from ...catalog import Constraint
-from ...language import NOUNS, REFERENCES, SECTIONS, is_arn, split_revision, walk_path
+from ...language import (NOUNS, REFERENCES, SECTION, SECTIONS, TF_TYPE_OF_KIND, is_arn, outside_definition,
+                         split_revision, walk_path)
+from ...naming import tf_label
 from ...problems import Pointer
 from ...replacement import NAME_SUFFIX_LENGTH
 from ..context import Context, rule
@@ -51,11 +53,14 @@ def _empty_role_reported_elsewhere(field: str, ce: dict) -> bool:
 
 @rule("XR-001")
 def reference_names_an_entry(ctx: Context, c: Constraint):
-    """Every by-name reference names an entry of the same spec; anything else is given by ARN."""
+    """Every by-name reference names an entry of the same spec; anything else is given by ARN (or, for a job
+    definition, as name:revision)."""
     defined = {}
     for ref in REFERENCES:
         for ptr, entry in ctx.all_entries(ref.section):
             for rel, value in walk_path(entry, ref.path):
+                if is_arn(value) and ref.section == "jobQueues":
+                    yield from _queue_arn(ctx, c, Pointer((*ptr, *rel)), value, ref.target)
                 if not isinstance(value, str) or is_arn(value):
                     continue
                 if not value and _empty_role_reported_elsewhere(ref.path[-1], entry):
@@ -64,10 +69,32 @@ def reference_names_an_entry(ctx: Context, c: Constraint):
                 if ref.target not in defined:  # once per target: setdefault would rebuild it per value
                     defined[ref.target] = _defined(ctx, ref.target)
                 names = defined[ref.target]
+                if ref.target == "jobDefinitions" and outside_definition(value, names):
+                    continue  # `my-def:28`: registered outside the spec, like an ARN
                 if name not in names:
                     field = next(p for p in reversed(rel) if isinstance(p, str))  # jobQueues[2] -> jobQueues
                     yield c.at(Pointer((*ptr, *rel)), name=value, field=field,
                                noun=NOUNS[ref.target], suggestion=did_you_mean(name, names))
+
+
+def _queue_arn(ctx: Context, c: Constraint, where: Pointer, arn: str, target: str):
+    """A queue's environment or scheduling policy by ARN: in the spec's Region and account (CreateJobQueue
+    finds nothing else), and not one of the spec's own entries pasted as a string."""
+    parts = arn.split(":", 5)
+    if len(parts) < 6 or parts[2] != "batch" or "/" not in parts[5]:
+        return  # NT-014's
+    region, account, name = parts[3], parts[4], parts[5].split("/", 1)[1]
+    field, noun = where[-1], NOUNS[target]
+    for key, found in (("region", region), ("account", account)):
+        spec_value = ctx.data.get(key)
+        if isinstance(spec_value, str) and found and found != spec_value:
+            word = "Region" if key == "region" else "account"
+            yield c.at(where, variant=f"other_{key}", field=field, name=arn, noun=noun, nouns=f"{noun}s",
+                       what=word, found=found, spec=spec_value)
+            return
+    if name in ctx.names(target):
+        yield c.at(where, variant="own_by_arn", field=field, name=arn, noun=noun, entry=name,
+                   address=f"{TF_TYPE_OF_KIND[SECTION[target].ref_kind]}.{tf_label(name)}")
 
 
 @rule("NT-006", "XR-019")

@@ -1,6 +1,8 @@
 """Ref:: placeholders: only in an ECS command, and each has a value from its definition or job; not EKS (eks_pods)."""
 from __future__ import annotations
 
+import re
+
 from ...catalog import Constraint
 from ...job_shapes import containers, ecs_tasks, kind, node_ranges, task_containers
 from ...problems import ROOT
@@ -33,7 +35,8 @@ def placeholders_have_values(ctx: Context, c: Constraint):
         defaults = t.jd.get("parameters") if isinstance(t.jd.get("parameters"), dict) else {}
         given = t.job.get("parameters") if isinstance(t.job.get("parameters"), dict) else {}
         used: list[str] = []
-        for command in commands(t.jd, t.job):
+        run = commands(t.jd, t.job)
+        for command in run:
             for name in placeholders(command):
                 if name not in used:
                     used.append(name)
@@ -42,9 +45,23 @@ def placeholders_have_values(ctx: Context, c: Constraint):
                 at = t.pointer / "parameters" if "parameters" in t.job else t.pointer / "jobDefinition"
                 yield c.at(at, at_key="parameters" in t.job, name=name, jd=t.jd_name)
         for key in given:
-            if key not in used:
-                yield c.at(t.pointer / "parameters" / key, at_key=True, name=key, jd=t.jd_name,
-                           used=", ".join(f"Ref::{u}" for u in used) or "none", variant="unused")
+            if key in used:
+                continue
+            inside = _embedded(run, key)
+            yield c.at(t.pointer / "parameters" / key, at_key=True, name=key, jd=t.jd_name,
+                       used=", ".join(f"Ref::{u}" for u in used) or "none",
+                       variant="embedded" if inside else "unused", **(inside or {}))
+
+
+def _embedded(run: list, key: str) -> dict | None:
+    """Where `Ref::key` sits inside a longer command element (`--epochs=Ref::epochs`, an `sh -c`
+    script), which AWS Batch leaves as written (JDP-002: placeholders are whole elements)."""
+    pattern = re.compile(r"Ref::" + re.escape(key) + r"(?![A-Za-z0-9_-])")  # "Ref::date.csv" holds Ref::date
+    for command in run:
+        for i, arg in enumerate(command if isinstance(command, list) else []):
+            if isinstance(arg, str) and pattern.search(arg):
+                return {"index": i, "element": arg}
+    return None
 
 
 def commands(jd: dict, job: dict) -> list[list]:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ...catalog import Constraint
-from ...job_shapes import container_properties, jd_type, lists_fargate, requirements
+from ...job_shapes import LEGACY_FIELDS, container_properties, jd_type, lists_fargate, requirements
 from ...language import is_arn, split_revision
 from ..context import Context, rule
 from ..shapes import decimal, whole
@@ -10,15 +10,21 @@ from ..shapes import decimal, whole
 
 @rule("JDR-002")
 def no_legacy_vcpus_and_memory(ctx: Context, legacy_fields: Constraint):
-    """Containers give vCPUs and memory in resourceRequirements, not in the deprecated vcpus/memory (an error on Fargate)."""
+    """Containers give vCPUs and memory in resourceRequirements, not in the deprecated vcpus/memory (an error on
+    Fargate): one finding per container, naming every legacy field it sets."""
     for ptr, jd in ctx.entries("jobDefinitions"):
         fargate = lists_fargate(jd)
         for cptr, c, *_, single in container_properties(ptr, jd):
-            for key, kind in (("vcpus", "VCPU"), ("memory", "MEMORY")):
-                if key in c:
-                    variant = "fargate" if fargate and single else None
-                    yield legacy_fields.at(cptr / key, at_key=True, variant=variant, where=(cptr / key).dotted(),
-                                           kind=kind, value=c[key])
+            legacy = [(key, kind) for key, kind in LEGACY_FIELDS if key in c]
+            if not legacy:
+                continue
+            first = legacy[0][0]
+            yield legacy_fields.at(
+                cptr / first, at_key=True, variant="fargate" if fargate and single else None,
+                where=(cptr / first).dotted() + "".join(f" and .{key}" for key, _ in legacy[1:]),
+                verb="are" if len(legacy) > 1 else "is", pronoun="them" if len(legacy) > 1 else "it",
+                kinds=" and ".join(kind for _, kind in legacy),
+                replacement=", ".join(f'{{type: {kind}, value: "{c[key]}"}}' for key, kind in legacy))
 
 
 @rule("JDR-003", "JDR-004")

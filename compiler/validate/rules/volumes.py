@@ -1,6 +1,7 @@
 """ECS volumes and mount points: unique names, mounts naming a volume, EFS settings, no host on Fargate; not EKS."""
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
 from ...catalog import Constraint
@@ -47,21 +48,40 @@ def volume_names_are_unique(ctx: Context, unique: Constraint):
 
 @rule("JDV-002")
 def mount_points_name_a_volume(ctx: Context, mount: Constraint):
-    """Each mount point has sourceVolume and containerPath, and sourceVolume names a volume of the same container properties."""
+    """Each mount point has sourceVolume and an absolute containerPath of its own, and sourceVolume names a volume of the same container properties."""
     for ptr, jd in ctx.entries("jobDefinitions"):
         for c in containers(ptr, jd):
             names = _volume_names(c.scope_ptr, c.scope)
+            paths: dict[str, int] = {}
             for i, mp in dicts(c.body.get("mountPoints")):
                 mptr = c.ptr / "mountPoints" / i
                 for key in ("sourceVolume", "containerPath"):
                     if key not in mp:
                         yield mount.at(mptr, where=mptr.dotted(), key=key, variant="missing")
+                path = mp.get("containerPath")
+                if isinstance(path, str):
+                    pptr, same = mptr / "containerPath", path.rstrip("/\\") or path  # /data/ is /data
+                    if not _absolute(path):
+                        yield mount.at(pptr, variant="path", where=pptr.dotted(), found=path)
+                    elif same in paths:
+                        yield mount.at(pptr, variant="duplicate_path", where=pptr.dotted(), found=path,
+                                       first=f"mountPoints[{paths[same]}]")
+                    else:
+                        paths[same] = i
                 source = mp.get("sourceVolume")
                 if isinstance(source, str) and source not in names:
                     listed = "its volumes: " + ", ".join(names) if names else "it has no volumes"
                     yield mount.at(mptr / "sourceVolume", where=(mptr / "sourceVolume").dotted(), found=source,
                                    scope=c.scope_ptr.dotted(), volumes=listed,
                                    suggestion=did_you_mean(source, names))
+
+
+_WINDOWS_PATH = re.compile(r"[A-Za-z]:[\\/]")
+
+
+def _absolute(path: str) -> bool:
+    """An absolute path in a Linux container (/data) or a Windows one (C:\\data)."""
+    return path.startswith("/") or _WINDOWS_PATH.match(path) is not None
 
 
 def _volumes(ptr: Pointer, jd: dict) -> Iterator[tuple[Pointer, dict, Container]]:
