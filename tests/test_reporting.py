@@ -151,3 +151,20 @@ def test_a_value_quoted_in_a_message_cannot_forge_a_line_of_text_output(tmp_path
     (line,) = result.stderr.splitlines()
     assert line.startswith(f"{spec}:2:1: error[BG-003]: unknown key ")
     assert "x\\nspec.yaml:1:1: error[JQ-001]: forged\\n::error::forged\\u202e" in line
+
+
+def test_sarif_rules_link_to_their_row_of_the_rules_page(tmp_path, monkeypatch, sarif_schema):
+    """helpUri: the rules page (pyproject.toml's [project.urls] Rules) at the code's anchor,
+    an anchor docs/rules.md really has; BATCHGEN_RULES_URL points at a team's own copy."""
+    rules_md = (Path(__file__).resolve().parent.parent / "docs" / "rules.md").read_text(encoding="utf-8")
+    log = json.loads(run("validate", "--format", "sarif", str(TWENTY)).stdout)
+    rules = log["runs"][0]["tool"]["driver"]["rules"]
+    assert not list(jsonschema.Draft7Validator(sarif_schema).iter_errors(log))
+    for r in rules:
+        page, anchor = r["helpUri"].split("#")
+        assert page.startswith("https://") and page.endswith("/docs/rules.md")
+        assert anchor == r["id"].lower() and f'<a id="{anchor}"></a>' in rules_md
+    monkeypatch.setenv("BATCHGEN_RULES_URL", "https://wiki.example.com/batchgen/rules.html")
+    log = json.loads(run("validate", "--format", "sarif", str(TWENTY)).stdout)
+    assert {r["helpUri"].split("#")[0] for r in log["runs"][0]["tool"]["driver"]["rules"]} == {
+        "https://wiki.example.com/batchgen/rules.html"}

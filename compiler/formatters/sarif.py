@@ -2,11 +2,30 @@
 from __future__ import annotations
 
 import json
+import os
 from urllib.parse import quote
 
 from .. import __version__
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+# The rules page (docs/rules.md), whose anchors are the codes in lower case: pyproject.toml's
+# [project.urls] Rules, or BATCHGEN_RULES_URL where a team publishes its own copy.
+RULES_URL_ENV = "BATCHGEN_RULES_URL"
+
+
+def rules_url() -> str:
+    override = os.environ.get(RULES_URL_ENV)
+    if override:
+        return override
+    from importlib.metadata import PackageNotFoundError, metadata
+
+    try:
+        urls = metadata("batchgen").get_all("Project-URL") or []
+    except PackageNotFoundError:  # a source tree nobody installed: no page to point at
+        return ""
+    return next((u.split(",", 1)[1].strip() for u in urls if u.split(",", 1)[0].strip() == "Rules"), "")
+
+
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 
 
@@ -14,6 +33,7 @@ def render(problems, catalog) -> str:
     used = sorted({p.code for p in problems if p.file is not None})
     index = {code: i for i, code in enumerate(used)}
     rules = []
+    page = rules_url()
     for code in used:
         c = catalog[code]
         rules.append({
@@ -23,6 +43,7 @@ def render(problems, catalog) -> str:
             "fullDescription": {"text": f"{c.rule} Source: {c.source}"},
             "defaultConfiguration": {"level": _LEVEL[str(c.severity)]},
             "properties": {"source": c.source, "checkedFrom": c.chk},
+            **({"helpUri": f"{page}#{code.lower()}"} if page else {}),
         })
     results = []
     notifications = []

@@ -420,14 +420,13 @@ def _notification(draft: Draft, rule: dict, targets: list[dict], place: Place) -
 
 def _role_arns(draft: Draft) -> list[tuple[str, str]]:
     """(ARN, field) of every role or instance profile an imported entry names."""
-    from ..language import REFERENCES
-    from .entries import _walk
+    from ..language import REFERENCES, walk_path
 
     found: dict[str, str] = {}
     for e in draft.entries:
         for ref in REFERENCES:
             if ref.section == e.section and ref.target == "iam.roles":
-                for _, value in _walk(e.body, ref.path):
+                for _, value in walk_path(e.body, ref.path):
                     if isinstance(value, str) and value.startswith("arn:"):
                         found.setdefault(value, ref.path[-1])
     return sorted(found.items())

@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
-from ..language import ALL_SECTIONS, NOUNS, REFERENCES, TAGGABLE_SECTIONS, WILDCARD, split_revision
+from ..language import ALL_SECTIONS, NOUNS, REFERENCES, TAGGABLE_SECTIONS, split_revision, walk_path
 from ..naming import generated_role_name
 from .deployed_names import restore_spec_names
 from .report import Place, Report, is_placeholder
@@ -416,24 +416,11 @@ def _link(draft: Draft, entries: list[Entry]) -> None:
         for ref in REFERENCES:
             if ref.section != e.section or ref.target == "jobs":
                 continue
-            for rel, value in list(_walk(e.body, ref.path)):
+            for rel, value in list(walk_path(e.body, ref.path)):
                 if isinstance(value, str) and not is_placeholder(value):
                     new = name_for(value, ref.target, ref.path[-1])
                     if new != value:
                         _set(e.body, rel, new)
-
-
-def _walk(body: Any, path: tuple, prefix: tuple = ()):
-    if not path:
-        yield prefix, body
-        return
-    head, rest = path[0], path[1:]
-    if head == WILDCARD:
-        if isinstance(body, list):
-            for i, item in enumerate(body):
-                yield from _walk(item, rest, (*prefix, i))
-    elif isinstance(body, dict) and head in body:
-        yield from _walk(body[head], rest, (*prefix, head))
 
 
 def _set(body: Any, rel: tuple, value: Any) -> None:
@@ -480,7 +467,7 @@ def _drop_generated_roles(draft: Draft, entries: list[Entry]) -> None:
     for e in entries:
         for ref in REFERENCES:
             if ref.section == e.section and ref.target == "iam.roles":
-                still_used.update(v for _, v in _walk(e.body, ref.path) if isinstance(v, str))
+                still_used.update(v for _, v in walk_path(e.body, ref.path) if isinstance(v, str))
     for name in dropped - still_used:
         entries.remove(generated[name])
 

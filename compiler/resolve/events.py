@@ -10,14 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from ..eventbridge import uses_scheduler
-from ..language import RefKind, is_arn, jobs_by_name, split_revision
-from ..model import SCHEDULER_PRINCIPAL, InlinePolicy, Notification, Ref, Role, Schedule, Topic
+from ..language import RefKind, is_arn, jobs_by_name
+from ..model import EVENTS_PRINCIPAL, SCHEDULER_PRINCIPAL, Notification, Ref, Role, Schedule, Topic
 from ..naming import generated_role_name, tf_label
 from ..problems import Pointer
-from .. import access
-from .triggers import retry_policy
+from .submitting import given_role, job_target, retry_policy, submit_role
 
-EVENTS_SERVICE = "events.amazonaws.com"
 DEFAULT_STATUSES = ("FAILED",)
 
 
@@ -40,39 +38,24 @@ def resolve_schedules(spec: dict, project: str | None) -> tuple[list[Schedule], 
     roles: list[Role] = []
     for i, s in enumerate(spec.get("schedules") or []):
         job = jobs[s["job"]]
-        queue = job["jobQueue"]
-        definition = job["jobDefinition"]
-        queue_ref: Any = queue if is_arn(queue) else Ref(RefKind.JOB_QUEUE, queue)
-        definition_ref: Any = definition if is_arn(definition) else Ref(RefKind.JOB_DEFINITION, *split_revision(definition))
-        role_arn = s.get("roleArn")
+        queue_ref, definition_ref = job_target(job)
         scheduler = uses_scheduler(s)
-        if role_arn:
-            role: Any = role_arn if is_arn(role_arn) else Ref(RefKind.ROLE, role_arn)
+        if s.get("roleArn"):
+            role: Any = given_role(s["roleArn"])
         else:
-            statements: list[dict[str, Any]] = [{
-                "Sid": "SubmitScheduledJob",
-                "Effect": "Allow",
-                "Action": "batch:SubmitJob",
-                "Resource": [access.queue_ref(queue), access.definition_ref(definition)],
-            }]
+            more: list[dict[str, Any]] = []
             if scheduler and s.get("deadLetterQueue"):  # Scheduler sends to its DLQ with this role
-                statements.append({"Sid": "SendToDeadLetterQueue", "Effect": "Allow", "Action": "sqs:SendMessage",
-                                   "Resource": s["deadLetterQueue"]})
+                more.append({"Sid": "SendToDeadLetterQueue", "Effect": "Allow", "Action": "sqs:SendMessage",
+                             "Resource": s["deadLetterQueue"]})
             if scheduler and s.get("kmsKeyArn"):  # and decrypts the input with it (kms:Decrypt is enough)
-                statements.append({"Sid": "DecryptScheduleInput", "Effect": "Allow", "Action": "kms:Decrypt",
-                                   "Resource": s["kmsKeyArn"]})
-            generated = Role(
-                name=schedule_role_name(project, s["name"]),
-                label=schedule_role_label(s["name"]),
-                purpose=(f"EventBridge Scheduler role of schedule {s['name']}: may submit job {s['job']} only (IAM-005)"
-                         if scheduler else
-                         f"EventBridge role of schedule {s['name']}: may submit job {s['job']} only (IAM-005)"),
-                service=SCHEDULER_PRINCIPAL if scheduler else EVENTS_SERVICE,
-                managed_policies=[],
-                inline_policies=[InlinePolicy("submit-scheduled-job", "submit",
-                                              {"Version": "2012-10-17", "Statement": statements})],
-            )
-            generated.inline_policies[0].label = f"{generated.label}_submit"
+                more.append({"Sid": "DecryptScheduleInput", "Effect": "Allow", "Action": "kms:Decrypt",
+                             "Resource": s["kmsKeyArn"]})
+            form = "EventBridge Scheduler" if scheduler else "EventBridge"
+            generated = submit_role(
+                schedule_role_name(project, s["name"]), schedule_role_label(s["name"]),
+                f"{form} role of schedule {s['name']}: may submit job {s['job']} only (IAM-005)",
+                SCHEDULER_PRINCIPAL if scheduler else EVENTS_PRINCIPAL, "submit-scheduled-job", "SubmitScheduledJob",
+                job, more)
             roles.append(generated)
             role = Ref(RefKind.ROLE, generated.name)
         schedules.append(Schedule(

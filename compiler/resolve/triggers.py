@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import access
-from ..language import RefKind, is_arn, jobs_by_name, split_revision
-from ..model import EVENTS_PRINCIPAL, BucketNotification, InlinePolicy, Ref, Role, Trigger
+from ..language import RefKind, jobs_by_name
+from ..model import EVENTS_PRINCIPAL, BucketNotification, Ref, Role, Trigger
 from ..naming import generated_role_name, tf_label
 from ..problems import Pointer
+from .submitting import given_role, job_target, retry_policy, submit_role
 
 
 def trigger_role_name(project: str | None, trigger: str) -> str:
@@ -25,12 +25,6 @@ def trigger_role_label(trigger: str) -> str:
     return "trigger_" + tf_label(trigger)
 
 
-def retry_policy(entry: dict) -> dict[str, int]:
-    """A trigger's or schedule's retryPolicy, as given (maximumEventAgeInSeconds, maximumRetryAttempts)."""
-    given = entry.get("retryPolicy") or {}
-    return {k: given[k] for k in ("maximumEventAgeInSeconds", "maximumRetryAttempts") if k in given}
-
-
 def resolve_triggers(spec: dict, project: str | None) -> tuple[list[Trigger], list[BucketNotification], list[Role]]:
     jobs = jobs_by_name(spec)
     triggers: list[Trigger] = []
@@ -39,30 +33,14 @@ def resolve_triggers(spec: dict, project: str | None) -> tuple[list[Trigger], li
     bucket_labels: set[str] = set()
     for i, t in enumerate(spec.get("triggers") or []):
         job = jobs[t["job"]]
-        queue, definition = job["jobQueue"], job["jobDefinition"]
-        queue_ref: Any = queue if is_arn(queue) else Ref(RefKind.JOB_QUEUE, queue)
-        definition_ref: Any = definition if is_arn(definition) else Ref(RefKind.JOB_DEFINITION, *split_revision(definition))
-        role_arn = t.get("roleArn")
-        if role_arn:
-            role: Any = role_arn if is_arn(role_arn) else Ref(RefKind.ROLE, role_arn)
+        queue_ref, definition_ref = job_target(job)
+        if t.get("roleArn"):
+            role: Any = given_role(t["roleArn"])
         else:
-            label = trigger_role_label(t["name"])
-            generated = Role(
-                name=trigger_role_name(project, t["name"]),
-                label=label,
-                purpose=f"EventBridge role of trigger {t['name']}: may submit job {t['job']} only (IAM-005)",
-                service=EVENTS_PRINCIPAL,
-                managed_policies=[],
-                inline_policies=[InlinePolicy("submit-triggered-job", f"{label}_submit", {
-                    "Version": "2012-10-17",
-                    "Statement": [{
-                        "Sid": "SubmitTriggeredJob",
-                        "Effect": "Allow",
-                        "Action": "batch:SubmitJob",
-                        "Resource": [access.queue_ref(queue), access.definition_ref(definition)],
-                    }],
-                })],
-            )
+            generated = submit_role(
+                trigger_role_name(project, t["name"]), trigger_role_label(t["name"]),
+                f"EventBridge role of trigger {t['name']}: may submit job {t['job']} only (IAM-005)",
+                EVENTS_PRINCIPAL, "submit-triggered-job", "SubmitTriggeredJob", job)
             roles.append(generated)
             role = Ref(RefKind.ROLE, generated.name)
         parameters = {**(job.get("parameters") or {}), **(t.get("parameters") or {})}

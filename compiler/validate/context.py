@@ -22,6 +22,14 @@ class Context:
     quotas: Mapping[str, int] = field(default_factory=dict)
     _index: dict[str, dict[str, tuple[Pointer, dict]]] = field(default_factory=dict, init=False)
     _entries: dict[str, list[tuple[Pointer, dict]]] = field(default_factory=dict, init=False)
+    _memo: dict[str, Any] = field(default_factory=dict, init=False)
+
+    def once(self, key: str, make: Callable[[], Any]) -> Any:
+        """`make()`, worked out once per spec: what many rules derive alike from the data
+        (e.g. every job with its definition, queue and environments, targets.py)."""
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]
 
     def entries(self, section: str) -> list[tuple[Pointer, dict]]:
         """(pointer, entry) for every entry of `section` that passed the schema. Worked out

@@ -110,8 +110,13 @@ def queue_envs(ctx: Context, queue: dict) -> tuple[tuple[Env, ...], bool]:
     return tuple(envs), complete
 
 
-def targets(ctx: Context) -> Iterator[Target]:
-    """Every schema-valid `jobs` entry with its job definition and queue, where the spec has them."""
+def targets(ctx: Context) -> tuple[Target, ...]:
+    """Every schema-valid `jobs` entry with its job definition and queue, where the spec has
+    them (worked out once per spec: some twenty rules ask)."""
+    return ctx.once("targets", lambda: tuple(_targets(ctx)))
+
+
+def _targets(ctx: Context) -> Iterator[Target]:
     queues: dict[str, tuple[tuple[Env, ...], bool]] = {}
     for ptr, job in ctx.entries("jobs"):
         jd = job_definition(ctx, job.get("jobDefinition"))

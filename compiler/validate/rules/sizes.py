@@ -14,7 +14,7 @@ from typing import Any, Iterator
 
 from ...catalog import Constraint
 from ...language import RefKind
-from ...model import Model, Ref, Resource
+from ...model import Model, Ref
 from ...problems import Finding
 from ..context import model_rule
 
@@ -43,21 +43,16 @@ def request_bodies_fit(model: Model, definition_limit: Constraint, submit_limit:
                 yield c.at(r.pointer, name=r.name, found=size)
 
 
-def _definition_of(model: Model, job: Resource) -> Resource | None:
-    ref = job.body.get("jobDefinition")
-    if isinstance(ref, Ref) and ref.kind is RefKind.JOB_DEFINITION:
-        return next((d for d in model.job_definitions if d.name == ref.name), None)
-    return None  # an ARN of a definition outside the spec: its tags are unknown
-
-
 @model_rule("SJ-006")
 def propagated_tags_fit(model: Model, c: Constraint) -> Iterator[Finding]:
     """With propagateTags, the job's and its definition's tags together (default tags included) are at most 50."""
     limit = c.limits["max"]
+    definitions = {d.name: d for d in model.job_definitions}
     for job in model.jobs:
-        jd = _definition_of(model, job)
+        ref = job.body.get("jobDefinition")
+        jd = definitions.get(ref.name) if isinstance(ref, Ref) and ref.kind is RefKind.JOB_DEFINITION else None
         if jd is None:
-            continue
+            continue  # an ARN of a definition outside the spec: its tags are unknown
         if job.body.get("propagateTags", jd.body.get("propagateTags")) is not True:
             continue
         keys = {*(model.request_body(job).get("tags") or {}), *(model.request_body(jd).get("tags") or {})}
