@@ -36,7 +36,7 @@ def emit(model: Model, spec_name: str, adopt: bool = False) -> dict[str, str]:
     file("job_queues.tf", [batch.resource_block(r, refs, model) for r in model.scheduling_policies + model.job_queues])
     file("job_definitions.tf", [batch.resource_block(r, refs, model) for r in model.job_definitions])
     file("events.tf", events.events_blocks(model, refs))
-    file("outputs.tf", batch.output_blocks(model))
+    file("outputs.tf", batch.output_blocks(model, refs))
     if adopt:
         file(imports.FILE, imports.blocks(model))
     return files

@@ -1,11 +1,16 @@
 """Terraform blocks for the AWS Batch sections (compute environments, scheduling policies,
-job queues, job definitions) and the outputs, built from the field table in compiler/tfmap.py.
+job queues, job definitions) and the outputs, built from the field tables in compiler/tfmap.py.
+
+An entry becomes the hashicorp/aws resource, or the hashicorp/awscc one when hashicorp/aws can't
+carry one of its fields (tfmap.resource_map). In awscc every nested value is an attribute
+(`compute_resources = { ... }`, lists of objects `[{ ... }]`) and the spec's top-level `tags`
+(and its `project`) are merged into each resource's own `tags`: awscc has no default_tags.
 """
 from __future__ import annotations
 
-from ...language import TF_TYPE_OF_KIND, RefKind
-from ...model import Model, Resource
-from ...tfmap import A, B, BY_SECTION, J, Obj
+from ...language import RefKind
+from ...model import Model, Ref, Resource
+from ...tfmap import AWSCC, A, B, J, Obj, resource_map
 from . import hcl, iam
 from .references import Addresses
 
@@ -40,9 +45,48 @@ def _body(obj: Obj, value: dict, refs: Addresses) -> list:
     return items
 
 
+def _cc_value(obj: Obj, value: dict, refs: Addresses) -> dict:
+    """A nested awscc value: the object's attributes by their awscc names, in the table's order."""
+    out: dict = {}
+    for key, spec in obj.fields.items():
+        if key not in value:
+            continue
+        v = value[key]
+        if isinstance(spec, B):
+            out[spec.name] = ([_cc_value(spec.fields, item, refs) for item in v] if spec.repeated
+                              else _cc_value(spec.fields, v, refs))
+        else:
+            out[spec.name] = refs.value(v)
+    return out
+
+
+def _cc_body(obj: Obj, value: dict, refs: Addresses, tags: dict) -> list:
+    """The body of an awscc resource: plain attributes first, then each nested one after a blank
+    line, then `tags` (the default tags merged in, as in the CLI body)."""
+    attrs: list = []
+    nested: list = []
+    for key, spec in obj.fields.items():
+        if key in value and key != "tags":
+            v = _cc_value(Obj({key: spec}), value, refs)[spec.name]
+            (nested if isinstance(spec, B) else attrs).append(hcl.Attr(spec.name, v))
+    items: list = list(attrs)
+    for attr in nested:
+        if items:
+            items.append(hcl.Blank())
+        items.append(attr)
+    if tags:
+        if items:
+            items.append(hcl.Blank())
+        items.append(hcl.Attr("tags", tags))
+    return items
+
+
 def resource_block(r: Resource, refs: Addresses, model: Model) -> hcl.Block:
-    rmap = BY_SECTION[r.section]
-    body = _body(rmap.fields, r.body, refs)
+    rmap = resource_map(r.section, r.body)
+    if rmap.provider is AWSCC:
+        body = _cc_body(rmap.fields, r.body, refs, {**model.default_tags, **(r.body.get("tags") or {})})
+    else:
+        body = _body(rmap.fields, r.body, refs)
     deps = []
     for role_name in r.roles if r.section == "computeEnvironments" else []:
         role = model.role(role_name)
@@ -54,14 +98,14 @@ def resource_block(r: Resource, refs: Addresses, model: Model) -> hcl.Block:
     return hcl.Block("resource", (rmap.type, r.label), body)
 
 
-def _output(name: str, description: str, kind: RefKind, items: list[tuple[str, str]]) -> hcl.Block:
+def _output(name: str, description: str, kind: RefKind, items: list[tuple[str, str]], refs: Addresses) -> hcl.Block:
     return hcl.Block("output", (name,), [
         hcl.Attr("description", description),
-        hcl.Attr("value", {n: hcl.Expr(f"{TF_TYPE_OF_KIND[kind]}.{label}.arn") for n, label in items}),
+        hcl.Attr("value", {n: refs.arn(Ref(kind, n)) for n, _ in items}),
     ])
 
 
-def output_blocks(model: Model) -> list:
+def output_blocks(model: Model, refs: Addresses) -> list:
     outputs = []
     for name, desc, kind, items in (
         ("compute_environment_arns", "ARNs of the compute environments, by name", RefKind.COMPUTE_ENVIRONMENT,
@@ -73,20 +117,20 @@ def output_blocks(model: Model) -> list:
          model.job_definitions),
     ):
         if items:
-            outputs.append(_output(name, desc, kind, [(r.name, r.label) for r in items]))
+            outputs.append(_output(name, desc, kind, [(r.name, r.label) for r in items], refs))
     if model.roles:
         outputs.append(_output("iam_role_arns", "ARNs of the IAM roles batchgen created, by name", RefKind.ROLE,
-                               [(r.name, r.label) for r in model.roles]))
+                               [(r.name, r.label) for r in model.roles], refs))
     if model.policies:
         outputs.append(_output("iam_policy_arns", "ARNs of the IAM managed policies, by name", RefKind.POLICY,
-                               [(p.name, p.label) for p in model.policies]))
+                               [(p.name, p.label) for p in model.policies], refs))
     kinds = [(what, items) for what, items in (("schedules", [s for s in model.schedules if not s.scheduler]),
                                                 ("notifications", model.notifications),
                                                 ("triggers", model.triggers)) if items]
     if kinds:
         outputs.append(_output("event_rule_arns",
                                f"ARNs of the EventBridge rules ({', '.join(w for w, _ in kinds)}), by name",
-                               RefKind.RULE, [(r.name, r.label) for _, items in kinds for r in items]))
+                               RefKind.RULE, [(r.name, r.label) for _, items in kinds for r in items], refs))
     scheduler = [s for s in model.schedules if s.scheduler]
     if scheduler:
         outputs.append(hcl.Block("output", ("scheduler_schedule_arns",), [
@@ -96,5 +140,5 @@ def output_blocks(model: Model) -> list:
     created_topics = [t for t in model.topics if t.arn is None]
     if created_topics:
         outputs.append(_output("sns_topic_arns", "ARNs of the SNS topics batchgen created, by name", RefKind.TOPIC,
-                               [(t.name, t.label) for t in created_topics]))
+                               [(t.name, t.label) for t in created_topics], refs))
     return outputs

@@ -1,6 +1,6 @@
 """The root module's settings: versions.tf (Terraform and provider requirements), backend.tf
 (where state lives) and providers.tf (the aws provider: region, the accounts it may act in,
-the role it assumes, default tags).
+the role it assumes, default tags; and the awscc provider when an entry needs it, BG-011).
 
 Written with the typed HCL writer like every other file, so they are in `terraform fmt`
 form and every value from the spec is quoted by construction.
@@ -8,20 +8,41 @@ form and every value from the spec is quoted by construction.
 from __future__ import annotations
 
 from ...model import Model
+from ...tfmap import AWS, AWSCC, resource_map
 from . import hcl
 
 # The provider's assume_role arguments, by the spec's names.
 ASSUME_ROLE = (("roleArn", "role_arn"), ("sessionName", "session_name"), ("externalId", "external_id"),
                ("duration", "duration"))
 
+# The hashicorp/awscc versions batchgen writes for: 1.97.0 is the first release whose
+# published documentation (registry.terraform.io/providers/hashicorp/awscc/1.97.0) lists every
+# argument the awscc table maps that a Batch entry needs awscc for (unmanagedv_cpus,
+# managed_instances_provider, capacity_tags, scaling_policy, quota_share_policy,
+# job_queue_type, consumable_resource_properties). docs/awscc.md.
+AWSCC_VERSION = ">= 1.97.0"
+
+_AWSCC_NOTE = ("hashicorp/awscc writes the AWS Batch entries hashicorp/aws can't carry (BG-011, docs/awscc.md).\n"
+               "It has no default_tags: each awscc resource carries the spec's tags in its own `tags`.\n"
+               "It has no allowed_account_ids: when set, the aws provider's check fails the plan before anything is applied.")
+
+
+def uses_awscc(model: Model) -> bool:
+    """Does an entry of the spec become an awscc resource (tfmap.resource_map)?"""
+    return any(resource_map(r.section, r.body).provider is AWSCC
+               for items in (model.compute_environments, model.scheduling_policies, model.job_queues,
+                             model.job_definitions) for r in items)
+
 
 def versions_blocks(model: Model) -> list:
     settings = model.terraform
+    providers = [hcl.Attr(AWS.name, {"source": AWS.source, "version": settings.provider_version})]
+    if uses_awscc(model):
+        providers.append(hcl.Attr(AWSCC.name, {"source": AWSCC.source, "version": AWSCC_VERSION}))
     return [hcl.Block("terraform", (), [
         hcl.Attr("required_version", settings.required_version),
         hcl.Blank(),
-        hcl.Block("required_providers", (), [hcl.Attr("aws", {"source": "hashicorp/aws",
-                                                              "version": settings.provider_version})]),
+        hcl.Block("required_providers", (), providers),
     ])]
 
 
@@ -49,4 +70,22 @@ def provider_blocks(model: Model) -> list:
         if body:
             body.append(hcl.Blank())
         body.append(hcl.Block("default_tags", (), [hcl.Attr("tags", dict(model.default_tags))]))
-    return [hcl.Block("provider", ("aws",), body)]
+    blocks: list = [hcl.Block("provider", (AWS.name,), body)]
+    if uses_awscc(model):
+        blocks += [hcl.Comment(_AWSCC_NOTE), hcl.Block("provider", (AWSCC.name,), _awscc_body(model))]
+    return blocks
+
+
+def _awscc_body(model: Model) -> list:
+    """The awscc provider acts where the aws one does: the same region and assumed role. Its
+    assume_role is an attribute holding an object, not a block."""
+    settings = model.terraform
+    body: list = []
+    if model.region:
+        body.append(hcl.Attr("region", model.region))
+    if settings.assume_role:
+        if body:
+            body.append(hcl.Blank())
+        body.append(hcl.Attr("assume_role", {tf: settings.assume_role[key] for key, tf in ASSUME_ROLE
+                                             if key in settings.assume_role}))
+    return body

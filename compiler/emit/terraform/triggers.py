@@ -21,7 +21,7 @@ def definition(ref: Any, refs) -> Any:
     """The job definition a Batch target submits: the exact revision Terraform registered, the
     one the job names (name:revision), or the ARN given."""
     if isinstance(ref, Ref) and ref.revision is not None:
-        return hcl.Expr(f'"${{{refs.address(ref)}.arn_prefix}}:{ref.revision}"')
+        return refs.revision_arn(ref, str(ref.revision))
     return refs.value(ref)
 
 

@@ -139,7 +139,7 @@ class Services:
                 response = resp_type()
                 response.diagnostics.add(
                     severity=self.pb.Diagnostic.ERROR,
-                    summary=f"stand-in aws plugin failed: {exc!r}",
+                    summary=f"stand-in {self.provider.schema.name} plugin failed: {exc!r}",
                     detail=traceback.format_exc())
             await stream.send_message(response)
         return handle
@@ -278,7 +278,7 @@ async def serve(args) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="terraform-provider-aws",
-        description="Stand-in hashicorp/aws plugin serving a schema dump (tests only).")
+        description="Stand-in hashicorp/aws (or awscc) plugin serving a schema dump (tests only).")
     parser.add_argument("--schema", default=str(DEFAULT_SCHEMA_PATH),
                         help="provider schema JSON (terraform providers schema -json shape)")
     parser.add_argument("--pb2-dir", default=None,
