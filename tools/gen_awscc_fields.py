@@ -7,7 +7,8 @@ The awscc resources follow the CloudFormation AWS::Batch::* schemas, and the pro
 argument after its CloudFormation property by its own snake-case rule (MaxvCpus -> maxv_cpus,
 Ec2Configuration -> ec_2_configuration, SizeInGiB -> size_in_gi_b, S3FilesVolumeConfiguration ->
 s3_files_volume_configuration). CloudFormation's Batch property names are the API's with the first
-letter capitalised (the provider's own attribute name maps say so: "size_in_gi_b": "SizeInGiB").
+letter capitalised (the provider's own attribute name maps say so: "size_in_gi_b": "SizeInGiB"),
+save for spelling: the API's s3filesVolumeConfiguration is CloudFormation's S3FilesVolumeConfiguration.
 
 So no name is guessed: each member of botocore's request shape is matched with the argument of
 the real awscc schema (tests/fixtures/awscc-provider-schema.json) at the same place whose name,

@@ -15,12 +15,12 @@ from . import hcl
 ASSUME_ROLE = (("roleArn", "role_arn"), ("sessionName", "session_name"), ("externalId", "external_id"),
                ("duration", "duration"))
 
-# The hashicorp/awscc versions batchgen writes for: 1.97.0 is the first release whose
-# published documentation (registry.terraform.io/providers/hashicorp/awscc/1.97.0) lists every
-# argument the awscc table maps that a Batch entry needs awscc for (unmanagedv_cpus,
-# managed_instances_provider, capacity_tags, scaling_policy, quota_share_policy,
-# job_queue_type, consumable_resource_properties). docs/awscc.md.
-AWSCC_VERSION = ">= 1.97.0"
+# The hashicorp/awscc versions batchgen writes for: the provider's published documentation
+# (registry.terraform.io/providers/hashicorp/awscc/<version>/docs/resources/batch_*) lists
+# quota_share_policy, managed_instances_provider, capacity_tags and scaling_policy from 1.97.0,
+# s3_files_volume_configuration from 1.98.0 and the compute environment's ecs_settings from
+# 1.100.0: every argument of the schema batchgen maps (tests/fixtures/README.md). docs/awscc.md.
+AWSCC_VERSION = ">= 1.100.0"
 
 _AWSCC_NOTE = ("hashicorp/awscc writes the AWS Batch entries hashicorp/aws can't carry (BG-011, docs/awscc.md).\n"
                "It has no default_tags: each awscc resource carries the spec's tags in its own `tags`.\n"

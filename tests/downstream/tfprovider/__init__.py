@@ -15,5 +15,5 @@ data source answers), ``schema`` (dump -> protobuf, value walking), ``cty``
 """
 
 AWS_PROVIDER_VERSION = "6.47.0"
-# The awscc fixture mixes dump versions (tests/fixtures/README.md); batchgen requires >= 1.97.0.
+# The awscc fixture mixes dump versions (tests/fixtures/README.md); batchgen requires >= 1.100.0.
 AWSCC_PROVIDER_SCHEMA = "lonegunmanb/terraform-awscc-schema dump (AWS::Batch::* resources)"
