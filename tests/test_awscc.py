@@ -15,6 +15,7 @@ from pathlib import Path
 
 import botocore.session
 import pytest
+from botocore.validate import ParamValidator
 
 from compiler.awscc_fields import NOT_CARRIED, TABLES
 from compiler.pipeline import compile_spec
@@ -182,6 +183,19 @@ def test_awscc_specs_compile_and_bg011_names_the_provider(spec):
     assert 'provider "awscc" {' in tf["terraform/providers.tf"]
 
 
+@pytest.mark.parametrize("spec", AWSCC_SPECS, ids=[p.stem for p in AWSCC_SPECS])
+def test_cli_bodies_of_awscc_entries_pass_botocore_validation(spec):
+    """The CLI side is the API request whatever provider Terraform uses; it keeps every field."""
+    session = botocore.session.get_session()
+    bodies = {k: v for k, v in _compiled(spec).files.items() if k.startswith("cli/batch/") and k.endswith(".json")}
+    assert bodies
+    for rel, text in bodies.items():
+        command = rel.split("/")[2]
+        op = session.get_service_model("batch").operation_model("".join(p.capitalize() for p in command.split("-")))
+        report = ParamValidator().validate(json.loads(text), op.input_shape)
+        assert not report.has_errors(), f"{rel}: {report.generate_report()}"
+
+
 def test_unmanaged_fair_share_environment_is_awscc_and_the_rest_stays_aws():
     tf = _compiled(ROOT / "tests" / "awscc" / "unmanaged-fairshare.yaml").files
     ce = tf["terraform/compute_environments.tf"]
@@ -191,12 +205,17 @@ def test_unmanaged_fair_share_environment_is_awscc_and_the_rest_stays_aws():
     # awscc has no default_tags: the spec's tags and the project are merged into the resource's own
     assert 'CostCenter = "research"' in ce and 'Owner      = "hpc-team"' in ce and 'Project    = "genomics"' in ce
     queues = tf["terraform/job_queues.tf"]
-    assert 'resource "aws_batch_job_queue" "lab_fairshare"' in queues
+    # jobQueueType (hashicorp/aws lacks it too) makes the queue an awscc one; the policy stays aws
+    assert 'resource "awscc_batch_job_queue" "lab_fairshare"' in queues
     assert 'resource "aws_batch_scheduling_policy" "lab_shares"' in queues
+    assert "scheduling_policy_arn = aws_batch_scheduling_policy.lab_shares.arn" in queues
     assert "compute_environment = awscc_batch_compute_environment.onprem_cluster.compute_environment_arn" in queues
     assert 'resource "aws_batch_job_definition" "bwa_mem"' in tf["terraform/job_definitions.tf"]
-    assert "onprem-cluster = awscc_batch_compute_environment.onprem_cluster.compute_environment_arn" in \
-        tf["terraform/outputs.tf"]
+    outputs = tf["terraform/outputs.tf"]
+    assert "onprem-cluster = awscc_batch_compute_environment.onprem_cluster.compute_environment_arn" in outputs
+    assert "lab-fairshare = awscc_batch_job_queue.lab_fairshare.job_queue_arn" in outputs
+    # the notification's event pattern names the awscc queue's ARN
+    assert "jobQueue = [awscc_batch_job_queue.lab_fairshare.job_queue_arn]" in tf["terraform/events.tf"]
     body = json.loads(tf["cli/batch/create-compute-environment/onprem-cluster.json"])
     assert body["unmanagedvCpus"] == 256
 
@@ -209,6 +228,8 @@ def test_references_to_awscc_resources_use_their_arn_attributes():
     # an IAM policy naming any revision of an awscc job definition: its ARN without the revision, then :*
     assert ('"${replace(awscc_batch_job_definition.fluent_solver.job_definition_arn, "/:[0-9]+$/", "")}:*"'
             in tf["terraform/iam.tf"])
+    # the schedule's Batch target submits the revision Terraform registered
+    assert "job_definition = awscc_batch_job_definition.fluent_solver.job_definition_arn" in tf["terraform/events.tf"]
     assert "storage_size_gi_b = 100" in tf["terraform/compute_environments.tf"]
 
 

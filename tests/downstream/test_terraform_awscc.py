@@ -146,13 +146,15 @@ def _compare(module: Module, address: str, path: str, planned: Any, unknown: Any
                 if _at(unknown, key) is True and isinstance(expression, dict) and key in expression:
                     problems.append(f"{path}.{key}: set (known after apply), but the CLI body has no such field")
                 continue  # an argument the entry doesn't set: null in the plan, or computed
-            _compare(module, address, f"{path}.{key}", got, _at(unknown, key), _at(expression, key), want, problems)
+            _compare(module, address, f"{path}.{key}", got, _at(unknown, key), _expression_at(expression, key), want,
+                     problems)
     elif isinstance(expected, list) and isinstance(planned, list) and expected and isinstance(expected[0], dict):
         if len(planned) != len(expected):
             problems.append(f"{path}: {len(planned)} items planned, the CLI body has {len(expected)}")
             return
         for i, (got, want) in enumerate(zip(planned, expected)):
-            _compare(module, address, f"{path}[{i}]", got, _at(unknown, i), _at(expression, i), want, problems)
+            _compare(module, address, f"{path}[{i}]", got, _at(unknown, i), _expression_at(expression, i), want,
+                     problems)
     elif planned != expected:
         problems.append(f"{path}: planned {planned!r}, the CLI body has {expected!r}")
 
@@ -162,6 +164,14 @@ _MAPS = ("tags", "capacity_tags", "parameters", "options", "labels", "annotation
 
 def _is_map(path: str) -> bool:
     return path.rsplit(".", 1)[-1] in _MAPS
+
+
+def _expression_at(expression: Any, key: Any) -> Any:
+    """The configuration expression of a part of a value. An awscc object or list is one
+    expression (its `references` list every reference inside it): its parts share it."""
+    if isinstance(expression, dict) and ("references" in expression or "constant_value" in expression):
+        return expression
+    return _at(expression, key)
 
 
 def _at(value: Any, key: Any) -> Any:
