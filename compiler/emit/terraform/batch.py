@@ -8,9 +8,9 @@ carry one of its fields (tfmap.resource_map). In awscc every nested value is an 
 """
 from __future__ import annotations
 
-from ...language import RefKind
+from ...language import SECTION, RefKind
 from ...model import Model, Ref, Resource
-from ...tfmap import AWSCC, A, B, J, Obj, resource_map
+from ...tfmap import AWSCC, A, B, J, Obj
 from . import hcl, iam
 from .references import Addresses
 
@@ -45,19 +45,16 @@ def _body(obj: Obj, value: dict, refs: Addresses) -> list:
     return items
 
 
+def _cc(spec, v, refs: Addresses):
+    """One value for an awscc argument: a nested object (or list of them) by awscc's names."""
+    if isinstance(spec, B):
+        return [_cc_value(spec.fields, item, refs) for item in v] if spec.repeated else _cc_value(spec.fields, v, refs)
+    return refs.value(v)
+
+
 def _cc_value(obj: Obj, value: dict, refs: Addresses) -> dict:
     """A nested awscc value: the object's attributes by their awscc names, in the table's order."""
-    out: dict = {}
-    for key, spec in obj.fields.items():
-        if key not in value:
-            continue
-        v = value[key]
-        if isinstance(spec, B):
-            out[spec.name] = ([_cc_value(spec.fields, item, refs) for item in v] if spec.repeated
-                              else _cc_value(spec.fields, v, refs))
-        else:
-            out[spec.name] = refs.value(v)
-    return out
+    return {spec.name: _cc(spec, value[key], refs) for key, spec in obj.fields.items() if key in value}
 
 
 def _cc_body(obj: Obj, value: dict, refs: Addresses, tags: dict) -> list:
@@ -67,8 +64,7 @@ def _cc_body(obj: Obj, value: dict, refs: Addresses, tags: dict) -> list:
     nested: list = []
     for key, spec in obj.fields.items():
         if key in value and key != "tags":
-            v = _cc_value(Obj({key: spec}), value, refs)[spec.name]
-            (nested if isinstance(spec, B) else attrs).append(hcl.Attr(spec.name, v))
+            (nested if isinstance(spec, B) else attrs).append(hcl.Attr(spec.name, _cc(spec, value[key], refs)))
     items: list = list(attrs)
     for attr in nested:
         if items:
@@ -82,7 +78,7 @@ def _cc_body(obj: Obj, value: dict, refs: Addresses, tags: dict) -> list:
 
 
 def resource_block(r: Resource, refs: Addresses, model: Model) -> hcl.Block:
-    rmap = resource_map(r.section, r.body)
+    rmap = refs.resource_map(SECTION[r.section].ref_kind, r.name)
     if rmap.provider is AWSCC:
         body = _cc_body(rmap.fields, r.body, refs, {**model.default_tags, **(r.body.get("tags") or {})})
     else:
@@ -98,10 +94,10 @@ def resource_block(r: Resource, refs: Addresses, model: Model) -> hcl.Block:
     return hcl.Block("resource", (rmap.type, r.label), body)
 
 
-def _output(name: str, description: str, kind: RefKind, items: list[tuple[str, str]], refs: Addresses) -> hcl.Block:
+def _output(name: str, description: str, kind: RefKind, names: list[str], refs: Addresses) -> hcl.Block:
     return hcl.Block("output", (name,), [
         hcl.Attr("description", description),
-        hcl.Attr("value", {n: refs.arn(Ref(kind, n)) for n, _ in items}),
+        hcl.Attr("value", {n: refs.arn(Ref(kind, n)) for n in names}),
     ])
 
 
@@ -117,20 +113,20 @@ def output_blocks(model: Model, refs: Addresses) -> list:
          model.job_definitions),
     ):
         if items:
-            outputs.append(_output(name, desc, kind, [(r.name, r.label) for r in items], refs))
+            outputs.append(_output(name, desc, kind, [r.name for r in items], refs))
     if model.roles:
         outputs.append(_output("iam_role_arns", "ARNs of the IAM roles batchgen created, by name", RefKind.ROLE,
-                               [(r.name, r.label) for r in model.roles], refs))
+                               [r.name for r in model.roles], refs))
     if model.policies:
         outputs.append(_output("iam_policy_arns", "ARNs of the IAM managed policies, by name", RefKind.POLICY,
-                               [(p.name, p.label) for p in model.policies], refs))
+                               [p.name for p in model.policies], refs))
     kinds = [(what, items) for what, items in (("schedules", [s for s in model.schedules if not s.scheduler]),
                                                 ("notifications", model.notifications),
                                                 ("triggers", model.triggers)) if items]
     if kinds:
         outputs.append(_output("event_rule_arns",
                                f"ARNs of the EventBridge rules ({', '.join(w for w, _ in kinds)}), by name",
-                               RefKind.RULE, [(r.name, r.label) for _, items in kinds for r in items], refs))
+                               RefKind.RULE, [r.name for _, items in kinds for r in items], refs))
     scheduler = [s for s in model.schedules if s.scheduler]
     if scheduler:
         outputs.append(hcl.Block("output", ("scheduler_schedule_arns",), [
@@ -140,5 +136,5 @@ def output_blocks(model: Model, refs: Addresses) -> list:
     created_topics = [t for t in model.topics if t.arn is None]
     if created_topics:
         outputs.append(_output("sns_topic_arns", "ARNs of the SNS topics batchgen created, by name", RefKind.TOPIC,
-                               [(t.name, t.label) for t in created_topics], refs))
+                               [t.name for t in created_topics], refs))
     return outputs

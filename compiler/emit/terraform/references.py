@@ -47,6 +47,15 @@ class Addresses:
         for topic in model.topics:
             self.labels[(RefKind.TOPIC, topic.name)] = topic.label
 
+    def resource_map(self, kind: RefKind, name: str) -> ResourceMap:
+        """The resource a Batch entry becomes (hashicorp/aws's, or awscc's: BG-011)."""
+        return self.maps[(kind, name)]
+
+    @property
+    def uses_awscc(self) -> bool:
+        """Does any entry become a hashicorp/awscc resource?"""
+        return any(m.cc_type for m in self.maps.values())
+
     def address(self, ref: Ref) -> str:
         rmap = self.maps.get((ref.kind, ref.name))
         return f"{rmap.type if rmap else TF_TYPE_OF_KIND[ref.kind]}.{self.labels[(ref.kind, ref.name)]}"

@@ -8,8 +8,9 @@ form and every value from the spec is quoted by construction.
 from __future__ import annotations
 
 from ...model import Model
-from ...tfmap import AWS, AWSCC, resource_map
+from ...tfmap import AWS, AWSCC
 from . import hcl
+from .references import Addresses
 
 # The provider's assume_role arguments, by the spec's names.
 ASSUME_ROLE = (("roleArn", "role_arn"), ("sessionName", "session_name"), ("externalId", "external_id"),
@@ -27,17 +28,10 @@ _AWSCC_NOTE = ("hashicorp/awscc writes the AWS Batch entries hashicorp/aws can't
                "It has no allowed_account_ids: when set, the aws provider's check fails the plan before anything is applied.")
 
 
-def uses_awscc(model: Model) -> bool:
-    """Does an entry of the spec become an awscc resource (tfmap.resource_map)?"""
-    return any(resource_map(r.section, r.body).provider is AWSCC
-               for items in (model.compute_environments, model.scheduling_policies, model.job_queues,
-                             model.job_definitions) for r in items)
-
-
-def versions_blocks(model: Model) -> list:
+def versions_blocks(model: Model, refs: Addresses) -> list:
     settings = model.terraform
     providers = [hcl.Attr(AWS.name, {"source": AWS.source, "version": settings.provider_version})]
-    if uses_awscc(model):
+    if refs.uses_awscc:
         providers.append(hcl.Attr(AWSCC.name, {"source": AWSCC.source, "version": AWSCC_VERSION}))
     return [hcl.Block("terraform", (), [
         hcl.Attr("required_version", settings.required_version),
@@ -54,7 +48,7 @@ def backend_blocks(model: Model) -> list:
     return [hcl.Block("terraform", (), [hcl.Block("backend", (kind,), [hcl.Attr(k, v) for k, v in config.items()])])]
 
 
-def provider_blocks(model: Model) -> list:
+def provider_blocks(model: Model, refs: Addresses) -> list:
     settings = model.terraform
     body: list = []
     if model.region:
@@ -71,7 +65,7 @@ def provider_blocks(model: Model) -> list:
             body.append(hcl.Blank())
         body.append(hcl.Block("default_tags", (), [hcl.Attr("tags", dict(model.default_tags))]))
     blocks: list = [hcl.Block("provider", (AWS.name,), body)]
-    if uses_awscc(model):
+    if refs.uses_awscc:
         blocks += [hcl.Comment(_AWSCC_NOTE), hcl.Block("provider", (AWSCC.name,), _awscc_body(model))]
     return blocks
 
