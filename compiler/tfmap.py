@@ -13,10 +13,10 @@ downstream tests (terraform validate and plan).
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Mapping, Union
 
-from . import awscc_fields
 from .language import ENTRY_OPTIONS, SECTION
 
 
@@ -222,12 +222,15 @@ def _cc_obj(fields: dict) -> Obj:
                 for key, value in fields.items()})
 
 
-# The hashicorp/awscc resources, for entries hashicorp/aws can't carry. Every nested value is an
-# attribute there (`compute_resources = { ... }`), never a block, and nothing is JSON-encoded.
-AWSCC_BY_SECTION: dict[str, ResourceMap] = {
-    section: ResourceMap(section, _cc_obj(fields), AWSCC, cc_type, arn)
-    for section, (cc_type, arn, fields) in awscc_fields.TABLES.items()
-}
+@functools.cache
+def awscc_maps() -> dict[str, ResourceMap]:
+    """The hashicorp/awscc resources, for entries hashicorp/aws can't carry, by section. Every
+    nested value is an attribute there (`compute_resources = { ... }`), never a block, and
+    nothing is JSON-encoded. Built on first use: most specs never need them."""
+    from . import awscc_fields
+
+    return {section: ResourceMap(section, _cc_obj(fields), AWSCC, cc_type, arn)
+            for section, (cc_type, arn, fields) in awscc_fields.TABLES.items()}
 
 
 def unsupported(section: str, entry: dict, rmap: ResourceMap | None = None):
@@ -259,4 +262,4 @@ def resource_map(section: str, entry: dict) -> ResourceMap:
     aws = BY_SECTION[section]
     if next(unsupported(section, entry, aws), None) is None:
         return aws
-    return AWSCC_BY_SECTION[section]
+    return awscc_maps()[section]

@@ -19,7 +19,7 @@ from botocore.validate import ParamValidator
 
 from compiler.awscc_fields import NOT_CARRIED, TABLES
 from compiler.pipeline import compile_spec
-from compiler.tfmap import AWS, AWSCC, AWSCC_BY_SECTION, BY_SECTION, B, resource_map, unsupported
+from compiler.tfmap import AWS, AWSCC, BY_SECTION, B, awscc_maps, resource_map, unsupported
 
 from .helpers import EXAMPLES, ROOT, run, write_spec
 
@@ -101,7 +101,7 @@ def test_every_name_of_the_table_is_an_argument_of_the_real_schema_at_its_place(
 ])
 def test_names_the_awscc_provider_derives_from_cloudformation(api, cc):
     """The provider's own snake case (its attribute name maps: "size_in_gi_b": "SizeInGiB")."""
-    obj = AWSCC_BY_SECTION[api[0]].fields
+    obj = awscc_maps()[api[0]].fields
     spec = None
     for key in api[1:]:
         spec = obj.fields[key]
@@ -111,11 +111,11 @@ def test_names_the_awscc_provider_derives_from_cloudformation(api, cc):
 
 
 def test_arn_attributes_are_the_schemas_computed_arns():
-    assert {s: m.arn for s, m in AWSCC_BY_SECTION.items()} == {
+    assert {s: m.arn for s, m in awscc_maps().items()} == {
         "computeEnvironments": "compute_environment_arn", "schedulingPolicies": "arn",
         "jobQueues": "job_queue_arn", "jobDefinitions": "job_definition_arn"}
     schemas = _schemas()
-    for m in AWSCC_BY_SECTION.values():
+    for m in awscc_maps().values():
         attr = schemas[m.type]["block"]["attributes"][m.arn]
         assert attr["computed"] and not attr.get("optional"), m.type
 

@@ -236,7 +236,7 @@ def shape(section: str, data: dict, origin: Place, report: Report, reported: boo
     """An entry of `section` from API-shaped `data`: only what the spec can carry (see the module
     doc). `locate(path)` gives the place of a field, where the front end knows it."""
     locate = locate or (lambda path: origin)
-    from ..tfmap import AWSCC_BY_SECTION, BY_SECTION
+    from ..tfmap import BY_SECTION, awscc_maps
 
     name = data.get(ALL_SECTIONS[section])
     body = {k: v for k, v in data.items() if k not in OUTPUT_ONLY.get(section, ())}
@@ -256,7 +256,7 @@ def shape(section: str, data: dict, origin: Place, report: Report, reported: boo
                         f"schema holds it)" if command else "batchgen's spec language has no such field"))
     for rel in _not_carried(section, body):
         report.add("BG-152", locate(rel), where=where(section, name), field=dotted(rel),
-                   why=f"neither {BY_SECTION[section].type} (hashicorp/aws) nor {AWSCC_BY_SECTION[section].type} "
+                   why=f"neither {BY_SECTION[section].type} (hashicorp/aws) nor {awscc_maps()[section].type} "
                        "(hashicorp/awscc, which batchgen uses for what hashicorp/aws lacks) has an argument for it, "
                        "so batchgen's Terraform output could not carry it (BG-011); the running resource keeps it, "
                        "a batchgen-managed one would not")
@@ -267,12 +267,12 @@ def shape(section: str, data: dict, origin: Place, report: Report, reported: boo
 def _not_carried(section: str, body: dict) -> list[tuple]:
     """The fields of `body` no one provider can carry with the rest (compiler/tfmap.py): those
     neither has, and, when the entry needs hashicorp/awscc for another field, those awscc lacks."""
-    from ..tfmap import AWSCC_BY_SECTION, unsupported
+    from ..tfmap import awscc_maps, unsupported
 
     aws_missing = [rel for rel, _ in unsupported(section, body)]
     if not aws_missing:
         return []
-    cc_missing = [rel for rel, _ in unsupported(section, body, AWSCC_BY_SECTION[section])]
+    cc_missing = [rel for rel, _ in unsupported(section, body, awscc_maps()[section])]
     needs_cc = [rel for rel in aws_missing if rel not in cc_missing]
     return cc_missing if needs_cc else [rel for rel in aws_missing if rel in cc_missing]
 

@@ -14,7 +14,7 @@ from ...catalog import Constraint
 from ...language import NOUNS, SECTIONS
 from ...naming import tf_label
 from ...problems import Pointer
-from ...tfmap import AWSCC, AWSCC_BY_SECTION, BY_SECTION, unsupported
+from ...tfmap import AWSCC, BY_SECTION, awscc_maps, unsupported
 from ..context import Context, rule
 
 
@@ -27,11 +27,11 @@ def field_has_a_terraform_argument(ctx: Context, c: Constraint):
     """An entry whose fields hashicorp/aws can't all carry is written with hashicorp/awscc (a
     warning); a field neither provider can carry is an error."""
     for section, aws in BY_SECTION.items():
-        cc = AWSCC_BY_SECTION[section]
         for ptr, entry in ctx.entries(section):
             aws_missing = [rel for rel, _ in unsupported(section, entry, aws)]
             if not aws_missing:
                 continue
+            cc = awscc_maps()[section]
             cc_missing = [rel for rel, _ in unsupported(section, entry, cc)]
             name = entry.get(SECTIONS[section])
             if not cc_missing:
