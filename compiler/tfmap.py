@@ -166,7 +166,8 @@ _EKS_CONTAINER = Obj({
 
 # eks_properties is a tree of blocks in the provider (not a JSON string), and it lacks some
 # API fields (subPath, capabilities, seccompProfile, persistentVolumeClaim, the pod's
-# securityContext, annotations, namespace): BG-011 names them when a spec sets them.
+# securityContext, annotations, namespace): a job definition that sets one goes to awscc, or,
+# for those awscc lacks too, BG-011 refuses it.
 _EKS_PROPERTIES = Obj({
     "podProperties": B("pod_properties", Obj({
         "serviceAccountName": A("service_account_name"),
