@@ -94,9 +94,11 @@ test-downstream: $(VENV)/.test venvs
 docs: $(VENV)/.runtime
 	$(BIN)/batchgen rules -o docs/rules.md
 
-## schema: regenerate schemas/batchgen.schema.json from botocore's model and the catalog
+## schema: regenerate schemas/batchgen.schema.json from botocore's model and the catalog, and
+## compiler/awscc_fields.py (API field -> hashicorp/awscc argument) from botocore and the awscc schema
 schema: $(VENV)/.test
 	$(BIN)/python tools/gen_schema.py
+	$(BIN)/python tools/gen_awscc_fields.py
 
 ## lock: write requirements/*.txt from pyproject.toml and requirements/*.in, keeping every
 ## pin that still satisfies them; lock-upgrade: move every pin to the newest allowed release

@@ -1,15 +1,34 @@
-"""How API request fields map to hashicorp/aws (>= 6.0) resource arguments. Pure data.
+"""How API request fields map to Terraform resource arguments: hashicorp/aws (>= 6.0), and
+hashicorp/awscc for the entries hashicorp/aws can't carry. Pure data.
 
-The emitter writes what this table names; the BG-011 rule reports spec fields it lacks
-(fields the provider has no argument for, which the Terraform output could not carry).
-Checked against the real provider schema by the downstream tests (terraform validate).
+An entry of an AWS Batch section becomes the hashicorp/aws resource (aws_batch_*) when that
+resource has an argument for every field the entry sets; otherwise the hashicorp/awscc one
+(awscc_batch_*, which follows the CloudFormation AWS::Batch::* schemas) when awscc has them all
+(`resource_map`). The BG-011 rule reports which provider an entry goes to, and the fields
+neither can carry. The emitter writes what the chosen table names.
+
+The awscc tables are generated from the real awscc schema (compiler/awscc_fields.py,
+tools/gen_awscc_fields.py); both are checked against the real provider schemas by the
+downstream tests (terraform validate and plan).
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Mapping, Union
 
 from .language import ENTRY_OPTIONS, SECTION
+
+
+@dataclass(frozen=True)
+class Provider:
+    """A Terraform provider the output may use: its local name and registry source."""
+    name: str
+    source: str
+
+
+AWS = Provider("aws", "hashicorp/aws")
+AWSCC = Provider("awscc", "hashicorp/awscc")
 
 
 @dataclass(frozen=True)
@@ -39,12 +58,15 @@ class Obj:
 
 @dataclass(frozen=True)
 class ResourceMap:
-    section: str  # a key of language.SECTION, which names the resource type
+    section: str  # a key of language.SECTION, which names the hashicorp/aws resource type
     fields: Obj
+    provider: Provider = AWS
+    cc_type: str | None = None  # the resource type, for hashicorp/awscc
+    arn: str = "arn"  # the attribute holding the resource's ARN
 
     @property
     def type(self) -> str:
-        return SECTION[self.section].tf_type
+        return self.cc_type or SECTION[self.section].tf_type
 
 
 COMPUTE_ENVIRONMENT = ResourceMap("computeEnvironments", Obj({
@@ -144,7 +166,8 @@ _EKS_CONTAINER = Obj({
 
 # eks_properties is a tree of blocks in the provider (not a JSON string), and it lacks some
 # API fields (subPath, capabilities, seccompProfile, persistentVolumeClaim, the pod's
-# securityContext, annotations, namespace): BG-011 names them when a spec sets them.
+# securityContext, annotations, namespace): a job definition that sets one goes to awscc, or,
+# for those awscc lacks too, BG-011 refuses it.
 _EKS_PROPERTIES = Obj({
     "podProperties": B("pod_properties", Obj({
         "serviceAccountName": A("service_account_name"),
@@ -194,9 +217,27 @@ BY_SECTION: dict[str, ResourceMap] = {m.section: m for m in (COMPUTE_ENVIRONMENT
                                                                 JOB_DEFINITION)}
 
 
-def unsupported(section: str, entry: dict):
-    """Yield (relative path, resource type) of every field of `entry` the provider can't carry."""
-    rmap = BY_SECTION.get(section)
+def _cc_obj(fields: dict) -> Obj:
+    """awscc_fields' table as an Obj: nested attributes are B (a list of objects when repeated)."""
+    return Obj({key: A(value) if isinstance(value, str) else B(value[0], _cc_obj(value[2]), repeated=value[1])
+                for key, value in fields.items()})
+
+
+@functools.cache
+def awscc_maps() -> dict[str, ResourceMap]:
+    """The hashicorp/awscc resources, for entries hashicorp/aws can't carry, by section. Every
+    nested value is an attribute there (`compute_resources = { ... }`), never a block, and
+    nothing is JSON-encoded. Built on first use: most specs never need them."""
+    from . import awscc_fields
+
+    return {section: ResourceMap(section, _cc_obj(fields), AWSCC, cc_type, arn)
+            for section, (cc_type, arn, fields) in awscc_fields.TABLES.items()}
+
+
+def unsupported(section: str, entry: dict, rmap: ResourceMap | None = None):
+    """Yield (relative path, resource type) of every field of `entry` the resource can't carry:
+    `rmap`'s, by default the hashicorp/aws resource of `section`."""
+    rmap = rmap or BY_SECTION.get(section)
     if rmap is None:
         return
 
@@ -214,3 +255,12 @@ def unsupported(section: str, entry: dict):
                         yield from walk(spec.fields, item, (*rel, key, i) if spec.repeated else (*rel, key))
 
     yield from walk(rmap.fields, entry, ())
+
+
+def resource_map(section: str, entry: dict) -> ResourceMap:
+    """The resource an entry becomes: hashicorp/aws's when it can carry every field the entry
+    sets, else hashicorp/awscc's (BG-011 has refused the entries neither can carry)."""
+    aws = BY_SECTION[section]
+    if next(unsupported(section, entry, aws), None) is None:
+        return aws
+    return awscc_maps()[section]

@@ -6,8 +6,9 @@ with the place it came from. `finish` then makes the spec a person would have wr
 
 - `shape`: only what the spec can carry. Fields AWS reports but takes no request for
   (ARNs, status, revision: OUTPUT_ONLY) go silently; any other field the spec's schema
-  (botocore's request shapes) doesn't have, or the Terraform provider can't carry (BG-011),
-  is left out with a warning (BG-152) that names it.
+  (botocore's request shapes) doesn't have, or no Terraform provider batchgen writes the
+  entry with can carry (neither hashicorp/aws nor hashicorp/awscc: BG-011), is left out with
+  a warning (BG-152) that names it.
 - Values AWS filled in (`reported` entries only: what AWS says, not what a person wrote) are
   left out where batchgen would produce the same: `state: ENABLED`, `type: container`, the
   service-linked role of a MANAGED environment, empty lists, the Fargate platform version
@@ -236,7 +237,7 @@ def shape(section: str, data: dict, origin: Place, report: Report, reported: boo
     """An entry of `section` from API-shaped `data`: only what the spec can carry (see the module
     doc). `locate(path)` gives the place of a field, where the front end knows it."""
     locate = locate or (lambda path: origin)
-    from ..tfmap import unsupported
+    from ..tfmap import BY_SECTION, awscc_maps
 
     name = data.get(ALL_SECTIONS[section])
     body = {k: v for k, v in data.items() if k not in OUTPUT_ONLY.get(section, ())}
@@ -254,13 +255,27 @@ def shape(section: str, data: dict, origin: Place, report: Report, reported: boo
         report.add("BG-152", locate(path), where=where(section, name), field=dotted(path),
                    why=(f"the {command} request has no such field (botocore's batch model, as batchgen's "
                         f"schema holds it)" if command else "batchgen's spec language has no such field"))
-    for rel, resource in list(unsupported(section, body)):
+    for rel in _not_carried(section, body):
         report.add("BG-152", locate(rel), where=where(section, name), field=dotted(rel),
-                   why=f"the hashicorp/aws Terraform provider has no argument for it ({resource}), so batchgen's "
-                       "Terraform output could not carry it (BG-011); the running resource keeps it, a batchgen-managed "
-                       "one would not")
+                   why=f"neither {BY_SECTION[section].type} (hashicorp/aws) nor {awscc_maps()[section].type} "
+                       "(hashicorp/awscc, which batchgen uses for what hashicorp/aws lacks) has an argument for it, "
+                       "so batchgen's Terraform output could not carry it (BG-011); the running resource keeps it, "
+                       "a batchgen-managed one would not")
         _delete(body, rel)
     return body
+
+
+def _not_carried(section: str, body: dict) -> list[tuple]:
+    """The fields of `body` no one provider can carry with the rest (compiler/tfmap.py): those
+    neither has, and, when the entry needs hashicorp/awscc for another field, those awscc lacks."""
+    from ..tfmap import awscc_maps, unsupported
+
+    aws_missing = [rel for rel, _ in unsupported(section, body)]
+    if not aws_missing:
+        return []
+    cc_missing = [rel for rel, _ in unsupported(section, body, awscc_maps()[section])]
+    needs_cc = [rel for rel in aws_missing if rel not in cc_missing]
+    return cc_missing if needs_cc else [rel for rel in aws_missing if rel in cc_missing]
 
 
 def _without_nulls(value: Any) -> Any:

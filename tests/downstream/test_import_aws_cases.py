@@ -118,9 +118,10 @@ def test_a_region_with_1000_job_definitions_is_read_page_by_page(moto_server, tm
     assert pages == 10  # 100 a page: the import followed nextToken to the end, once
 
 
-def test_fields_the_spec_cannot_carry_are_named_and_left_out(moto_server, tmp_path):
+def test_fields_only_awscc_carries_are_kept_and_the_entry_goes_to_awscc(moto_server, tmp_path):
     """An EKS job definition using subPath and pod annotations: the API takes them, the
-    hashicorp/aws provider has no argument for them (BG-011), so the spec can't carry them."""
+    hashicorp/aws provider has no argument for them, hashicorp/awscc has (BG-011): the import
+    keeps them, and the compiled job definition is an awscc_batch_job_definition."""
     moto_server.reset()
     account = moto_server.session(None, DEFAULT_REGION)
     container = {"name": "main", "image": "public.ecr.aws/docker/library/busybox:1.36", "command": ["sleep", "60"],
@@ -133,17 +134,36 @@ def test_fields_the_spec_cannot_carry_are_named_and_left_out(moto_server, tmp_pa
     spec = tmp_path / "eks.yaml"
     done = import_aws(account, DEFAULT_REGION, spec)
     assert done.code == 0, done.stderr
+    assert "[BG-152]" not in done.stderr
+    kept = _spec(spec)["jobDefinitions"][0]["eksProperties"]["podProperties"]
+    assert kept["containers"][0]["volumeMounts"] == [{"name": "scratch", "mountPath": "/data", "subPath": "job"}]
+    assert kept["metadata"] == {"labels": {"app": "etl"}, "annotations": {"team": "data"}}
+    compiled = compile_spec(str(spec))
+    assert compiled.errors == []
+    assert [w.code for w in compiled.warnings if w.code == "BG-011"] == ["BG-011"]
+    assert 'resource "awscc_batch_job_definition" "eks_etl"' in compiled.files["terraform/job_definitions.tf"]
+
+
+def test_fields_no_provider_carries_are_named_and_left_out(moto_server, tmp_path):
+    """A pod-level securityContext: the API takes it, neither hashicorp/aws nor hashicorp/awscc
+    has an argument for it (BG-011), so the spec can't carry it; the rest is imported."""
+    moto_server.reset()
+    account = moto_server.session(None, DEFAULT_REGION)
+    container = {"name": "main", "image": "public.ecr.aws/docker/library/busybox:1.36", "command": ["sleep", "60"],
+                 "resources": {"limits": {"cpu": "1", "memory": "1024Mi"}}}
+    pod = {"containers": [container], "securityContext": {"runAsUser": 1000}}
+    account.client("batch").register_job_definition(jobDefinitionName="eks-etl", type="container",
+                                                     eksProperties={"podProperties": pod})
+    spec = tmp_path / "eks.yaml"
+    done = import_aws(account, DEFAULT_REGION, spec)
+    assert done.code == 0, done.stderr
     arn = f"arn:aws:batch:{DEFAULT_REGION}:{account.account_id}:job-definition/eks-etl:1"
     left_out = sorted(re.search(r"job definition eks-etl: (\S+) is left out", line)[1]
                       for line in done.stderr.splitlines() if "[BG-152]" in line)
-    assert left_out == ["eksProperties.podProperties.containers[0].volumeMounts[0].subPath",
-                        "eksProperties.podProperties.metadata.annotations"]
+    assert left_out == ["eksProperties.podProperties.securityContext"]
     assert all(line.startswith(f"{arn}: warning[BG-152]: job definition eks-etl: ")
                for line in done.stderr.splitlines() if "[BG-152]" in line)
-    kept = _spec(spec)["jobDefinitions"][0]["eksProperties"]["podProperties"]
-    assert kept["containers"][0]["volumeMounts"] == [{"name": "scratch", "mountPath": "/data"}]
-    assert kept["metadata"] == {"labels": {"app": "etl"}}
-    assert kept["volumes"] == pod["volumes"]
+    assert "securityContext" not in _spec(spec)["jobDefinitions"][0]["eksProperties"]["podProperties"]
     assert compile_spec(str(spec)).errors == []
 
 

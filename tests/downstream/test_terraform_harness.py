@@ -345,3 +345,95 @@ def test_no_plugin_process_outlives_a_command(terraform, tmp_path):
     while terraform.plugin_processes() and time.monotonic() < deadline:
         time.sleep(0.1)
     assert terraform.plugin_processes() == []
+
+
+# -- hashicorp/awscc: the same checks on nested attributes ------------------------------
+
+AWSCC_MODULE = """\
+terraform {
+  required_providers {
+    awscc = {
+      source = "hashicorp/awscc"
+    }
+  }
+}
+
+provider "awscc" {
+  region = "eu-west-1"
+}
+
+resource "awscc_batch_compute_environment" "own" {
+  compute_environment_name = "own"
+  type                     = "MANAGED"
+
+  compute_resources = {
+    type      = "EC2"
+    maxv_cpus = 16
+    subnets   = ["subnet-0a1b2c3d"]
+    ec_2_configuration = [
+      {
+        image_type = "ECS_AL2023"
+      },
+    ]
+  }
+}
+
+resource "awscc_batch_job_queue" "q" {
+  priority = 1
+
+  compute_environment_order = [
+    {
+      order               = 1
+      compute_environment = awscc_batch_compute_environment.own.compute_environment_arn
+    },
+  ]
+}
+"""
+
+
+def test_awscc_module_validates_and_plans(terraform, tmp_path):
+    module = write_module(tmp_path / "m", AWSCC_MODULE)
+    result = terraform.validate(module)
+    assert result.valid and result.diagnostics == [], str(result)
+    plan = terraform.plan(module)
+    planned = {r["address"]: r["values"] for r in plan["planned_values"]["root_module"]["resources"]}
+    ce = planned["awscc_batch_compute_environment.own"]
+    assert ce["compute_resources"]["maxv_cpus"] == 16
+    assert ce["compute_resources"]["ec_2_configuration"] == [
+        {"image_type": "ECS_AL2023", "image_id_override": None, "image_kubernetes_version": None,
+         "batch_image_status": None}]
+    changes = {c["address"]: c for c in plan["resource_changes"]}
+    assert changes["awscc_batch_job_queue.q"]["provider_name"] == "registry.terraform.io/hashicorp/awscc"
+    assert changes["awscc_batch_job_queue.q"]["change"]["after_unknown"]["compute_environment_order"] == [
+        {"compute_environment": True}]
+
+
+def test_awscc_misspelled_nested_argument_is_dropped_not_reported(terraform, tmp_path):
+    """What validate can't see: Terraform converts a nested attribute's object to the schema's
+    object type and drops attributes the type lacks, without a diagnostic. A misspelled argument
+    inside an awscc object is lost silently; the plan shows it (test_terraform_awscc.py compares
+    every planned awscc value with the CLI body, which catches exactly this)."""
+    module = write_module(tmp_path / "m", AWSCC_MODULE.replace("maxv_cpus = 16", "max_vcpus = 16"))
+    result = terraform.validate(module)
+    assert result.valid and result.diagnostics == [], str(result)
+    plan = terraform.plan(module)
+    planned = {r["address"]: r["values"] for r in plan["planned_values"]["root_module"]["resources"]}
+    resources = planned["awscc_batch_compute_environment.own"]["compute_resources"]
+    assert resources["maxv_cpus"] is None and "max_vcpus" not in resources
+
+
+def test_awscc_nested_attribute_written_as_a_block(terraform, tmp_path):
+    module = write_module(tmp_path / "m", AWSCC_MODULE.replace("compute_resources = {", "compute_resources {"))
+    error = only_error(terraform.validate(module))
+    assert error.summary == "Unsupported block type"
+    assert error.detail == ('Blocks of type "compute_resources" are not expected here. '
+                            'Did you mean to define argument "compute_resources"? If so, use the equals sign to '
+                            'assign it a value.')
+
+
+def test_awscc_provider_has_no_default_tags(terraform, tmp_path):
+    module = write_module(tmp_path / "m", AWSCC_MODULE.replace(
+        'region = "eu-west-1"\n}', 'region = "eu-west-1"\n\n  default_tags {\n    tags = {}\n  }\n}'))
+    error = only_error(terraform.validate(module))
+    assert error.summary == "Unsupported block type"
+    assert 'Blocks of type "default_tags" are not expected here.' in error.detail

@@ -104,3 +104,30 @@ def test_apply_replaces_unknowns_with_placeholders(provider):
     assert applied["tags"] == {"a": "placeholder-tags"}
     assert applied["name"] == "q"
     assert provider.apply("aws_batch_job_queue", None) is None
+
+
+def test_awscc_schema_serves_nested_attributes_with_their_implied_types():
+    from .tfprovider.schema import AWSCC_SCHEMA_PATH, attribute_type
+
+    schema = ProviderSchema.load(AWSCC_SCHEMA_PATH)
+    assert (schema.name, schema.source) == ("awscc", "registry.terraform.io/hashicorp/awscc")
+    attrs = schema.resources["awscc_batch_job_queue"]["block"]["attributes"]
+    assert attribute_type(attrs["compute_environment_order"]) == [
+        "list", ["object", {"compute_environment": "string", "order": "number"}]]
+    assert attribute_type(attrs["priority"]) == "number"
+    assert "assume_role" in schema.provider["block"]["attributes"]  # ours: the dump has no provider block
+    assert "default_tags" not in schema.provider["block"].get("block_types", {})
+
+
+def test_awscc_apply_fills_nested_unknowns():
+    from .tfprovider.schema import AWSCC_SCHEMA_PATH
+
+    provider = StandInProvider(ProviderSchema.load(AWSCC_SCHEMA_PATH))
+    provider.configure({"region": "eu-west-1"})
+    proposed = {name: None for name in provider.schema.resources["awscc_batch_job_queue"]["block"]["attributes"]}
+    proposed.update(priority=1, compute_environment_order=[{"order": 1, "compute_environment": UNKNOWN}])
+    planned = provider.plan("awscc_batch_job_queue", proposed)
+    assert planned["job_queue_arn"] is UNKNOWN and planned["priority"] == 1
+    applied = provider.apply("awscc_batch_job_queue", planned)
+    assert applied["job_queue_arn"] == "placeholder-job_queue_arn"
+    assert applied["compute_environment_order"] == [{"order": 1, "compute_environment": "placeholder-compute_environment_order"}]

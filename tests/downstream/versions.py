@@ -41,10 +41,11 @@ def main() -> int:
     import boto3
     import moto
 
-    from .tfprovider import AWS_PROVIDER_VERSION
+    from .tfprovider import AWS_PROVIDER_VERSION, AWSCC_PROVIDER_SCHEMA
 
     print(_terraform())
     print(f"hashicorp/aws provider schema {AWS_PROVIDER_VERSION} (stand-in plugin)")
+    print(f"hashicorp/awscc provider schema: {AWSCC_PROVIDER_SCHEMA} (stand-in plugin)")
     print(f"moto {moto.__version__} (server mode), boto3 {boto3.__version__}")
     print(f"AWS CLI: {_venv_tool('awscli', ['aws', '--version'])}")
     print(f"checkov {_venv_tool('checkov', ['checkov', '--version'])}")

@@ -27,9 +27,9 @@ def emit(model: Model, spec_name: str, adopt: bool = False) -> dict[str, str]:
         if blocks:
             files[name] = header + note + "\n" + hcl.render(blocks)
 
-    file("versions.tf", settings.versions_blocks(model))
+    file("versions.tf", settings.versions_blocks(model, refs))
     file("backend.tf", settings.backend_blocks(model))
-    file("providers.tf", settings.provider_blocks(model),
+    file("providers.tf", settings.provider_blocks(model, refs),
          "# default_tags carry the spec's top-level `tags` (and its `project`) to every taggable resource.\n")
     file("iam.tf", iam.iam_blocks(model, refs))
     file("logs.tf", logs.log_group_blocks(model))
@@ -39,7 +39,7 @@ def emit(model: Model, spec_name: str, adopt: bool = False) -> dict[str, str]:
          + [b for q in model.job_queues for b in batch.queue_blocks(q, refs, model)])
     file("job_definitions.tf", [batch.resource_block(r, refs, model) for r in model.job_definitions])
     file("events.tf", events.events_blocks(model, refs))
-    file("outputs.tf", batch.output_blocks(model))
+    file("outputs.tf", batch.output_blocks(model, refs))
     if adopt:
         file(imports.FILE, imports.blocks(model))
     return files

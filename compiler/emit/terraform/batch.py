@@ -1,12 +1,17 @@
 """Terraform blocks for the AWS Batch sections (compute environments, scheduling policies,
-job queues, job definitions) and the outputs, built from the field table in compiler/tfmap.py,
+job queues, job definitions) and the outputs, built from the field tables in compiler/tfmap.py,
 with the lifecycle that lets a changed spec apply over the last one (lifecycle.py).
+
+An entry becomes the hashicorp/aws resource, or the hashicorp/awscc one when hashicorp/aws can't
+carry one of its fields (tfmap.resource_map). In awscc every nested value is an attribute
+(`compute_resources = { ... }`, lists of objects `[{ ... }]`) and the spec's top-level `tags`
+(and its `project`) are merged into each resource's own `tags`: awscc has no default_tags.
 """
 from __future__ import annotations
 
-from ...language import TF_TYPE_OF_KIND, RefKind
-from ...model import Model, Resource
-from ...tfmap import A, B, BY_SECTION, J, Obj
+from ...language import SECTION, RefKind
+from ...model import Model, Ref, Resource
+from ...tfmap import AWSCC, A, B, J, Obj
 from . import hcl, iam, lifecycle
 from .references import Addresses
 
@@ -41,12 +46,48 @@ def _body(obj: Obj, value: dict, refs: Addresses) -> list:
     return items
 
 
+def _cc(spec, v, refs: Addresses):
+    """One value for an awscc argument: a nested object (or list of them) by awscc's names."""
+    if isinstance(spec, B):
+        return [_cc_value(spec.fields, item, refs) for item in v] if spec.repeated else _cc_value(spec.fields, v, refs)
+    return refs.value(v)
+
+
+def _cc_value(obj: Obj, value: dict, refs: Addresses) -> dict:
+    """A nested awscc value: the object's attributes by their awscc names, in the table's order."""
+    return {spec.name: _cc(spec, value[key], refs) for key, spec in obj.fields.items() if key in value}
+
+
+def _cc_body(obj: Obj, value: dict, refs: Addresses, tags: dict) -> list:
+    """The body of an awscc resource: plain attributes first, then each nested one after a blank
+    line, then `tags` (the default tags merged in, as in the CLI body)."""
+    attrs: list = []
+    nested: list = []
+    for key, spec in obj.fields.items():
+        if key in value and key != "tags":
+            (nested if isinstance(spec, B) else attrs).append(hcl.Attr(spec.name, _cc(spec, value[key], refs)))
+    items: list = list(attrs)
+    for attr in nested:
+        if items:
+            items.append(hcl.Blank())
+        items.append(attr)
+    if tags:
+        if items:
+            items.append(hcl.Blank())
+        items.append(hcl.Attr("tags", tags))
+    return items
+
+
 def resource_block(r: Resource, refs: Addresses, model: Model) -> hcl.Block:
     """One resource; a compute environment's name is its AWS name (name and replacement key),
     which the model's body holds."""
-    rmap = BY_SECTION[r.section]
-    body = _body(rmap.fields, r.body, refs)
-    if r.section == "jobDefinitions":  # old revisions stay ACTIVE for jobs that name them (lifecycle.py)
+    rmap = refs.resource_map(SECTION[r.section].ref_kind, r.name)
+    awscc = rmap.provider is AWSCC
+    if awscc:
+        body = _cc_body(rmap.fields, r.body, refs, {**model.default_tags, **(r.body.get("tags") or {})})
+    else:
+        body = _body(rmap.fields, r.body, refs)
+    if r.section == "jobDefinitions" and not awscc:  # old revisions stay ACTIVE for jobs that name them
         at = next((i + 1 for i, item in enumerate(body) if isinstance(item, hcl.Attr) and item.key == "type"), 1)
         body.insert(at, hcl.Attr("deregister_on_new_revision", False))
     deps = []
@@ -61,7 +102,7 @@ def resource_block(r: Resource, refs: Addresses, model: Model) -> hcl.Block:
         # a queue updates before the release wait of an environment it leaves runs.
         body += [hcl.Blank(), hcl.Attr("depends_on", deps)]
     if r.section == "computeEnvironments":
-        body += [hcl.Blank(), lifecycle.compute_environment_lifecycle(r)]
+        body += [hcl.Blank(), lifecycle.compute_environment_lifecycle(r, awscc)]
     elif r.section == "jobQueues":
         body += [hcl.Blank(), lifecycle.queue_lifecycle(r)]
     return hcl.Block("resource", (rmap.type, r.label), body)
@@ -70,7 +111,7 @@ def resource_block(r: Resource, refs: Addresses, model: Model) -> hcl.Block:
 def compute_environment_blocks(r: Resource, refs: Addresses, model: Model) -> list:
     """The environment and the release wait before its delete (lifecycle.py)."""
     return [resource_block(r, refs, model),
-            *lifecycle.compute_environment_release(r, f"{TF_TYPE_OF_KIND[RefKind.COMPUTE_ENVIRONMENT]}.{r.label}")]
+            *lifecycle.compute_environment_release(r, refs.arn(Ref(RefKind.COMPUTE_ENVIRONMENT, r.name)))]
 
 
 def queue_blocks(q: Resource, refs: Addresses, model: Model) -> list:
@@ -78,14 +119,14 @@ def queue_blocks(q: Resource, refs: Addresses, model: Model) -> list:
     return [*lifecycle.queue_scheduling(q), resource_block(q, refs, model)]
 
 
-def _output(name: str, description: str, kind: RefKind, items: list[tuple[str, str]]) -> hcl.Block:
+def _output(name: str, description: str, kind: RefKind, names: list[str], refs: Addresses) -> hcl.Block:
     return hcl.Block("output", (name,), [
         hcl.Attr("description", description),
-        hcl.Attr("value", {n: hcl.Expr(f"{TF_TYPE_OF_KIND[kind]}.{label}.arn") for n, label in items}),
+        hcl.Attr("value", {n: refs.arn(Ref(kind, n)) for n in names}),
     ])
 
 
-def output_blocks(model: Model) -> list:
+def output_blocks(model: Model, refs: Addresses) -> list:
     outputs = []
     for name, desc, kind, items in (
         ("compute_environment_arns", "ARNs of the compute environments, by name", RefKind.COMPUTE_ENVIRONMENT,
@@ -97,25 +138,25 @@ def output_blocks(model: Model) -> list:
          model.job_definitions),
     ):
         if items:
-            outputs.append(_output(name, desc, kind, [(r.name, r.label) for r in items]))
+            outputs.append(_output(name, desc, kind, [r.name for r in items], refs))
         if items and kind is RefKind.COMPUTE_ENVIRONMENT:  # AWS names carry a replacement key (lifecycle.py)
             outputs.append(hcl.Block("output", ("compute_environment_names",), [
                 hcl.Attr("description", "AWS names of the compute environments (name + replacement key), by name"),
-                hcl.Attr("value", {r.name: hcl.Expr(f"{TF_TYPE_OF_KIND[kind]}.{r.label}.name") for r in items}),
+                hcl.Attr("value", {r.name: refs.name(Ref(kind, r.name)) for r in items}),
             ]))
     if model.roles:
         outputs.append(_output("iam_role_arns", "ARNs of the IAM roles batchgen created, by name", RefKind.ROLE,
-                               [(r.name, r.label) for r in model.roles]))
+                               [r.name for r in model.roles], refs))
     if model.policies:
         outputs.append(_output("iam_policy_arns", "ARNs of the IAM managed policies, by name", RefKind.POLICY,
-                               [(p.name, p.label) for p in model.policies]))
+                               [p.name for p in model.policies], refs))
     kinds = [(what, items) for what, items in (("schedules", [s for s in model.schedules if not s.scheduler]),
                                                 ("notifications", model.notifications),
                                                 ("triggers", model.triggers)) if items]
     if kinds:
         outputs.append(_output("event_rule_arns",
                                f"ARNs of the EventBridge rules ({', '.join(w for w, _ in kinds)}), by name",
-                               RefKind.RULE, [(r.name, r.label) for _, items in kinds for r in items]))
+                               RefKind.RULE, [r.name for _, items in kinds for r in items], refs))
     scheduler = [s for s in model.schedules if s.scheduler]
     if scheduler:
         outputs.append(hcl.Block("output", ("scheduler_schedule_arns",), [
@@ -125,5 +166,5 @@ def output_blocks(model: Model) -> list:
     created_topics = [t for t in model.topics if t.arn is None]
     if created_topics:
         outputs.append(_output("sns_topic_arns", "ARNs of the SNS topics batchgen created, by name", RefKind.TOPIC,
-                               [(t.name, t.label) for t in created_topics]))
+                               [t.name for t in created_topics], refs))
     return outputs

@@ -32,6 +32,12 @@ the provider reads it with DescribeJobDefinitions and wants exactly one ACTIVE r
     aws_sns_topic                   the ARN
     aws_sns_topic_policy            the topic's ARN
 
+An entry written with hashicorp/awscc (BG-011) imports by its CloudFormation primary identifier,
+which awscc takes as the import ID: the ARN for awscc_batch_compute_environment
+(ComputeEnvironmentArn), awscc_batch_job_queue (JobQueueArn) and awscc_batch_scheduling_policy
+(Arn). An awscc_batch_job_definition is not imported (a comment says so): the awscc releases
+document different IDs for it (its name, later its ARN), and a wrong one would fail the plan.
+
 A topic subscription imports by its own ARN, which AWS makes up and the spec doesn't know: it
 is not imported (a comment says so). The release waits (time_sleep) and the queues' scheduling
 records (terraform_data) of lifecycle.py are Terraform's own, with nothing in AWS to import:
@@ -41,7 +47,8 @@ import blocks have done their work; compile without --adopt to drop the file.
 from __future__ import annotations
 
 from ...language import RefKind
-from ...model import NOTIFICATION_TARGET_ID, SCHEDULE_TARGET_ID, ManagedPolicy, Model, Ref, Role
+from ...model import NOTIFICATION_TARGET_ID, SCHEDULE_TARGET_ID, ManagedPolicy, Model, Ref, Resource, Role
+from ...tfmap import AWSCC, resource_map
 from . import hcl, iam
 
 FILE = "imports.tf"
@@ -75,6 +82,15 @@ def _role_imports(role: Role, model: Model) -> list:
     return items
 
 
+def _batch_import(model: Model, r: Resource, kind: RefKind, aws_id: str, arn: str | None = None) -> hcl.Block:
+    """An entry's import block: hashicorp/aws's ID, or the ARN (`arn`, else the model's) for an
+    awscc resource."""
+    rmap = resource_map(r.section, r.body)
+    if rmap.provider is AWSCC:
+        return _import(f"{rmap.type}.{r.label}", arn or _arn(model, kind, r.name))
+    return _import(f"{rmap.type}.{r.label}", aws_id)
+
+
 def blocks(model: Model) -> list:
     adopt = model.adopt or {}
     revisions: dict[str, int] = adopt.get("jobDefinitions") or {}
@@ -92,20 +108,29 @@ def blocks(model: Model) -> list:
     # A compute environment by the name it runs under: `adopt.computeEnvironments` (what batchgen
     # import read), else the AWS name batchgen gives it (name and replacement key: a setup
     # batchgen deployed). An environment adopted under another name is replaced once, create
-    # before destroy, by one under batchgen's name (docs/day-two.md).
+    # before destroy, by one under batchgen's name (docs/day-two.md). awscc imports it by ARN.
     running: dict[str, str] = adopt.get("computeEnvironments") or {}
-    section("Compute environments", [_import(f"aws_batch_compute_environment.{r.label}",
-                                             running.get(r.name, r.body["computeEnvironmentName"]))
+
+    def ce_import(r: Resource) -> hcl.Block:
+        name = running.get(r.name, r.body["computeEnvironmentName"])
+        return _batch_import(model, r, RefKind.COMPUTE_ENVIRONMENT, name,
+                             model.arns.arn("batch", f"compute-environment/{name}"))
+
+    section("Compute environments", [ce_import(r)
                                      for r in model.compute_environments])
     section("Scheduling policies and job queues",
-            [_import(f"aws_batch_scheduling_policy.{r.label}", _arn(model, RefKind.SCHEDULING_POLICY, r.name))
+            [_batch_import(model, r, RefKind.SCHEDULING_POLICY, _arn(model, RefKind.SCHEDULING_POLICY, r.name))
              for r in model.scheduling_policies]
-            + [_import(f"aws_batch_job_queue.{r.label}", _arn(model, RefKind.JOB_QUEUE, r.name))
+            + [_batch_import(model, r, RefKind.JOB_QUEUE, _arn(model, RefKind.JOB_QUEUE, r.name))
                for r in model.job_queues])
     jds: list = []
     for r in model.job_definitions:
         revision = revisions.get(r.name)
-        if revision is None:
+        if resource_map(r.section, r.body).provider is AWSCC:
+            jds.append(hcl.Comment(f"awscc_batch_job_definition.{r.label}: not adopted (awscc's import ID for a job "
+                                   "definition differs between its releases); import it by hand, or let Terraform "
+                                   "register a new revision"))
+        elif revision is None:
             jds.append(hcl.Comment(f"{r.name}: no revision in adopt.jobDefinitions; Terraform registers a new one"))
         else:
             jds.append(_import(f"aws_batch_job_definition.{r.label}",

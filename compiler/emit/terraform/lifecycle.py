@@ -40,16 +40,19 @@ def scheduling_label(queue_label: str) -> str:
     return f"{queue_label}_scheduling"
 
 
-def compute_environment_lifecycle(r: Resource) -> hcl.Block:
+def compute_environment_lifecycle(r: Resource, awscc: bool = False) -> hcl.Block:
+    """create_before_destroy, and desired_vcpus ignored: a block in hashicorp/aws, a nested
+    attribute in hashicorp/awscc."""
     body: list = [hcl.Attr("create_before_destroy", True)]
     cr = r.body.get("computeResources")
     if isinstance(cr, dict) and cr.get("type") not in FARGATE_TYPES:
-        body.append(hcl.Attr("ignore_changes", [hcl.Expr("compute_resources[0].desired_vcpus")]))
+        path = "compute_resources.desired_vcpus" if awscc else "compute_resources[0].desired_vcpus"
+        body.append(hcl.Attr("ignore_changes", [hcl.Expr(path)]))
     return hcl.Block("lifecycle", (), body)
 
 
-def compute_environment_release(r: Resource, address: str) -> list:
-    """The time_sleep that waits before the old environment `address` is deleted."""
+def compute_environment_release(r: Resource, arn: hcl.Expr) -> list:
+    """The time_sleep that waits before the old environment (whose ARN is `arn`) is deleted."""
     return [
         hcl.Comment(f"Waits {RELEASE_WAIT} after the queues move off compute environment {r.name} and before it "
                     "is deleted:\nAWS Batch can still report the queue relationship right after the queue update "
@@ -57,7 +60,7 @@ def compute_environment_release(r: Resource, address: str) -> list:
         hcl.Block("resource", ("time_sleep", release_label(r.label)), [
             hcl.Attr("destroy_duration", RELEASE_WAIT),
             hcl.Blank(),
-            hcl.Attr("triggers", {"compute_environment": hcl.Expr(f"{address}.arn")}),
+            hcl.Attr("triggers", {"compute_environment": arn}),
             hcl.Blank(),
             hcl.Block("lifecycle", (), [hcl.Attr("create_before_destroy", True)]),
         ]),

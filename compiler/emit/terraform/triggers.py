@@ -22,10 +22,8 @@ def definition(ref: Any, refs) -> Any:
     revision and a new revision changes nothing here (a revision ARN would: the target would
     need an update after every registration, hashicorp/terraform-provider-aws#39443); the
     revision the job names (name:revision); or the ARN (or outside name:revision) given."""
-    if isinstance(ref, Ref) and ref.revision is not None and refs.defines(ref):
-        return hcl.Expr(f'"${{{refs.address(ref)}.arn_prefix}}:{ref.revision}"')
-    if isinstance(ref, Ref) and ref.revision is None:
-        return hcl.Expr(f"{refs.address(ref)}.name")
+    if isinstance(ref, Ref) and refs.defines(ref):
+        return refs.name(ref) if ref.revision is None else refs.revision_arn(ref, str(ref.revision))
     return refs.value(ref)
 
 

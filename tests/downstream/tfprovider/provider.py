@@ -31,7 +31,7 @@ from typing import Any
 
 from . import policy_document
 from .cty import UNKNOWN, Unknown
-from .schema import ProviderSchema, is_known, map_attributes, placeholder_for_type, resolve_unknowns
+from .schema import ProviderSchema, attribute_type, is_known, map_attributes, placeholder_for_type, resolve_unknowns
 
 ACCOUNT_ID = "123456789012"
 DEFAULT_REGION = "us-east-1"
@@ -191,7 +191,7 @@ class StandInProvider:
                 return f"placeholder-arn-{own_name}"
             if isinstance(value, Unknown) and (type_name, name) in _APPLIED:
                 return _APPLIED[(type_name, name)]
-            return resolve_unknowns(attr["type"], value, f"placeholder-{name}")
+            return resolve_unknowns(attribute_type(attr), value, f"placeholder-{name}")
 
         return map_attributes(block, planned, resolve)
 
@@ -227,7 +227,7 @@ class StandInProvider:
                 return value
             if name in values:
                 return values[name]
-            return placeholder_for_type(attr["type"], f"placeholder-{name}")
+            return placeholder_for_type(attribute_type(attr), f"placeholder-{name}")
 
         # Only top-level attributes are data source results; nested blocks
         # hold arguments (filters, statements) and are returned as given.

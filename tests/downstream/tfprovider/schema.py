@@ -5,8 +5,14 @@ The dump (``terraform providers schema -json`` shape) describes each block as
 ``attributes`` (with a cty ``type`` such as ``"string"``, ``["list","string"]``
 or ``["object",{...}]``, and flags required/optional/computed/...) and
 ``block_types`` (with ``nesting_mode`` and ``min_items``/``max_items``).
-Terraform wants the same data as ``Schema`` messages whose attribute types are
-the cty type's JSON encoding as bytes.
+An attribute may instead hold a ``nested_type`` (``attributes`` and a
+``nesting_mode``): hashicorp/awscc writes every nested value that way. Terraform
+wants the same data as ``Schema`` messages whose attribute types are the cty
+type's JSON encoding as bytes.
+
+One dump describes one provider (its only key under ``provider_schemas``):
+hashicorp/aws (tests/fixtures/aws-provider-schema.json) or hashicorp/awscc
+(tests/fixtures/awscc-provider-schema.json).
 """
 
 from __future__ import annotations
@@ -18,11 +24,13 @@ from typing import Any, Callable
 from .cty import Unknown
 
 PROVIDER_SOURCE = "registry.terraform.io/hashicorp/aws"
+AWSCC_SOURCE = "registry.terraform.io/hashicorp/awscc"
 
-# Default location of the schema dump, relative to this file: tests/fixtures/.
-DEFAULT_SCHEMA_PATH = Path(__file__).resolve().parents[2] / "fixtures" / "aws-provider-schema.json"
+# Default location of the schema dumps, relative to this file: tests/fixtures/.
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+DEFAULT_SCHEMA_PATH = FIXTURES / "aws-provider-schema.json"
+AWSCC_SCHEMA_PATH = FIXTURES / "awscc-provider-schema.json"
 # hashicorp/time's time_sleep (the wait before a replaced compute environment is deleted).
-TIME_SOURCE = "registry.terraform.io/hashicorp/time"
 TIME_SCHEMA_PATH = Path(__file__).resolve().parent / "time-provider-schema.json"
 
 
@@ -30,6 +38,7 @@ class ProviderSchema:
     """Resource and data source schemas of one provider, from a JSON dump."""
 
     def __init__(self, dump: dict, provider_block: dict, source: str = PROVIDER_SOURCE):
+        self.source = source
         schemas = dump["provider_schemas"][source]
         self.resources: dict[str, dict] = schemas.get("resource_schemas", {})
         self.data_sources: dict[str, dict] = schemas.get("data_source_schemas", {})
@@ -38,11 +47,20 @@ class ProviderSchema:
         self.provider = dumped_provider if dumped_provider.get("block") else provider_block
 
     @classmethod
-    def load(cls, path: str | Path = DEFAULT_SCHEMA_PATH, source: str = PROVIDER_SOURCE) -> "ProviderSchema":
-        from .provider_config import PROVIDER_BLOCK
+    def load(cls, path: str | Path = DEFAULT_SCHEMA_PATH) -> "ProviderSchema":
+        """The dump's one provider, with our provider block schema for it (provider_config)."""
+        from .provider_config import PROVIDER_BLOCKS
 
         with open(path, encoding="utf-8") as f:
-            return cls(json.load(f), PROVIDER_BLOCK, source)
+            dump = json.load(f)
+        (source,) = dump["provider_schemas"]
+        # a provider without settings (hashicorp/time) brings its own empty block in the dump
+        return cls(dump, PROVIDER_BLOCKS.get(source, {"version": 0, "block": {}}), source)
+
+    @property
+    def name(self) -> str:
+        """The provider's type name: aws, awscc, time."""
+        return self.source.rsplit("/", 1)[1]
 
     def to_proto(self, pb) -> Any:
         """Build a ``GetProviderSchema.Response`` (``pb`` is tfplugin6_pb2)."""
@@ -55,7 +73,7 @@ class ProviderSchema:
         return resp
 
 
-_NESTING = {"single": 1, "list": 2, "set": 3, "map": 4, "group": 5}
+_NESTING = {"single": 1, "list": 2, "set": 3, "map": 4, "group": 5}  # Object.NestingMode shares 1-4
 _KIND = {"plain": 0, "markdown": 1}
 
 
@@ -69,12 +87,21 @@ def _fill_block(pb, msg, block: dict) -> None:
     msg.description = block.get("description", "")
     msg.description_kind = _KIND[block.get("description_kind", "plain")]
     msg.deprecated = bool(block.get("deprecated"))
-    for name, attr in block.get("attributes", {}).items():
-        if "type" not in attr:
-            raise ValueError(f"attribute {name!r}: nested_type attributes are not supported")
-        msg.attributes.add(
+    _fill_attributes(pb, msg.attributes, block.get("attributes", {}))
+    for name, nested in block.get("block_types", {}).items():
+        nb = msg.block_types.add(
+            type_name=name,
+            nesting=_NESTING[nested["nesting_mode"]],
+            min_items=nested.get("min_items", 0),
+            max_items=nested.get("max_items", 0),
+        )
+        _fill_block(pb, nb.block, nested.get("block", {}))
+
+
+def _fill_attributes(pb, attributes, schemas: dict) -> None:
+    for name, attr in schemas.items():
+        msg = attributes.add(
             name=name,
-            type=json.dumps(attr["type"], separators=(",", ":")).encode(),
             description=attr.get("description", ""),
             description_kind=_KIND[attr.get("description_kind", "plain")],
             required=bool(attr.get("required")),
@@ -84,14 +111,23 @@ def _fill_block(pb, msg, block: dict) -> None:
             deprecated=bool(attr.get("deprecated")),
             write_only=bool(attr.get("write_only")),
         )
-    for name, nested in block.get("block_types", {}).items():
-        nb = msg.block_types.add(
-            type_name=name,
-            nesting=_NESTING[nested["nesting_mode"]],
-            min_items=nested.get("min_items", 0),
-            max_items=nested.get("max_items", 0),
-        )
-        _fill_block(pb, nb.block, nested.get("block", {}))
+        nested = attr.get("nested_type")
+        if nested is not None:
+            msg.nested_type.nesting = _NESTING[nested["nesting_mode"]]
+            _fill_attributes(pb, msg.nested_type.attributes, nested.get("attributes", {}))
+        else:
+            msg.type = json.dumps(attr["type"], separators=(",", ":")).encode()
+
+
+def attribute_type(attr: dict) -> Any:
+    """An attribute's cty type: its ``type``, or the type a ``nested_type`` implies (an
+    object of its attributes; a list, set or map of them by its nesting mode)."""
+    nested = attr.get("nested_type")
+    if nested is None:
+        return attr["type"]
+    obj = ["object", {name: attribute_type(a) for name, a in nested.get("attributes", {}).items()}]
+    mode = nested["nesting_mode"]
+    return obj if mode == "single" else [mode, obj]
 
 
 AttrFn = Callable[[str, dict, Any], Any]

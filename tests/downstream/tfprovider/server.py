@@ -36,7 +36,7 @@ from pathlib import Path
 
 from .cty import decode_dynamic, encode
 from .provider import StandInProvider
-from .schema import DEFAULT_SCHEMA_PATH, PROVIDER_SOURCE, ProviderSchema
+from .schema import DEFAULT_SCHEMA_PATH, ProviderSchema
 
 MAGIC_COOKIE_KEY = "TF_PLUGIN_MAGIC_COOKIE"
 MAGIC_COOKIE_VALUE = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2"
@@ -139,7 +139,7 @@ class Services:
                 response = resp_type()
                 response.diagnostics.add(
                     severity=self.pb.Diagnostic.ERROR,
-                    summary=f"stand-in aws plugin failed: {exc!r}",
+                    summary=f"stand-in {self.provider.schema.name} plugin failed: {exc!r}",
                     detail=traceback.format_exc())
             await stream.send_message(response)
         return handle
@@ -244,7 +244,7 @@ async def serve(args) -> None:
     from grpclib.server import Server
 
     pb, controller_pb = load_protos(args.pb2_dir)
-    provider = StandInProvider(ProviderSchema.load(args.schema, args.source))
+    provider = StandInProvider(ProviderSchema.load(args.schema))
     done = asyncio.Event()
     loop = asyncio.get_running_loop()
     services = Services(pb, controller_pb, provider,
@@ -291,11 +291,9 @@ async def serve(args) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="terraform-provider-aws",
-        description="Stand-in hashicorp/aws plugin serving a schema dump (tests only).")
+        description="Stand-in hashicorp/aws (or awscc) plugin serving a schema dump (tests only).")
     parser.add_argument("--schema", default=str(DEFAULT_SCHEMA_PATH),
                         help="provider schema JSON (terraform providers schema -json shape)")
-    parser.add_argument("--source", default=PROVIDER_SOURCE,
-                        help="the provider address whose schemas the dump holds (default: hashicorp/aws)")
     parser.add_argument("--pb2-dir", default=None,
                         help="directory holding tfplugin6_pb2.py (generated if omitted)")
     args = parser.parse_args(argv)
