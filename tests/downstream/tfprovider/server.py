@@ -38,6 +38,9 @@ from .cty import decode_dynamic, encode
 from .provider import StandInProvider
 from .schema import DEFAULT_SCHEMA_PATH, ProviderSchema
 
+# The private data of a resource state the stand-in made up on import (plan_resource_change).
+IMPORTED = b"batchgen-stand-in:imported"
+
 MAGIC_COOKIE_KEY = "TF_PLUGIN_MAGIC_COOKIE"
 MAGIC_COOKIE_VALUE = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2"
 CORE_PROTOCOL = 1
@@ -166,6 +169,11 @@ class Services:
         prior = decode_dynamic(request.prior_state.msgpack, request.prior_state.json)
         config = decode_dynamic(request.config.msgpack, request.config.json)
         planned, replace = self.provider.plan_change(request.type_name, proposed, prior, config)
+        if request.prior_private == IMPORTED:
+            # The real provider's read after an import fills the state from AWS; the stand-in
+            # has no AWS, so its imported state is null but for `id`: nothing to compare, and
+            # an adopted resource plans as an update to the configuration, never a replacement.
+            replace = []
         response = resp_type(planned_state=self._dynamic(planned), planned_private=request.prior_private)
         for path in replace:
             msg = response.requires_replace.add()
@@ -182,7 +190,8 @@ class Services:
         planned = decode_dynamic(request.planned_state.msgpack, request.planned_state.json)
         prior = decode_dynamic(request.prior_state.msgpack, request.prior_state.json)
         new_state = self.provider.apply(request.type_name, planned, prior)
-        return resp_type(new_state=self._dynamic(new_state), private=request.planned_private)
+        private = b"" if request.planned_private == IMPORTED else request.planned_private  # applied: real now
+        return resp_type(new_state=self._dynamic(new_state), private=private)
 
     def read_data_source(self, request, resp_type):
         config = decode_dynamic(request.config.msgpack, request.config.json)
@@ -194,7 +203,7 @@ class Services:
     def import_resource_state(self, request, resp_type):
         state = self.provider.import_state(request.type_name, request.id)
         response = resp_type()
-        response.imported_resources.add(type_name=request.type_name, state=self._dynamic(state))
+        response.imported_resources.add(type_name=request.type_name, state=self._dynamic(state), private=IMPORTED)
         return response
 
     def upgrade_resource_state(self, request, resp_type):
