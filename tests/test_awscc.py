@@ -228,8 +228,9 @@ def test_references_to_awscc_resources_use_their_arn_attributes():
     # an IAM policy naming any revision of an awscc job definition: its ARN without the revision, then :*
     assert ('"${replace(awscc_batch_job_definition.fluent_solver.job_definition_arn, "/:[0-9]+$/", "")}:*"'
             in tf["terraform/iam.tf"])
-    # the schedule's Batch target submits the revision Terraform registered
-    assert "job_definition = awscc_batch_job_definition.fluent_solver.job_definition_arn" in tf["terraform/events.tf"]
+    # the schedule's Batch target submits the definition by name (awscc's name attribute): each
+    # run takes the latest ACTIVE revision (docs/day-two.md)
+    assert "job_definition = awscc_batch_job_definition.fluent_solver.job_definition_name" in tf["terraform/events.tf"]
     assert "storage_size_gi_b = 100" in tf["terraform/compute_environments.tf"]
 
 
@@ -299,7 +300,11 @@ def test_adopting_an_awscc_entry_imports_it_by_arn(tmp_path):
     result = run("compile", spec, "--adopt", "-o", tmp_path / "out")
     assert result.code == 0, result.stderr
     imports = (tmp_path / "out" / "terraform" / "imports.tf").read_text()
+    # by the ARN of the name it runs under: batchgen's (name and replacement key), as deployed
+    running = json.loads((tmp_path / "out" / "cli" / "batch" / "create-compute-environment" /
+                          "ecs-managed.json").read_text())["computeEnvironmentName"]
+    assert running.startswith("ecs-managed-")
     assert ("to = awscc_batch_compute_environment.ecs_managed\n"
-            '  id = "arn:aws:batch:us-west-2:123456789012:compute-environment/ecs-managed"') in imports
+            f'  id = "arn:aws:batch:us-west-2:123456789012:compute-environment/{running}"') in imports
     assert "# awscc_batch_job_definition.fluent_solver: not adopted" in imports
     assert "to = aws_batch_job_queue.sim" in imports
