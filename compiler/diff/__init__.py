@@ -19,7 +19,7 @@ from ..model import Model, Ref, Resource, Role
 from ..problems import ROOT, Pointer
 from ..replacement import aws_names, is_fair_share
 from . import reasons
-from .changes import (
+from ..changes import (
     ACTIONS, CREATE, DELETE, KIND, KINDS, MISSING, NEW_REVISION, REPLACE, UNCHANGED, UPDATE, Change, Diff,
     FieldChange, Kind, Reason, entry_pointer,
 )

@@ -9,7 +9,7 @@ from typing import Any
 
 from ..formatters.text import _one_line
 from ..problems import Problem, Severity
-from .changes import ACTIONS, CREATE, DELETE, MISSING, NEW_REVISION, REPLACE, UNCHANGED, UPDATE, Change
+from ..changes import ACTIONS, CREATE, DELETE, MISSING, NEW_REVISION, REPLACE, UNCHANGED, UPDATE, Change
 from .run import DiffResult
 
 SYMBOL = {CREATE: "+", UPDATE: "~", NEW_REVISION: "*", REPLACE: "-/+", DELETE: "-", UNCHANGED: " "}

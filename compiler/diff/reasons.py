@@ -22,7 +22,7 @@ from ..replacement import (
     FARGATE_TYPES, INFRASTRUCTURE_FIELDS, MANAGED_INSTANCES, UPDATABLE_STRATEGIES, changed_key_parts,
     is_fair_share, policy_type, uses_service_linked_role,
 )
-from .changes import DELETE, MISSING, NEW_REVISION, REPLACE, UNCHANGED, UPDATE, Change, Diff, Reason, entry_pointer
+from ..changes import DELETE, MISSING, NEW_REVISION, REPLACE, UNCHANGED, UPDATE, Change, Diff, Reason, entry_pointer
 
 
 @dataclass(frozen=True)

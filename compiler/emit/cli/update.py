@@ -32,7 +32,7 @@ import json
 import shlex
 from typing import Any
 
-from ...diff import CREATE, DELETE, NEW_REVISION, REPLACE, UNCHANGED, UPDATE, Change, Diff
+from ...changes import CREATE, DELETE, NEW_REVISION, REPLACE, UNCHANGED, UPDATE, Change, Diff
 from ...language import RefKind
 from ...model import Model, Ref, needs_service_linked_role
 from . import aws_name, deploy_plan, dump, script_context, scripts

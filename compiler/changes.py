@@ -1,14 +1,15 @@
 """What the diff says about one resource: its kind, its action, the fields that changed and
-the reasons (catalog IDs). The data shared by the classification (__init__.py), its reasons
-(reasons.py), the formats and the CLI update path; no logic beyond a pointer's place."""
+the reasons (catalog IDs). The data `batchgen diff` makes (compiler/diff/) and the CLI update
+path reads (emit/cli/update.py), so the emitters need nothing of the diff's own stages; no
+logic beyond a pointer's place."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..language import SECTION
-from ..model import Model
-from ..problems import ROOT, Pointer, Severity
+from .language import SECTION
+from .model import Model
+from .problems import ROOT, Pointer, Severity
 
 CREATE, UPDATE, NEW_REVISION, REPLACE, DELETE, UNCHANGED = (
     "create", "update", "new-revision", "replace", "delete", "unchanged")
