@@ -102,10 +102,18 @@ def resource_block(r: Resource, refs: Addresses, model: Model) -> hcl.Block:
         # a queue updates before the release wait of an environment it leaves runs.
         body += [hcl.Blank(), hcl.Attr("depends_on", deps)]
     if r.section == "computeEnvironments":
-        body += [hcl.Blank(), lifecycle.compute_environment_lifecycle(r, awscc)]
+        body += [hcl.Blank(), lifecycle.compute_environment_lifecycle(r, _desired_vcpus(rmap))]
     elif r.section == "jobQueues":
         body += [hcl.Blank(), lifecycle.queue_lifecycle(r)]
     return hcl.Block("resource", (rmap.type, r.label), body)
+
+
+def _desired_vcpus(rmap) -> str:
+    """The address of desired_vcpus inside the resource: a block list in hashicorp/aws
+    (`compute_resources[0].desired_vcpus`), a nested attribute in awscc (`compute_resources.desiredv_cpus`)."""
+    cr = rmap.fields.fields["computeResources"]
+    attr = cr.fields.fields["desiredvCpus"].name
+    return f"{cr.name}.{attr}" if rmap.provider is AWSCC else f"{cr.name}[0].{attr}"
 
 
 def compute_environment_blocks(r: Resource, refs: Addresses, model: Model) -> list:

@@ -40,14 +40,13 @@ def scheduling_label(queue_label: str) -> str:
     return f"{queue_label}_scheduling"
 
 
-def compute_environment_lifecycle(r: Resource, awscc: bool = False) -> hcl.Block:
-    """create_before_destroy, and desired_vcpus ignored: a block in hashicorp/aws, a nested
-    attribute in hashicorp/awscc."""
+def compute_environment_lifecycle(r: Resource, desired_vcpus: str) -> hcl.Block:
+    """create_before_destroy, and `desired_vcpus` (the attribute's address in the resource)
+    ignored."""
     body: list = [hcl.Attr("create_before_destroy", True)]
     cr = r.body.get("computeResources")
     if isinstance(cr, dict) and cr.get("type") not in FARGATE_TYPES:
-        path = "compute_resources.desired_vcpus" if awscc else "compute_resources[0].desired_vcpus"
-        body.append(hcl.Attr("ignore_changes", [hcl.Expr(path)]))
+        body.append(hcl.Attr("ignore_changes", [hcl.Expr(desired_vcpus)]))
     return hcl.Block("lifecycle", (), body)
 
 
