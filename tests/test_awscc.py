@@ -232,6 +232,9 @@ def test_references_to_awscc_resources_use_their_arn_attributes():
     # run takes the latest ACTIVE revision (docs/day-two.md)
     assert "job_definition = awscc_batch_job_definition.fluent_solver.job_definition_name" in tf["terraform/events.tf"]
     assert "storage_size_gi_b = 100" in tf["terraform/compute_environments.tf"]
+    # day two: Batch scales desiredvCpus, so Terraform ignores it, by awscc's name for it
+    # (its address is checked by real Terraform in tests/downstream/test_terraform_awscc.py)
+    assert "ignore_changes        = [compute_resources.desiredv_cpus]" in tf["terraform/compute_environments.tf"]
 
 
 def test_awscc_provider_block_acts_where_the_aws_one_does(tmp_path):
