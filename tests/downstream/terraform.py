@@ -285,14 +285,19 @@ class TerraformHarness:
             _local_state(work)
             if variables:
                 (work / "batchgen-test.auto.tfvars.json").write_text(json.dumps(variables))
-            args = ["-json", "-refresh=false", "-input=false", "-lock=false", "-out=batchgen.tfplan"]
-            rc, out, err = self.run("plan", args, work)
-            if rc != 0:
-                raise TerraformError("plan", rc, out, err, _streamed_diagnostics(out))
-            rc, out, err = self.run("show", ["-json", "-no-color", "batchgen.tfplan"], work)
-            if rc != 0:
-                raise TerraformError("show", rc, out, err)
+            out = self._plan_file(work)
         return json.loads(out)
+
+    def _plan_file(self, work: Path) -> str:
+        """``terraform plan -out=batchgen.tfplan`` in `work`, then its ``show -json`` text."""
+        args = ["-json", "-refresh=false", "-input=false", "-lock=false", "-out=batchgen.tfplan"]
+        rc, out, err = self.run("plan", args, work)
+        if rc != 0:
+            raise TerraformError("plan", rc, out, err, _streamed_diagnostics(out))
+        rc, shown, err = self.run("show", ["-json", "-no-color", "batchgen.tfplan"], work)
+        if rc != 0:
+            raise TerraformError("show", rc, shown, err)
+        return shown
 
     def apply(self, module_dir: str | Path, variables: dict[str, Any] | None = None) -> dict:
         """``terraform apply -auto-approve -refresh=false`` then ``show -json`` of the state.
@@ -336,13 +341,7 @@ class TerraformHarness:
             _local_state(work)
             _rewrite(work, rewrite)
             (work / "terraform.tfstate").write_text(json.dumps(state))
-            plan_args = ["-json", "-refresh=false", "-input=false", "-lock=false", "-out=batchgen.tfplan"]
-            rc, out, err = self.run("plan", plan_args, work)
-            if rc != 0:
-                raise TerraformError("plan", rc, out, err, _streamed_diagnostics(out))
-            rc, shown, err = self.run("show", ["-json", "-no-color", "batchgen.tfplan"], work)
-            if rc != 0:
-                raise TerraformError("show", rc, shown, err)
+            shown = self._plan_file(work)
             events: list[dict] = []
             if apply:
                 rc, out, err = self.run("apply", ["-json", "-input=false", "-lock=false", "batchgen.tfplan"], work)
