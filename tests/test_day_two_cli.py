@@ -5,6 +5,7 @@ the real AWS CLI); here: they are valid requests, the script is valid shell in a
 NEW's other files don't change, and a change AWS refuses writes nothing."""
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import shutil
@@ -131,3 +132,16 @@ def test_a_refused_change_writes_nothing_even_over_an_existing_output(tmp_path):
     result = run("compile", pair / "new.yaml", "-o", out, "--baseline", pair / "old.yaml")
     assert result.code == 1 and "error[BG-205]" in result.stderr
     assert tree(out) == before
+
+
+@pytest.mark.parametrize("script", sorted((ROOT / "out").glob("**/cli/*.sh")), ids=lambda p: str(p.relative_to(ROOT)))
+def test_a_scripts_header_reads_line_by_line(script: Path):
+    """The comment a reviewer reads first: every usage line of submit.sh on its own line, and no
+    comment glued to the end of another line (a template tag that ate a newline)."""
+    lines = script.read_text(encoding="utf-8").splitlines()
+    header = list(itertools.takewhile(lambda line: line.startswith("#"), lines[1:]))
+    assert len(header) > 3, header
+    assert not [line for line in header if re.search(r"\S#", line[1:])], header
+    if script.name == "submit.sh":
+        usage = [line.split()[1:3] for line in header if line.startswith("#   ./submit.sh ")]
+        assert [u[1] if u[1].startswith("--") else "JOB" for u in usage] == ["JOB", "--all", "--list"]

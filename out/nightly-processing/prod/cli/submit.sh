@@ -6,7 +6,9 @@
 #
 #   ./submit.sh JOB [NAME=VALUE ...]   submit template JOB; each NAME=VALUE replaces (or adds)
 #                                      parameter NAME of this run (a Ref::NAME placeholder)
-#   ./submit.sh --all                  submit every template once, in dependency order#                                      (not those a schedule or trigger submits)#   ./submit.sh --list                 the templates
+#   ./submit.sh --all                  submit every template once, in dependency order
+#                                      (not those a schedule or trigger submits)
+#   ./submit.sh --list                 the templates
 #
 # A template that depends on others (dependsOn) submits them first, in order, and fills in
 # their job IDs. Each submitted job is printed as "JOB JOB_ID".
