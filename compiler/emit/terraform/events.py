@@ -12,7 +12,6 @@ from typing import Any
 from ...language import RefKind
 from ...model import NOTIFICATION_TARGET_ID, SCHEDULE_TARGET_ID, Model, Notification, Ref, Schedule, Topic
 from . import hcl, triggers
-from .triggers import definition as _definition
 
 # A topic without kmsMasterKeyId is created unencrypted: EventBridge can't publish to a topic
 # encrypted with the AWS managed key alias/aws/sns (its key policy can't grant
@@ -33,12 +32,7 @@ def schedule_blocks(s: Schedule, refs) -> list:
     ]
     if s.parameters:  # EV-007: the target's input fills the job definition's Ref:: placeholders
         target.append(hcl.Attr("input", hcl.JsonEncode({"Parameters": dict(s.parameters)})))
-    batch: list = [hcl.Attr("job_definition", _definition(s.job_definition, refs)), hcl.Attr("job_name", s.job)]
-    if s.array_size is not None:
-        batch.append(hcl.Attr("array_size", s.array_size))
-    if s.attempts is not None:
-        batch.append(hcl.Attr("job_attempts", s.attempts))
-    target += [hcl.Blank(), hcl.Block("batch_target", (), batch)]
+    target += [hcl.Blank(), triggers.batch_target(s.job_definition, s.job, s.array_size, s.attempts, refs)]
     target += triggers.target_options(s.dead_letter_queue, s.retry_policy)
     return [
         hcl.Comment(f"Schedule {s.name}: submits job {s.job} ({s.expression})"),

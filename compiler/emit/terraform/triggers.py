@@ -27,6 +27,16 @@ def definition(ref: Any, refs) -> Any:
     return refs.value(ref)
 
 
+def batch_target(job_definition: Any, job: str, array_size: int | None, attempts: int | None, refs) -> hcl.Block:
+    """The batch_target block of an EventBridge target (a schedule's rule or a trigger's)."""
+    batch: list = [hcl.Attr("job_definition", definition(job_definition, refs)), hcl.Attr("job_name", job)]
+    if array_size is not None:
+        batch.append(hcl.Attr("array_size", array_size))
+    if attempts is not None:
+        batch.append(hcl.Attr("job_attempts", attempts))
+    return hcl.Block("batch_target", (), batch)
+
+
 def target_options(dead_letter_queue: str | None, retry_policy: dict[str, int]) -> list:
     """dead_letter_config and retry_policy blocks of an event target or a Scheduler target."""
     items: list = []
@@ -71,12 +81,7 @@ def trigger_blocks(t: Trigger, refs) -> list:
             hcl.Attr("input_template", transformer.template),
         ]),
     ]
-    batch: list = [hcl.Attr("job_definition", definition(t.job_definition, refs)), hcl.Attr("job_name", t.job)]
-    if t.array_size is not None:
-        batch.append(hcl.Attr("array_size", t.array_size))
-    if t.attempts is not None:
-        batch.append(hcl.Attr("job_attempts", t.attempts))
-    target += [hcl.Blank(), hcl.Block("batch_target", (), batch)]
+    target += [hcl.Blank(), batch_target(t.job_definition, t.job, t.array_size, t.attempts, refs)]
     target += target_options(t.dead_letter_queue, t.retry_policy)
     # JSON-quoted (ASCII): a filter may hold any character, a comment holds one line of it
     filters = [f"{what} {json.dumps(value)}" for what, value in (("prefix", t.prefix), ("suffix", t.suffix)) if value]
