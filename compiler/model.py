@@ -8,7 +8,7 @@ from, for diagnostics), no HCL and no files.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterator
 
 from . import eventbridge
 from .language import RefKind
@@ -36,6 +36,18 @@ class Ref:
     # The resource's ARN even where the API would take a name (IAM policies, event patterns).
     # A job definition's ARN is then any revision (`name:*`) unless `revision` names one.
     arn: bool = False
+
+
+def refs_in(node: Any) -> Iterator[Ref]:
+    """Every Ref inside a model value (a body, a policy document), depth first, in order."""
+    if isinstance(node, Ref):
+        yield node
+    elif isinstance(node, dict):
+        for v in node.values():
+            yield from refs_in(v)
+    elif isinstance(node, list):
+        for v in node:
+            yield from refs_in(v)
 
 
 @dataclass(frozen=True)

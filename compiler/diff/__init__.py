@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, fields as dataclass_fields, is_datacla
 from typing import Any, Callable, Iterable
 
 from ..language import RefKind, section_items
-from ..model import Model, Ref, Resource, Role
+from ..model import Model, Ref, Resource, Role, refs_in
 from ..problems import ROOT, Pointer
 from ..replacement import aws_names, is_fair_share
 from . import reasons
@@ -259,18 +259,7 @@ def diff_models(old: Model, new: Model, old_spec: dict | None = None, new_spec: 
 
 def _role_tokens(entry: Resource, display: _Display) -> list[str]:
     """The role references of a job definition or job, as AWS sees them (name and path)."""
-    return [display.ref(r) for r in _refs_in(entry.body) if r.kind in (RefKind.ROLE, RefKind.INSTANCE_PROFILE)]
-
-
-def _refs_in(node: Any) -> Iterable[Ref]:
-    if isinstance(node, Ref):
-        yield node
-    elif isinstance(node, dict):
-        for v in node.values():
-            yield from _refs_in(v)
-    elif isinstance(node, list):
-        for v in node:
-            yield from _refs_in(v)
+    return [display.ref(r) for r in refs_in(entry.body) if r.kind in (RefKind.ROLE, RefKind.INSTANCE_PROFILE)]
 
 
 __all__ = ["ACTIONS", "CREATE", "DELETE", "Change", "Diff", "FieldChange", "KIND", "KINDS", "Kind", "MISSING",

@@ -12,7 +12,7 @@ from typing import Any
 from ..language import ENTRY_OPTIONS, REFERENCES, SECTION, SECTIONS, RefKind, copy_data, default_tags, is_arn, partition_for, \
     split_revision, walk_path
 from ..generated_roles import GENERATED, compute_environment_needs, job_definition_needs
-from ..model import LogGroup, ManagedPolicy, Model, Ref, Resource, Role, TerraformSettings
+from ..model import LogGroup, ManagedPolicy, Model, Ref, Resource, Role, TerraformSettings, refs_in
 from ..naming import tf_label
 from ..problems import Pointer
 from ..replacement import name_environments
@@ -132,17 +132,5 @@ def _terraform(spec: dict) -> TerraformSettings:
 
 
 def _role_names_in(node: Any) -> list[str]:
-    found: list[str] = []
-
-    def walk(n: Any) -> None:
-        if isinstance(n, Ref) and n.kind in (RefKind.ROLE, RefKind.INSTANCE_PROFILE) and n.name not in found:
-            found.append(n.name)
-        elif isinstance(n, dict):
-            for v in n.values():
-                walk(v)
-        elif isinstance(n, list):
-            for v in n:
-                walk(v)
-
-    walk(node)
-    return found
+    """The roles and instance profiles `node` references, each once, in order."""
+    return list(dict.fromkeys(r.name for r in refs_in(node) if r.kind in (RefKind.ROLE, RefKind.INSTANCE_PROFILE)))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...language import RefKind
-from ...model import CustomerPolicy, ManagedPolicy, Model, Ref, Role
+from ...model import CustomerPolicy, ManagedPolicy, Model, Ref, Role, refs_in
 from ...naming import tf_label
 from . import hcl
 from .lifecycle import create_before_destroy
@@ -23,18 +23,9 @@ def uses_data_sources(model: Model) -> bool:
     partition, Region and account."""
     defined = {jd.name for jd in model.job_definitions}
 
-    def walk(n: Any) -> bool:
-        if isinstance(n, Ref):
-            return n.kind is RefKind.JOB_DEFINITION_PREFIX or (
-                n.kind is RefKind.JOB_DEFINITION and n.name not in defined)
-        if isinstance(n, dict):
-            return any(walk(v) for v in n.values())
-        if isinstance(n, list):
-            return any(walk(v) for v in n)
-        return False
-
     docs = [p.document for p in model.policies] + [ip.document for r in model.roles for ip in r.inline_policies]
-    return any(walk(d) for d in docs)
+    return any(r.kind is RefKind.JOB_DEFINITION_PREFIX or (r.kind is RefKind.JOB_DEFINITION and r.name not in defined)
+               for d in docs for r in refs_in(d))
 
 
 def data_blocks() -> list:
